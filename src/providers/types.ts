@@ -1,0 +1,109 @@
+import type { Marks } from '../measure/types.ts';
+
+/** A provider as resolved for a run: a preset, a suite entry, or the in-process simulator. */
+export interface ProviderEndpoint {
+  id: string;
+  /** Up to /v1, no trailing slash: requests go to `${baseUrl}/chat/completions`. */
+  baseUrl: string;
+  /** Name of the environment variable holding the key; undefined = send no Authorization. */
+  apiKeyEnv?: string;
+  headers: Record<string, string>;
+  /** Cap on this provider's requests in flight. */
+  concurrency?: number;
+}
+
+export type ChatContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } };
+
+export interface ChatMessage {
+  role: 'system' | 'developer' | 'user' | 'assistant';
+  content: string | ChatContentPart[];
+}
+
+/** The JSON body POSTed to /chat/completions (only the fields evalbench sends). */
+export interface ChatRequestBody {
+  model: string;
+  messages: ChatMessage[];
+  stream: boolean;
+  stream_options?: { include_usage: boolean };
+  reasoning_effort?: 'none' | 'low' | 'medium' | 'high';
+  max_completion_tokens?: number;
+  temperature?: number;
+  top_p?: number;
+  presence_penalty?: number;
+  frequency_penalty?: number;
+  stop?: string | string[];
+  seed?: number;
+}
+
+/** One HTTP attempt, everything the client needs. */
+export interface AttemptRequest {
+  url: string;
+  /** Resolved from the environment by the caller; never logged, never put in an error. */
+  apiKey?: string;
+  headers: Record<string, string>;
+  body: ChatRequestBody;
+  timeoutMs: number;
+  /** Run-level cancellation (Ctrl-C, budget): aborts the attempt; never retried. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Why a request failed: a closed list, documented in the README.
+ * - rate_limited: HTTP 429
+ * - auth: HTTP 401/403
+ * - bad_request: any other 4xx
+ * - server_error: HTTP 5xx
+ * - timeout: no complete answer within timeout_ms
+ * - connection: refused, DNS, TLS, reset before the response headers
+ * - stream_reset: the connection broke after headers, mid-body
+ * - stream_error: an error object or `error` event inside a 200 response
+ * - invalid_response: a 2xx body that is not the chat-completions shape (HTML, bad JSON)
+ * - empty_response: a stream with no token-bearing event / a body with no content
+ * - truncated: a stream that ended without finish_reason or [DONE]
+ * - interrupted: cancelled by the user (Ctrl-C) while in flight
+ * - budget: not run because the cost budget was reached (status skipped)
+ */
+export const ERROR_TYPES = [
+  'rate_limited', 'auth', 'bad_request', 'server_error', 'timeout', 'connection', 'stream_reset',
+  'stream_error', 'invalid_response', 'empty_response', 'truncated', 'interrupted', 'budget',
+] as const;
+export type ErrorType = (typeof ERROR_TYPES)[number];
+
+/** Token usage, normalised across servers. null = the server did not say. */
+export interface Usage {
+  promptTokens: number | null;
+  completionTokens: number | null;
+  reasoningTokens: number | null;
+  cachedTokens: number | null;
+  totalTokens: number | null;
+}
+
+export interface ToolCallOut {
+  id?: string;
+  name?: string;
+  arguments: string;
+}
+
+/** What one attempt produced. Failures are values, never thrown. */
+export interface AttemptResult {
+  ok: boolean;
+  httpStatus: number | null;
+  errorType: ErrorType | null;
+  /** Human-readable, with secrets redacted; null when ok. */
+  errorMessage: string | null;
+  /** From Retry-After / retry-after-ms, when the server sent one. */
+  retryAfterMs: number | null;
+  marks: Marks;
+  /** Answer text (content deltas joined). Inline <think> blocks are moved to `reasoning`. */
+  content: string;
+  reasoning: string;
+  toolCalls: ToolCallOut[];
+  usage: Usage | null;
+  finishReason: string | null;
+  /** Selected response headers (lower-case names) useful to schedulers: x-ratelimit-*, retry-after*. */
+  rateLimitHeaders: Record<string, string>;
+}
+
+export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;

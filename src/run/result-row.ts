@@ -1,0 +1,63 @@
+import type { ErrorType } from '../providers/types.ts';
+
+/**
+ * One row per job: the CSV/JSONL contract (DESIGN.md). Field names are snake_case and stable.
+ * `RESULT_COLUMNS` is the CSV column order; JSONL rows carry a few extra fields after them.
+ */
+export const RESULT_COLUMNS = [
+  'job_id', 'suite', 'case_id', 'provider', 'model', 'reasoning_effort', 'repeat', 'status',
+  'error_type', 'http_status', 'attempts', 'started_at', 'queue_ms', 'latency_ms', 'ttfb_ms',
+  'ttft_ms', 'ttfa_ms', 'itl_p50_ms', 'itl_max_ms', 'tpot_ms', 'output_tps', 'prompt_tokens',
+  'completion_tokens', 'reasoning_tokens', 'cached_tokens', 'total_tokens', 'usage_source',
+  'finish_reason', 'cost_usd', 'passed', 'score', 'output',
+] as const;
+
+export type RowStatus = 'ok' | 'error' | 'skipped';
+
+export interface ResultRow {
+  job_id: string;
+  suite: string;
+  case_id: string;
+  provider: string;
+  model: string;
+  /** '' when the field was not sent. */
+  reasoning_effort: string;
+  repeat: number;
+  status: RowStatus;
+  error_type: ErrorType | null;
+  http_status: number | null;
+  attempts: number;
+  /** ISO-8601 wall-clock time of the final attempt's send. */
+  started_at: string | null;
+  queue_ms: number | null;
+  latency_ms: number | null;
+  ttfb_ms: number | null;
+  ttft_ms: number | null;
+  ttfa_ms: number | null;
+  itl_p50_ms: number | null;
+  itl_max_ms: number | null;
+  tpot_ms: number | null;
+  output_tps: number | null;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  reasoning_tokens: number | null;
+  cached_tokens: number | null;
+  total_tokens: number | null;
+  usage_source: 'reported' | 'estimated' | null;
+  finish_reason: string | null;
+  cost_usd: number | null;
+  passed: boolean | null;
+  score: number | null;
+  output: string;
+
+  // --- JSONL-only fields (not CSV columns) ---
+  error_message: string | null;
+  tags: string[];
+  reasoning: string;
+  /** Time spent waiting between attempts (backoff, Retry-After): reported apart from latency. */
+  retry_wait_ms: number;
+  /** Pooled into the ITL distribution of the summary. */
+  itl_samples: number[];
+  /** Failed assertion reasons (grading). */
+  reasons?: string[];
+}

@@ -58,6 +58,11 @@ export interface ResultRow {
   retry_wait_ms: number;
   /** Pooled into the ITL distribution of the summary. */
   itl_samples: number[];
+  /** Epoch ms (sub-ms precision, performance.timeOrigin + now) of the final attempt's send and last token: the run's measured window. */
+  send_epoch_ms: number | null;
+  last_token_epoch_ms: number | null;
   /** Failed assertion reasons (grading). */
   reasons?: string[];
+  /** True when the response came from --cache: left out of every latency statistic. */
+  cached?: boolean;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pricingMapSchema } from '../cost/price-schema.ts';
 
 /**
  * The suite format, one zod schema: it validates suites and generates the JSON Schema that
@@ -96,6 +97,11 @@ export const suiteSchema = z.strictObject({
     .describe('Effort levels to run each model at. Omitted: the field is not sent.'),
   defaults: requestOptionsSchema.optional(),
   default_assert: z.array(assertionSchema).optional(),
+  grading: z.strictObject({
+    judge: modelRefSchema.describe('Model that grades llm-rubric assertions, e.g. openai:gpt-4o-mini.'),
+  }).optional(),
+  pricing: pricingMapSchema.optional()
+    .describe('USD per 1M tokens per provider:model (input, cached_input, output); overrides prices.yaml.'),
   repeats: z.number().int().positive().default(1),
   concurrency: z.number().int().positive().default(8),
   retry: retrySchema.prefault({}),

@@ -1,0 +1,165 @@
+import { Command, CommanderError, Option } from 'commander';
+import { EvalbenchError, EXIT } from '../errors/index.ts';
+import { runSuite, type RunOutcome } from '../run/index.ts';
+import { loadSuite, suiteJsonSchema } from '../suite/index.ts';
+import { planJobs } from '../plan/index.ts';
+import { startSimulator } from '../providers/sim/index.ts';
+import { renderSummaryTable } from '../report/index.ts';
+import { createProgress } from './progress.ts';
+import { parseDurationMs, parseEfforts, parseList, parseNonNegativeInt, parsePositiveInt } from './parse-flags.ts';
+
+const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : s + '\n');
+const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : s + '\n');
+
+/** Exit code of a finished run: 3 when it was interrupted or no request succeeded. */
+export function runExitCode(outcome: RunOutcome): number {
+  if (outcome.counts.interrupted) return EXIT.runIncomplete;
+  if (outcome.counts.rows > 0 && outcome.counts.ok === 0) return EXIT.runIncomplete;
+  return EXIT.ok;
+}
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('evalbench')
+    .description('Benchmark and evaluate OpenAI-compatible chat-completions APIs: latency, TTFT, tokens, quality and cost.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
+    .exitOverride();
+
+  program
+    .command('run')
+    .description('Run a suite: every case x model x reasoning effort x repeat, measured and written to a results folder.')
+    .argument('<suite>', 'suite YAML file')
+    .option('--models <list>', 'models to run instead of the suite\'s, comma-separated provider:model (e.g. sim:fast,vigthoria:v2-code)', parseList)
+    .option('--efforts <list>', 'reasoning efforts instead of the suite\'s: none,low,medium,high', parseEfforts)
+    .option('--repeats <n>', 'times to run each case', parsePositiveInt)
+    .option('--concurrency <n>', 'requests in flight at once, overall', parsePositiveInt)
+    .option('--timeout <ms>', 'per-attempt timeout (30000, 30s, 2m)', parseDurationMs)
+    .option('--max-retries <n>', 'retries after a retryable failure (429, 5xx, network)', parseNonNegativeInt)
+    .option('--filter <list>', 'only cases with these ids or tags, comma-separated', parseList)
+    .option('--out <dir>', 'results folder (default results/<suite>/<timestamp>/)')
+    .addOption(new Option('--progress <mode>', 'progress on stderr').choices(['auto', 'off']).default('auto'))
+    .addHelpText('after', `
+Writes results.jsonl (one row per job, as each ends), results.csv, summary.json and summary.md,
+and prints the summary. Models named sim:* run on the built-in simulator (no key, no network).
+API keys come from environment variables only (VIGTHORIA_API_KEY, VIVGRID_API_KEY, OPENAI_API_KEY,
+or a provider's api_key_env).
+
+Exit codes: 0 ok, 1 a gate failed, 2 bad input (suite, flags, missing key), 3 the run could not
+complete (interrupted, or every request failed).
+
+Examples:
+  evalbench run suites/example.yaml
+  evalbench run suites/example.yaml --models sim:fast,sim:slow --efforts low,high --concurrency 8
+  VIGTHORIA_API_KEY=... evalbench run suites/smoke.yaml --models vigthoria:v2-code`)
+    .action(async (file: string, o) => {
+      const controller = new AbortController();
+      let interrupts = 0;
+      const onSigint = () => {
+        interrupts += 1;
+        if (interrupts > 1) process.exit(EXIT.runIncomplete);
+        err('\ninterrupted: no new requests; waiting briefly for those in flight (Ctrl-C again to quit now)');
+        controller.abort(new Error('interrupted'));
+      };
+      process.on('SIGINT', onSigint);
+      const progress = createProgress(process.stderr, o.progress);
+      try {
+        const outcome = await runSuite(file, {
+          overrides: { models: o.models, efforts: o.efforts, repeats: o.repeats, timeoutMs: o.timeout, filter: o.filter },
+          concurrency: o.concurrency,
+          maxRetries: o.maxRetries,
+          outDir: o.out,
+          signal: controller.signal,
+          onPlan: ({ jobs }) => progress.start(jobs.length),
+          onEvent: (e) => progress.onEvent(e),
+        });
+        progress.stop();
+        out(renderSummaryTable(outcome.summary));
+        out(`results: ${outcome.outDir}`);
+        const code = runExitCode(outcome);
+        if (outcome.counts.interrupted) err(`interrupted: ${outcome.counts.skipped} jobs not run; finished rows are in ${outcome.files.jsonl}`);
+        else if (code === EXIT.runIncomplete) err('run incomplete: every request failed (see error_type in results.csv)');
+        setExit(code);
+      } finally {
+        progress.stop();
+        process.off('SIGINT', onSigint);
+      }
+    });
+
+  program
+    .command('validate')
+    .description('Check suite files without sending anything: YAML, schema, case ids, models, placeholders.')
+    .argument('<suites...>', 'suite YAML files')
+    .action(async (files: string[]) => {
+      let failed = 0;
+      for (const file of files) {
+        try {
+          const suite = await loadSuite(file);
+          const jobs = planJobs(suite);
+          out(`ok: ${file} (${suite.cases.length} cases, ${jobs.length} jobs)`);
+        } catch (e) {
+          if (!(e instanceof EvalbenchError)) throw e;
+          failed += 1;
+          err(e.message);
+        }
+      }
+      if (failed > 0) setExit(EXIT.badInput);
+    });
+
+  program
+    .command('sim')
+    .description('Start the simulator as a standalone OpenAI-compatible server on 127.0.0.1 (Ctrl-C stops it).')
+    .option('--port <n>', 'port (0 = any free port)', parseNonNegativeInt, 8787)
+    .option('--seed <n>', 'seed for delays and answers', parseNonNegativeInt, 42)
+    .option('--ttft-ms <ms>', 'fixed time to first token for every model', parseNonNegativeInt)
+    .option('--itl-ms <ms>', 'fixed inter-token delay for every model', parseNonNegativeInt)
+    .action(async (o) => {
+      const sim = await startSimulator({ port: o.port, seed: o.seed, fixedTtftMs: o.ttftMs, fixedItlMs: o.itlMs });
+      out(`simulator listening on ${sim.url} (POST /chat/completions, GET /models)`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await sim.close();
+    });
+
+  program
+    .command('schema')
+    .description('Print the JSON Schema of the suite format (for editor autocompletion).')
+    .action(() => {
+      out(JSON.stringify(suiteJsonSchema(), null, 2));
+    });
+
+  return program;
+}
+
+/** The CLI entry point: the only place that formats errors for the console and exits. */
+export async function main(argv: string[]): Promise<void> {
+  let code: number = EXIT.ok;
+  const program = buildProgram((c) => (code = c));
+  try {
+    if (argv.length <= 2) {
+      program.outputHelp();
+      process.exitCode = EXIT.badInput;
+      return;
+    }
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version "fail" with exit code 0; every real flag problem is bad input.
+      code = e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    } else if (e instanceof EvalbenchError) {
+      err(`error: ${e.message}`);
+      code = e.exitCode;
+    } else {
+      err(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      code = EXIT.runIncomplete;
+    }
+  }
+  process.exitCode = code;
+}

@@ -1,0 +1,40 @@
+import { InvalidArgumentError } from 'commander';
+import { EFFORTS, type Effort } from '../suite/schema.ts';
+
+/** Flag value parsers: a bad value becomes commander's InvalidArgumentError, which names the flag. */
+
+export function parseList(value: string): string[] {
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new InvalidArgumentError('expected a comma-separated list');
+  return items;
+}
+
+export function parseEfforts(value: string): Effort[] {
+  return parseList(value).map((e) => {
+    if (!(EFFORTS as readonly string[]).includes(e)) {
+      throw new InvalidArgumentError(`"${e}" is not a reasoning effort; use ${EFFORTS.join(', ')}`);
+    }
+    return e as Effort;
+  });
+}
+
+export function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a whole number above 0, got "${value}"`);
+  return n;
+}
+
+export function parseNonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a whole number 0 or above, got "${value}"`);
+  return n;
+}
+
+/** Milliseconds: `30000`, `30s`, `2m`, `500ms`. */
+export function parseDurationMs(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError(`expected a duration like 30000, 500ms, 30s or 2m, got "${value}"`);
+  const n = Number(m[1]) * (m[2] === 's' ? 1000 : m[2] === 'm' ? 60_000 : 1);
+  if (n <= 0) throw new InvalidArgumentError('expected a duration above 0');
+  return Math.round(n);
+}

@@ -1,0 +1,203 @@
+import type { ProportionInterval } from './wilson-interval.ts';
+import type { PairwiseComparison, QualityReport } from './quality-report.ts';
+import { renderMarkdownTable, renderTextTable, type Align } from './text-table.ts';
+
+interface Section {
+  title: string;
+  /** A note under the title (how to read the table). */
+  note?: string;
+  table?: { headers: string[]; rows: string[][]; align?: Align[] };
+  /** Bullet lines instead of, or after, a table. */
+  items?: string[];
+}
+
+/** The quality report as Markdown (summary.md, CI step summaries). */
+export function renderQualityMarkdown(report: QualityReport): string {
+  return sections(report, 'markdown')
+    .map((s) => {
+      const parts = [`### ${s.title}`];
+      if (s.note) parts.push(`_${s.note}_`);
+      if (s.table) parts.push(renderMarkdownTable(s.table.headers, s.table.rows, s.table.align));
+      if (s.items) parts.push(s.items.map((i) => `- ${i}`).join('\n'));
+      return parts.join('\n\n');
+    })
+    .join('\n\n') + '\n';
+}
+
+/** The quality report as aligned plain-text tables for stdout. */
+export function renderQualityText(report: QualityReport): string {
+  return sections(report, 'text')
+    .map((s) => {
+      const parts = [s.title];
+      if (s.note) parts.push(s.note);
+      if (s.table) parts.push(renderTextTable(s.table.headers, s.table.rows, s.table.align));
+      if (s.items) parts.push(s.items.map((i) => `  ${i}`).join('\n'));
+      return parts.join('\n');
+    })
+    .join('\n\n') + '\n';
+}
+
+/** Flaky case ids listed per configuration before "and N more". */
+const MAX_FLAKY_LISTED = 10;
+
+function sections(report: QualityReport, format: 'text' | 'markdown'): Section[] {
+  const out: Section[] = [];
+  if (report.configs.length === 0) return [{ title: 'Quality', items: ['no results'] }];
+  const k = report.configs.find((c) => c.repeats.k !== null && c.repeats.k > 1)?.repeats.k ?? null;
+
+  out.push({
+    title: 'Quality per configuration',
+    note: '95% intervals: Wilson for pass rate, bootstrap for mean score. Errors on graded cases count as failures.',
+    table: {
+      headers: [
+        'config', 'graded', 'passed', 'errors', 'pass rate [95% CI]', 'mean score [95% CI]',
+        ...(k ? [`pass@${k}`, `pass^${k}`, 'flaky'] : []),
+      ],
+      rows: report.configs.map((c) => [
+        c.label,
+        String(c.graded),
+        String(c.passes),
+        String(c.errors),
+        rateCell(c.pass_rate),
+        c.score ? `${num(c.score.mean, 3)} [${num(c.score.low, 3)}, ${num(c.score.high, 3)}]` : '-',
+        ...(k
+          ? [pct(c.repeats.pass_at_k), pct(c.repeats.pass_hat_k), String(c.repeats.flaky_cases.length)]
+          : []),
+      ]),
+    },
+  });
+
+  if (report.comparisons.length > 0) {
+    const method = report.holm ? ' p-values Holm-adjusted across all pairs.' : '';
+    const note =
+      `Paired on (case, repeat) graded in both: exact McNemar test on pass/fail, paired bootstrap on score; ` +
+      `significant at p<${report.alpha}.${method} Differences are A minus B.`;
+    const passCell = (c: PairwiseComparison) =>
+      c.pass ? `${signedPts(c.pass.diff)} pp [${signedPts(c.pass.low)}, ${signedPts(c.pass.high)}]` : '-';
+    const scoreCell = (c: PairwiseComparison) =>
+      c.score ? `${signed(c.score.diff, 3)} [${signed(c.score.low, 3)}, ${signed(c.score.high, 3)}]` : '-';
+    if (format === 'markdown') {
+      out.push({
+        title: 'Pairwise comparisons',
+        note,
+        table: {
+          headers: ['A', 'B', 'n', 'A only', 'B only', 'Δ pass rate [95% CI]', 'Δ score [95% CI]', 'verdict'],
+          align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'left'],
+          rows: report.comparisons.map((c) => [
+            c.a_label,
+            c.b_label,
+            String(c.pass?.n ?? c.score?.n ?? 0),
+            c.pass ? String(c.pass.a_only) : '-',
+            c.pass ? String(c.pass.b_only) : '-',
+            passCell(c),
+            scoreCell(c),
+            c.verdict,
+          ]),
+        },
+      });
+    } else {
+      // A table this wide wraps in a terminal: one short paragraph per pair instead.
+      out.push({
+        title: 'Pairwise comparisons',
+        note,
+        items: report.comparisons.flatMap((c) => {
+          const detail = [
+            `n=${c.pass?.n ?? c.score?.n ?? 0}`,
+            ...(c.pass ? [`A only ${c.pass.a_only}, B only ${c.pass.b_only}`, `Δ pass rate ${passCell(c)}`] : []),
+            ...(c.score ? [`Δ score ${scoreCell(c)}`] : []),
+          ];
+          return [`${c.a_label} vs ${c.b_label}: ${c.verdict}`, `    ${detail.join('; ')}`];
+        }),
+      });
+    }
+  }
+
+  out.push({
+    title: 'Best configuration',
+    note: 'By pass rate, then median latency. Latency, TTFT and tokens over successful requests.',
+    table: {
+      headers: ['#', 'config', 'pass rate [95% CI]', 'mean score', 'p50 latency ms', 'p50 TTFT ms', 'mean completion tokens', 'cost USD'],
+      align: ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+      rows: report.best.map((b) => [
+        String(b.rank),
+        b.label,
+        rateCell(b.pass_rate),
+        b.mean_score === null ? '-' : num(b.mean_score, 3),
+        ms(b.p50_latency_ms),
+        ms(b.p50_ttft_ms),
+        tokens(b.mean_completion_tokens),
+        b.cost_usd === null ? '-' : `$${b.cost_usd.toFixed(4)}`,
+      ]),
+    },
+  });
+
+  for (const e of report.efforts) {
+    out.push({
+      title: `Reasoning effort: ${e.label}`,
+      table: {
+        headers: ['effort', 'graded', 'pass rate [95% CI]', 'mean reasoning tokens', 'p50 latency ms', 'p50 TTFA ms'],
+        rows: e.rows.map((r) => [
+          r.reasoning_effort || '(unset)',
+          String(r.graded),
+          rateCell(r.pass_rate),
+          tokens(r.mean_reasoning_tokens),
+          ms(r.p50_latency_ms),
+          ms(r.p50_ttfa_ms),
+        ]),
+      },
+      items: e.warning ? [`warning: ${e.warning}`] : undefined,
+    });
+  }
+
+  const flaky = report.configs.filter((c) => c.repeats.flaky_cases.length > 0);
+  if (flaky.length > 0) {
+    out.push({
+      title: 'Flaky cases',
+      note: 'Cases whose repeats both passed and failed.',
+      items: flaky.map((c) => {
+        const ids = c.repeats.flaky_cases;
+        const more = ids.length > MAX_FLAKY_LISTED ? `, ... and ${ids.length - MAX_FLAKY_LISTED} more` : '';
+        return `${c.label} (${ids.length}): ${ids.slice(0, MAX_FLAKY_LISTED).join(', ')}${more}`;
+      }),
+    });
+  }
+  // Effort warnings are shown under their table already.
+  const shown = new Set(report.efforts.map((e) => e.warning));
+  const other = report.warnings.filter((w) => !shown.has(w));
+  if (other.length > 0) out.push({ title: 'Warnings', items: other });
+  return out;
+}
+
+function rateCell(p: ProportionInterval | null): string {
+  if (!p) return '-';
+  return `${pct(p.estimate)} [${(p.low * 100).toFixed(1)}, ${(p.high * 100).toFixed(1)}]`;
+}
+
+function pct(x: number | null): string {
+  return x === null || Number.isNaN(x) ? '-' : `${(x * 100).toFixed(1)}%`;
+}
+
+function num(x: number, digits: number): string {
+  return Number.isNaN(x) ? '-' : x.toFixed(digits);
+}
+
+function signed(x: number, digits: number): string {
+  if (Number.isNaN(x)) return '-';
+  const s = x.toFixed(digits);
+  return x > 0 || (x === 0 && !s.startsWith('-')) ? `+${s}` : s;
+}
+
+/** A difference of two rates, in percentage points. */
+function signedPts(x: number): string {
+  return Number.isNaN(x) ? '-' : signed(x * 100, 1);
+}
+
+function ms(x: number | null): string {
+  if (x === null) return '-';
+  return x < 10 ? x.toFixed(1) : String(Math.round(x));
+}
+
+function tokens(x: number | null): string {
+  if (x === null) return '-';
+  return x < 10 ? x.toFixed(1) : String(Math.round(x));
+}

@@ -1,0 +1,22 @@
+import { GradingError } from './grading-error.ts';
+
+/**
+ * Races `work` against a timer. On timeout `controller` is aborted (so a judge request can stop)
+ * and a GradingError is thrown. Synchronous code cannot be interrupted this way: a grader that
+ * loops forever without awaiting blocks the process (use runInSandbox for untrusted code).
+ */
+export async function withTimeout<T>(work: (signal: AbortSignal) => T | Promise<T>, ms: number): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new GradingError('GRADER_TIMEOUT', `grader threw: timed out after ${ms} ms`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(() => work(controller.signal)), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

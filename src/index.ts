@@ -1,0 +1,16 @@
+/**
+ * evalbench as a library: everything the CLI does, a program can do by importing from here.
+ *
+ *   import { runSuite } from 'evalbench';
+ *   const { summary, outDir } = await runSuite('suites/example.yaml', { concurrency: 8 });
+ */
+export { runSuite, runJobs, withRetry, isRetryable, backoffDelayMs, resolveProviders, RESULT_COLUMNS } from './run/index.ts';
+export type { RunOptions, RunOutcome, RunJobsOptions, RunJobsResult, RunEvent, ResolvedProvider, DispatchGate, ResultRow, RowStatus } from './run/index.ts';
+export { loadSuite, parseSuite, suiteJsonSchema, suiteSchema, EFFORTS } from './suite/index.ts';
+export type { Suite, SuiteDocument, Effort, AssertionSpec } from './suite/index.ts';
+export { planJobs, parseModelRef, jobId } from './plan/index.ts';
+export type { Job, PlanOverrides } from './plan/index.ts';
+export * from './providers/index.ts';
+export * from './measure/index.ts';
+export * from './report/index.ts';
+export * from './errors/index.ts';

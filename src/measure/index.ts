@@ -1,0 +1,8 @@
+export type { Marks, RequestMetrics, Clock } from './types.ts';
+export { percentileSorted } from './percentile.ts';
+export { computeRequestMetrics } from './metrics.ts';
+export { normalizeUsage, estimateUsage } from './usage.ts';
+export {
+  countTokens, countMessageTokens,
+  TOKENS_PER_MESSAGE, TOKENS_REPLY_PRIMING, IMAGE_TOKENS_LOW, IMAGE_TOKENS_DEFAULT,
+} from './tokenizer.ts';

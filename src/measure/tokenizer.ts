@@ -1,0 +1,59 @@
+import { createRequire } from 'node:module';
+import type { ChatMessage } from '../providers/types.ts';
+
+type Encoder = { countTokens(text: string, options?: { disallowedSpecial?: Set<string> }): number };
+
+let encoder: Encoder | undefined;
+const require = createRequire(import.meta.url);
+
+/**
+ * o200k_base (GPT-4o / o-series / gpt-5), loaded on first use: building it takes ~200 ms, which
+ * a run that gets usage from every server never pays. The CommonJS build is required so the
+ * count stays synchronous.
+ */
+function o200k(): Encoder {
+  encoder ??= require('gpt-tokenizer/encoding/o200k_base') as Encoder;
+  return encoder;
+}
+
+/** Special-token text such as "<|endoftext|>" is counted as plain text, never rejected. */
+const NO_SPECIAL = { disallowedSpecial: new Set<string>() };
+
+/** Tokens in `text` by o200k_base: exact for OpenAI models, an estimate for others. */
+export function countTokens(text: string): number {
+  if (text.length === 0) return 0;
+  return o200k().countTokens(text, NO_SPECIAL);
+}
+
+/**
+ * Chat framing, after OpenAI's cookbook count for gpt-4o-era models: every message costs 3
+ * tokens plus its role and content, and the reply is primed with 3 more.
+ */
+export const TOKENS_PER_MESSAGE = 3;
+export const TOKENS_REPLY_PRIMING = 3;
+
+/**
+ * Images, simplified from OpenAI's tile rule (85 base tokens + 170 per 512 px tile after
+ * scaling to fit 2048 px and the short side to 768 px): `detail: "low"` is always 85; any other
+ * detail is counted as a 1024x1024 image, 4 tiles = 85 + 4 x 170 = 765. We do not fetch or
+ * decode images to learn their size.
+ */
+export const IMAGE_TOKENS_LOW = 85;
+export const IMAGE_TOKENS_DEFAULT = 765;
+
+/** Estimated prompt tokens of a chat request (for dry-run cost and usage_source "estimated"). */
+export function countMessageTokens(messages: readonly ChatMessage[]): number {
+  let total = TOKENS_REPLY_PRIMING;
+  for (const m of messages) {
+    total += TOKENS_PER_MESSAGE + countTokens(m.role);
+    if (typeof m.content === 'string') {
+      total += countTokens(m.content);
+      continue;
+    }
+    for (const part of m.content) {
+      if (part.type === 'text') total += countTokens(part.text);
+      else total += part.image_url.detail === 'low' ? IMAGE_TOKENS_LOW : IMAGE_TOKENS_DEFAULT;
+    }
+  }
+  return total;
+}

@@ -1,0 +1,64 @@
+import type { ToolCallOut, Usage } from '../providers/types.ts';
+import { countTokens } from './tokenizer.ts';
+
+function count(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null;
+}
+
+function field(o: unknown, key: string): unknown {
+  return o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * A server's `usage` object in our shape, or null when it holds no token count at all.
+ * - reasoning: `completion_tokens_details.reasoning_tokens` (OpenAI, DeepSeek, Groq, llama.cpp)
+ * - cached: `prompt_tokens_details.cached_tokens`, else a top-level `cached_tokens` (Together)
+ *   or DeepSeek's `prompt_cache_hit_tokens`
+ * - `input_tokens`/`output_tokens` (Responses-style proxies) stand in for prompt/completion
+ * - total: as sent, else prompt + completion when both are known.
+ */
+export function normalizeUsage(raw: unknown): Usage | null {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const u = raw as Record<string, unknown>;
+  const promptTokens = count(u.prompt_tokens) ?? count(u.input_tokens);
+  const completionTokens = count(u.completion_tokens) ?? count(u.output_tokens);
+  const reasoningTokens =
+    count(field(u.completion_tokens_details, 'reasoning_tokens')) ??
+    count(field(u.output_tokens_details, 'reasoning_tokens')) ??
+    count(u.reasoning_tokens);
+  const cachedTokens =
+    count(field(u.prompt_tokens_details, 'cached_tokens')) ??
+    count(field(u.input_tokens_details, 'cached_tokens')) ??
+    count(u.cached_tokens) ??
+    count(u.prompt_cache_hit_tokens);
+  let totalTokens = count(u.total_tokens);
+  if (totalTokens === null && promptTokens !== null && completionTokens !== null) totalTokens = promptTokens + completionTokens;
+  if (promptTokens === null && completionTokens === null && totalTokens === null && reasoningTokens === null && cachedTokens === null) {
+    return null;
+  }
+  return { promptTokens, completionTokens, reasoningTokens, cachedTokens, totalTokens };
+}
+
+/**
+ * Usage counted locally (usage_source "estimated") for servers that report none: one tokenizer
+ * pass over the whole answer, one over the reasoning, one over tool-call names and arguments,
+ * never per chunk. Reasoning is null when no reasoning text was visible: hidden reasoning
+ * (o-series) cannot be counted. Cached tokens are unknown.
+ */
+export function estimateUsage(
+  promptTokens: number | null,
+  content: string,
+  reasoning: string,
+  toolCalls: readonly ToolCallOut[] = [],
+): Usage {
+  const reasoningTokens = reasoning ? countTokens(reasoning) : null;
+  let completion = countTokens(content) + (reasoningTokens ?? 0);
+  if (toolCalls.length > 0) completion += countTokens(toolCalls.map((t) => `${t.name ?? ''}${t.arguments}`).join('\n'));
+  return {
+    promptTokens,
+    completionTokens: completion,
+    reasoningTokens,
+    cachedTokens: null,
+    totalTokens: promptTokens === null ? null : promptTokens + completion,
+  };
+}

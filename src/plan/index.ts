@@ -1,0 +1,6 @@
+export { planJobs, type PlanOverrides } from './plan-jobs.ts';
+export { parseModelRef, type ModelRef } from './model-ref.ts';
+export { jobId } from './job-id.ts';
+export { renderMessages } from './render-messages.ts';
+export { selectCases } from './select-cases.ts';
+export type { Job } from './types.ts';

@@ -1,0 +1,127 @@
+import { InputError } from '../errors/input-error.ts';
+import type { ChatMessage } from '../providers/types.ts';
+import { isKnownProvider } from '../providers/presets.ts';
+import { didYouMean } from '../suite/did-you-mean.ts';
+import { knownProviderIds } from '../suite/known-providers.ts';
+import { EFFORTS, type Effort, type SuiteCase } from '../suite/schema.ts';
+import type { Suite } from '../suite/types.ts';
+import { jobId } from './job-id.ts';
+import { parseModelRef, type ModelRef } from './model-ref.ts';
+import { renderMessages } from './render-messages.ts';
+import { selectCases } from './select-cases.ts';
+import type { Job } from './types.ts';
+
+/** CLI overrides of the suite (concurrency and retries belong to the runner, not here). */
+export interface PlanOverrides {
+  /** Replace the suite's `models`. */
+  models?: string[];
+  /** Replace the suite's `reasoning_effort`; an empty list means "do not send the field". */
+  efforts?: Effort[];
+  repeats?: number;
+  timeoutMs?: number;
+  /** Keep cases whose id or one of whose tags is listed. */
+  filter?: string[];
+}
+
+const PARAM_KEYS = [
+  'max_completion_tokens', 'temperature', 'top_p', 'presence_penalty', 'frequency_penalty', 'stop', 'seed',
+] as const;
+
+/**
+ * Expands a suite into jobs: cases x models x efforts x repeats, in that nesting (case-major:
+ * all jobs of the first case come first; within a case, model, then effort, then repeat).
+ * Duplicate models or efforts are dropped so job ids stay unique. Throws InputError on bad overrides.
+ */
+export function planJobs(suite: Suite, overrides: PlanOverrides = {}): Job[] {
+  const models = dedupeBy((overrides.models ?? suite.models).map((ref) => checkModel(ref, suite)), (m) => m.ref);
+  const efforts: (Effort | null)[] = checkEfforts(overrides.efforts ?? suite.reasoning_effort);
+  const repeats = checkPositiveInt(overrides.repeats ?? suite.repeats, 'BAD_REPEATS', 'repeats');
+  const timeoutMs = checkPositiveInt(overrides.timeoutMs ?? suite.timeout_ms, 'BAD_TIMEOUT', 'timeout (ms)');
+  const cases = selectCases(suite.cases, overrides.filter);
+
+  const jobs: Job[] = [];
+  for (const c of cases) {
+    // Rendered once per case and shared by its jobs: read-only (images can be large data URLs).
+    const messages = renderMessages(c, suite.defaults);
+    const params = mergeParams(c, suite);
+    const stream = c.stream ?? suite.defaults?.stream ?? true;
+    const assert = [...(suite.default_assert ?? []), ...(c.assert ?? [])];
+    for (const m of models) {
+      for (const effort of efforts) {
+        for (let repeat = 1; repeat <= repeats; repeat++) {
+          jobs.push(makeJob(suite, c, m, effort, repeat, jobs.length, messages, params, stream, timeoutMs, assert));
+        }
+      }
+    }
+  }
+  return jobs;
+}
+
+function makeJob(
+  suite: Suite, c: SuiteCase, m: ModelRef, effort: Effort | null, repeat: number, index: number,
+  messages: ChatMessage[], params: Job['params'], stream: boolean, timeoutMs: number, assert: Job['assert'],
+): Job {
+  const job: Job = {
+    id: jobId(suite.name, c.id, m.ref, effort, repeat),
+    index,
+    suite: suite.name,
+    caseId: c.id,
+    tags: c.tags ?? [],
+    provider: m.provider,
+    model: m.model,
+    reasoningEffort: effort,
+    repeat,
+    messages,
+    params,
+    stream,
+    timeoutMs,
+    assert,
+  };
+  if (c.threshold !== undefined) job.threshold = c.threshold;
+  return job;
+}
+
+/** Suite defaults overridden key by key by the case; unset keys are left out (not sent). */
+function mergeParams(c: SuiteCase, suite: Suite): Job['params'] {
+  const params: Record<string, unknown> = {};
+  for (const key of PARAM_KEYS) {
+    const value = c[key] ?? suite.defaults?.[key];
+    if (value !== undefined) params[key] = value;
+  }
+  return params as Job['params'];
+}
+
+function checkModel(ref: string, suite: Suite): ModelRef {
+  const m = parseModelRef(ref);
+  if (!isKnownProvider(m.provider, suite.providers)) {
+    const known = knownProviderIds(suite.providers);
+    const hint = didYouMean(m.provider, known);
+    throw new InputError(
+      'UNKNOWN_PROVIDER',
+      `unknown provider \`${m.provider}\` in model \`${m.ref}\`; known: ${known.join(', ')}` +
+        (hint ? `; did you mean \`${hint}\`?` : '') +
+        '. Declare other OpenAI-compatible servers under `providers` in the suite.',
+    );
+  }
+  return m;
+}
+
+function checkEfforts(efforts: readonly string[] | undefined): (Effort | null)[] {
+  if (!efforts || efforts.length === 0) return [null];
+  for (const e of efforts) {
+    if (!(EFFORTS as readonly string[]).includes(e)) {
+      throw new InputError('BAD_EFFORT', `bad reasoning effort \`${e}\`: expected one of ${EFFORTS.join(', ')}`);
+    }
+  }
+  return dedupeBy(efforts as Effort[], (e) => e);
+}
+
+function checkPositiveInt(n: number, code: string, what: string): number {
+  if (!Number.isInteger(n) || n < 1) throw new InputError(code, `${what} must be a whole number of at least 1, got ${n}`);
+  return n;
+}
+
+function dedupeBy<T>(list: readonly T[], key: (t: T) => unknown): T[] {
+  const seen = new Set<unknown>();
+  return list.filter((t) => !seen.has(key(t)) && seen.add(key(t)));
+}

@@ -1,0 +1,215 @@
+import type { ToolCallOut } from './types.ts';
+import { ThinkTagSplitter, type TextSink } from './think-tags.ts';
+import { errorMessageFromJson } from './error-classify.ts';
+
+/** Bits returned by appendContent. */
+export const TOKEN = 1;
+export const ANSWER = 2;
+
+/**
+ * Route one `content` value (a delta's or a message's) into answer / reasoning text.
+ * Strings go through the inline-<think> splitter; arrays are Mistral-style parts:
+ * `{type:"text",text}` is answer, `{type:"thinking",thinking:[{type:"text",text}]|string}` is
+ * reasoning. Returns TOKEN when any text arrived, plus ANSWER when some of it was answer.
+ */
+export function appendContent(c: unknown, sink: TextSink, think: ThinkTagSplitter): number {
+  if (typeof c === 'string') {
+    if (c.length === 0) return 0;
+    return think.push(c) ? TOKEN | ANSWER : TOKEN;
+  }
+  if (!Array.isArray(c)) return 0;
+  let flags = 0;
+  for (const part of c) {
+    if (typeof part === 'string') {
+      if (part) flags |= think.push(part) ? TOKEN | ANSWER : TOKEN;
+      continue;
+    }
+    if (part === null || typeof part !== 'object') continue;
+    const p = part as { type?: unknown; text?: unknown; thinking?: unknown };
+    if (p.type === 'thinking') {
+      const th = p.thinking;
+      if (typeof th === 'string') {
+        if (th) { sink.reasoning += th; flags |= TOKEN; }
+      } else if (Array.isArray(th)) {
+        for (const t of th) {
+          const text = t && typeof t === 'object' ? (t as { text?: unknown }).text : t;
+          if (typeof text === 'string' && text) { sink.reasoning += text; flags |= TOKEN; }
+        }
+      }
+    } else if ((p.type === 'text' || p.type === undefined) && typeof p.text === 'string' && p.text) {
+      flags |= think.push(p.text) ? TOKEN | ANSWER : TOKEN;
+    }
+  }
+  return flags;
+}
+
+/** `reasoning_content` (DeepSeek, vLLM, llama.cpp, Z.AI) or `reasoning` (OpenRouter, Groq, Ollama). */
+export function reasoningText(d: { reasoning_content?: unknown; reasoning?: unknown }): string {
+  const rc = d.reasoning_content;
+  if (typeof rc === 'string' && rc.length > 0) return rc;
+  const r = d.reasoning;
+  return typeof r === 'string' ? r : '';
+}
+
+interface ToolCallDelta {
+  index?: unknown;
+  id?: unknown;
+  function?: { name?: unknown; arguments?: unknown } | null;
+}
+
+/**
+ * Merge tool-call deltas by `index`: the first carries id and name, later ones argument
+ * fragments (OpenAI), or the whole call comes at once (Ollama, Groq).
+ */
+export function mergeToolCalls(into: ToolCallOut[], deltas: readonly unknown[]): void {
+  for (const raw of deltas) {
+    if (raw === null || typeof raw !== 'object') continue;
+    const d = raw as ToolCallDelta;
+    let i: number;
+    if (typeof d.index === 'number' && d.index >= 0) i = d.index;
+    else if (typeof d.id === 'string' && !into.some((t) => t?.id === d.id)) i = into.length;
+    else i = Math.max(0, into.length - 1);
+    let call = into[i];
+    if (call === undefined) {
+      call = { arguments: '' };
+      into[i] = call;
+    }
+    if (typeof d.id === 'string' && d.id) call.id = d.id;
+    const fn = d.function;
+    if (fn && typeof fn === 'object') {
+      if (typeof fn.name === 'string' && fn.name) call.name = fn.name;
+      const args = fn.arguments;
+      if (typeof args === 'string') call.arguments += args;
+      else if (args !== undefined && args !== null) call.arguments += JSON.stringify(args);
+    }
+  }
+}
+
+/**
+ * Everything one streamed response has said so far, fed one SSE event at a time with the time
+ * its bytes arrived. Kept allocation-free per event beyond JSON.parse: marks are numbers, text
+ * is appended, usage is kept as the raw object and normalised once at the end.
+ */
+export class StreamAccumulator implements TextSink {
+  content = '';
+  reasoning = '';
+  toolCalls: ToolCallOut[] = [];
+  /** Last non-null usage object seen (top-level `usage`, else Groq's `x_groq.usage`). */
+  usageRaw: object | null = null;
+  finishReason: string | null = null;
+  /** First error reported inside the stream (`event: error`, an `error` object, an `error:` line). */
+  streamError: string | null = null;
+  sawDone = false;
+  doneAt: number | null = null;
+  /** Data events that parsed as JSON objects / that did not. */
+  jsonEvents = 0;
+  badEvents = 0;
+  /** Lines with an unknown SSE field name (a non-SSE body parses as nothing but these). */
+  unknownFields = 0;
+
+  firstTok: number | null = null;
+  firstAnswer: number | null = null;
+  lastTok: number | null = null;
+  readonly tokenTimes: number[] = [];
+
+  private readonly think = new ThinkTagSplitter(this);
+
+  onEvent(event: string | undefined, data: string, t: number): void {
+    if (this.sawDone) return;
+    if (data === '[DONE]' || (data.length < 12 && data.trim() === '[DONE]')) {
+      this.sawDone = true;
+      this.doneAt = t;
+      return;
+    }
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(data);
+    } catch {
+      if (event === 'error') this.setError(data);
+      else this.badEvents++;
+      return;
+    }
+    if (chunk === null || typeof chunk !== 'object') {
+      if (event === 'error') this.setError(data);
+      else this.badEvents++;
+      return;
+    }
+    this.jsonEvents++;
+    if (event === 'error') this.setError(errorMessageFromJson(chunk) ?? data);
+    this.applyChunk(chunk as Record<string, unknown>, t);
+  }
+
+  /** eventsource-parser reports non-SSE field lines; llama-box sends `error: {...}` that way. */
+  onUnknownField(field: string, value: string): void {
+    this.unknownFields++;
+    if (field !== 'error') return;
+    let msg: string | null = null;
+    try {
+      msg = errorMessageFromJson(JSON.parse(value));
+    } catch {
+      msg = value.trim() || null;
+    }
+    this.setError(msg ?? 'error line in stream');
+  }
+
+  private setError(message: string): void {
+    if (this.streamError === null) this.streamError = message;
+  }
+
+  private applyChunk(chunk: Record<string, unknown>, t: number): void {
+    if (chunk.error != null) this.setError(errorMessageFromJson(chunk) ?? 'error object in stream');
+
+    let usage = chunk.usage;
+    if (usage == null) {
+      const xg = chunk.x_groq as { usage?: unknown } | null | undefined;
+      if (xg != null && typeof xg === 'object') usage = xg.usage;
+    }
+    if (usage != null && typeof usage === 'object') this.usageRaw = usage;
+
+    const choices = chunk.choices;
+    if (!Array.isArray(choices) || choices.length === 0) return;
+    let choice = choices[0] as { index?: unknown; finish_reason?: unknown; delta?: unknown } | null;
+    if (choice === null || typeof choice !== 'object') return;
+    // One answer is followed (n = 1); a stray choice of another index is not mixed into it.
+    if (choice.index !== undefined && choice.index !== 0) {
+      choice = (choices as typeof choice[]).find((c) => c !== null && typeof c === 'object' && (c.index === 0 || c.index === undefined)) ?? null;
+      if (choice === null) return;
+    }
+    if (typeof choice.finish_reason === 'string' && choice.finish_reason) this.finishReason = choice.finish_reason;
+
+    // Only `delta`: Perplexity's last event also carries the whole `message`, which would
+    // double the text.
+    const d = choice.delta as Record<string, unknown> | null | undefined;
+    if (d == null || typeof d !== 'object') return;
+
+    let flags = 0;
+    const c = d.content;
+    if (c != null) flags = appendContent(c, this, this.think);
+    const r = reasoningText(d);
+    if (r.length > 0) {
+      this.reasoning += r;
+      flags |= TOKEN;
+    }
+    const tc = d.tool_calls;
+    if (Array.isArray(tc) && tc.length > 0) {
+      mergeToolCalls(this.toolCalls, tc);
+      flags |= TOKEN | ANSWER;
+    }
+    if (flags !== 0) {
+      if (this.firstTok === null) this.firstTok = t;
+      if ((flags & ANSWER) !== 0 && this.firstAnswer === null) this.firstAnswer = t;
+      this.lastTok = t;
+      this.tokenTimes.push(t);
+    }
+  }
+
+  /** End of stream: release text held back by the <think> splitter. */
+  finish(): void {
+    if (this.think.finish() && this.firstAnswer === null) this.firstAnswer = this.lastTok;
+  }
+
+  /** Tool calls without holes (deltas may skip an index). */
+  compactToolCalls(): ToolCallOut[] {
+    return this.toolCalls.filter((t) => t !== undefined);
+  }
+}

@@ -1,0 +1,171 @@
+import { answerPrompt } from './answer-engine.ts';
+import { accuracyFor, effectiveEffort, type SimEffort, type SimModel } from './models.ts';
+import type { PromptCache } from './prompt-cache.ts';
+import { reasoningText } from './reasoning-text.ts';
+import type { SimRequest } from './request-parse.ts';
+import { SeededRandom, hashString } from './seeded-random.ts';
+import { toPieces, tokenIds, type TokenPiece } from './token-pieces.ts';
+
+/** Prompt tokens an image part counts for (OpenAI's low-detail figure). */
+export const IMAGE_PROMPT_TOKENS = 85;
+
+/** The usage object, exactly as sent on the wire. */
+export interface UsageJson {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details: { cached_tokens: number; audio_tokens: number };
+  completion_tokens_details: {
+    reasoning_tokens: number;
+    audio_tokens: number;
+    accepted_prediction_tokens: number;
+    rejected_prediction_tokens: number;
+  };
+}
+
+/** Everything one response will contain and when, decided before the first byte is sent. */
+export interface ResponsePlan {
+  effort: SimEffort | null;
+  task: string | null;
+  correct: boolean | null;
+  reasoning: readonly TokenPiece[];
+  answer: readonly TokenPiece[];
+  reasoningText: string;
+  answerText: string;
+  finishReason: 'stop' | 'length';
+  usage: UsageJson;
+  /** Request arrival to the first token event. */
+  ttftMs: number;
+  /** gapsMs[i] = time between token event i and i+1 (reasoning events first, then answer). */
+  gapsMs: number[];
+}
+
+export interface PlanInput {
+  seed: number;
+  modelName: string;
+  model: SimModel;
+  request: SimRequest;
+  /** `x-sim-sample` header ('' when absent): a new draw of the same prompt (e.g. a repeat index). */
+  sample: string;
+  /** promptKey(request), computed once by the caller. */
+  promptKey: string;
+  /** How many times this exact request was seen before (varies timings, not answers). */
+  occurrence: number;
+  promptCache: PromptCache;
+  ttftOverrideMs?: number;
+  itlOverrideMs?: number;
+  /** Extra pause inserted after the 3rd token event (stall fault that resumes). */
+  pauseMs?: number;
+  pauseAfterEvent?: number;
+}
+
+const ROLE_MARK: Record<string, number> = { system: -1, developer: -2, user: -3, assistant: -4, tool: -5 };
+
+/** Stable identity of a conversation, hashed once (answers depend on it, not on the counter). */
+export function promptKey(request: SimRequest): string {
+  let key = '';
+  for (const m of request.messages) key += `${m.role}\u0000${m.text}\u0000${m.images}\u0001`;
+  return hashString(key).toString(36);
+}
+
+/** The text the answer engine reads: the last user message (else the last message). */
+function taskPrompt(request: SimRequest): string {
+  for (let i = request.messages.length - 1; i >= 0; i--) if (request.messages[i].role === 'user') return request.messages[i].text;
+  return request.messages[request.messages.length - 1].text;
+}
+
+function promptUsage(input: PlanInput): { promptTokens: number; cachedTokens: number } {
+  const ids: number[] = [];
+  let promptTokens = 0;
+  for (const m of input.request.messages) {
+    ids.push(ROLE_MARK[m.role] ?? -9);
+    const t = tokenIds(m.text);
+    for (const id of t) ids.push(id);
+    promptTokens += t.length + m.images * IMAGE_PROMPT_TOKENS;
+    if (m.images > 0) ids.push(-100 - m.images);
+  }
+  const cachedTokens = input.promptCache.lookupAndRecord(input.modelName, ids);
+  return { promptTokens, cachedTokens };
+}
+
+/** Take pieces while they fit the remaining budget. */
+function fit(pieces: readonly TokenPiece[], budget: number): { kept: readonly TokenPiece[]; tokens: number; cut: boolean } {
+  let tokens = 0;
+  let i = 0;
+  for (; i < pieces.length; i++) {
+    if (tokens + pieces[i].tokens > budget) break;
+    tokens += pieces[i].tokens;
+  }
+  return { kept: i === pieces.length ? pieces : pieces.slice(0, i), tokens, cut: i < pieces.length };
+}
+
+export function planResponse(input: PlanInput): ResponsePlan {
+  const { seed, modelName, model, request, sample } = input;
+  const effort = effectiveEffort(model, request.effort);
+  const pkey = input.promptKey;
+  const seedParam = request.seed ?? '';
+
+  // Answer and reasoning text: counter-free, so the same prompt gets the same answer every time.
+  const answerRng = new SeededRandom(seed, 'answer', modelName, effort ?? '', pkey, sample, seedParam);
+  const correct = answerRng.next() < accuracyFor(model, effort);
+  const engine = answerPrompt(taskPrompt(request), correct, answerRng);
+
+  let rText = '';
+  if (model.reasoning && effort !== null) {
+    const base = model.reasoning.tokens[effort];
+    if (base > 0) {
+      const rRng = new SeededRandom(seed, 'reasoning', modelName, effort, pkey, sample, seedParam);
+      rText = reasoningText(engine.gist, Math.max(1, Math.round(base * (0.85 + 0.3 * rRng.next()))), rRng);
+    }
+  }
+
+  const budget = request.maxTokens ?? Number.POSITIVE_INFINITY;
+  const r = fit(rText ? toPieces(rText) : [], budget);
+  const a = fit(toPieces(engine.text), budget - r.tokens);
+  const cut = r.cut || a.cut;
+
+  const { promptTokens, cachedTokens } = promptUsage(input);
+  const completion = r.tokens + a.tokens;
+  const usage: UsageJson = {
+    prompt_tokens: promptTokens,
+    completion_tokens: completion,
+    total_tokens: promptTokens + completion,
+    prompt_tokens_details: { cached_tokens: cachedTokens, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: r.tokens, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+  };
+
+  // Timings: vary with the occurrence counter, so repeats of a request are not identical in speed.
+  const tRng = new SeededRandom(seed, 'timing', modelName, effort ?? '', pkey, sample, seedParam, request.maxTokens ?? '', input.occurrence);
+  const ttftMs =
+    input.ttftOverrideMs ??
+    tRng.lognormal(model.ttft.meanMs, model.ttft.sigma) + (model.prefillMsPer1kTokens * (promptTokens - cachedTokens)) / 1000;
+  const events = r.kept.length + a.kept.length;
+  const gapsMs: number[] = new Array(Math.max(0, events - 1));
+  for (let i = 0; i < gapsMs.length; i++) {
+    if (input.itlOverrideMs !== undefined) gapsMs[i] = input.itlOverrideMs;
+    else {
+      let g = tRng.lognormal(model.itl.meanMs, model.itl.sigma);
+      if (model.itlSpike.rate > 0 && tRng.next() < model.itlSpike.rate) g += model.itlSpike.ms;
+      gapsMs[i] = g;
+    }
+  }
+  if (input.pauseMs && gapsMs.length > 0) {
+    const at = Math.min(input.pauseAfterEvent ?? 2, gapsMs.length - 1);
+    gapsMs[at] += input.pauseMs;
+  }
+
+  const join = (ps: readonly TokenPiece[]) => ps.map((p) => p.text).join('');
+  return {
+    effort,
+    task: engine.task,
+    correct: engine.correct,
+    reasoning: r.kept,
+    answer: a.kept,
+    reasoningText: join(r.kept),
+    answerText: join(a.kept),
+    finishReason: cut ? 'length' : 'stop',
+    usage,
+    ttftMs,
+    gapsMs,
+  };
+}

@@ -1,0 +1,69 @@
+import { decode, encode } from 'gpt-tokenizer/encoding/o200k_base';
+
+/**
+ * Text <-> o200k_base tokens for the simulator. An answer is streamed one token per SSE event,
+ * so a client that counts tokens of the received text with the same tokenizer gets exactly the
+ * count the simulator reports. Encodings are cached: suites repeat the same texts many times.
+ */
+
+const MAX_CACHE = 20_000;
+const pieceCache = new Map<string, readonly TokenPiece[]>();
+const countCache = new Map<string, number>();
+
+/** One streamed event: its text and how many tokens it holds (1, unless UTF-8 forced a merge). */
+export interface TokenPiece {
+  text: string;
+  tokens: number;
+}
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= MAX_CACHE) cache.clear(); // crude but bounded; hits dominate anyway
+  cache.set(key, value);
+  return value;
+}
+
+/**
+ * Split text into per-token pieces. A token that ends inside a multi-byte character cannot be
+ * shown alone, so it is merged with the next one (the piece then counts 2+ tokens).
+ */
+export function toPieces(text: string): readonly TokenPiece[] {
+  const hit = pieceCache.get(text);
+  if (hit) return hit;
+  const ids = encode(text);
+  const pieces: TokenPiece[] = [];
+  let joined = '';
+  for (const id of ids) pieces.push({ text: decode([id]), tokens: 1 });
+  for (const p of pieces) joined += p.text;
+  if (joined !== text) {
+    // Rare (emoji, some CJK): group tokens until their decoded text matches the original.
+    pieces.length = 0;
+    let offset = 0;
+    let group: number[] = [];
+    for (const id of ids) {
+      group.push(id);
+      const piece = decode(group);
+      if (!text.startsWith(piece, offset)) continue;
+      pieces.push({ text: piece, tokens: group.length });
+      offset += piece.length;
+      group = [];
+    }
+    if (group.length > 0) pieces.push({ text: text.slice(offset), tokens: group.length });
+  }
+  return remember(pieceCache, text, pieces);
+}
+
+/** Number of o200k_base tokens in text (cached). */
+export function countTokens(text: string): number {
+  const hit = countCache.get(text);
+  if (hit !== undefined) return hit;
+  return remember(countCache, text, encode(text).length);
+}
+
+const idCache = new Map<string, readonly number[]>();
+
+/** Token ids of text (cached: a suite sends the same system prompt and cases again and again). */
+export function tokenIds(text: string): readonly number[] {
+  const hit = idCache.get(text);
+  if (hit) return hit;
+  return remember(idCache, text, encode(text));
+}

@@ -1,0 +1,18 @@
+export type { ReportSink } from './report-sink.ts';
+export { fanOut } from './report-sink.ts';
+export {
+  JsonlSink, JsonlRowReader, readJsonlRows, type JsonlSinkOptions, type JsonlReadStats,
+} from './jsonl-sink.ts';
+export { writeCsvFromJsonl, resultCsvOptions, CSV_COLUMNS } from './csv-writer.ts';
+export {
+  summarizeDistribution, SampleBuffer, LogHistogram, wilsonInterval, EMPTY_DISTRIBUTION,
+  type DistributionSummary, type LogHistogramOptions,
+} from './statistics.ts';
+export {
+  SummaryBuilder, summarizeRows, writeSummaryJson,
+  type Summary, type SummaryMeta, type SummaryInputRow, type GroupSummary, type MetricDistributions,
+  type TokenTotals, type GradingSummary, type ThroughputSummary,
+} from './summary.ts';
+export { renderSummaryMarkdown } from './summary-markdown.ts';
+export { renderSummaryTable, type SummaryTableOptions } from './summary-table.ts';
+export { writeRunReports, rebuildReports, REPORT_FILES } from './report-files.ts';

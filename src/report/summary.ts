@@ -1,0 +1,375 @@
+import { rename, writeFile } from 'node:fs/promises';
+import type { ResultRow } from '../run/result-row.ts';
+import type { ReportSink } from './report-sink.ts';
+import {
+  LogHistogram, SampleBuffer, summarizeDistribution, wilsonInterval, type DistributionSummary,
+} from './statistics.ts';
+
+/**
+ * A row as the summary reads it. The epoch marks are optional so rows from older results files
+ * still summarise (the window then falls back to started_at + latency_ms).
+ */
+export type SummaryInputRow = Omit<ResultRow, 'send_epoch_ms' | 'last_token_epoch_ms'> & {
+  send_epoch_ms?: number | null;
+  last_token_epoch_ms?: number | null;
+};
+
+export interface SummaryMeta {
+  suite: string;
+  /** ISO-8601 */
+  startedAt: string;
+  /** ISO-8601 */
+  finishedAt: string;
+}
+
+/** Per-request distributions over successful, non-cached rows; itl_ms pools every ITL gap. */
+export interface MetricDistributions {
+  ttfb_ms: DistributionSummary;
+  ttft_ms: DistributionSummary;
+  ttfa_ms: DistributionSummary;
+  latency_ms: DistributionSummary;
+  tpot_ms: DistributionSummary;
+  output_tps: DistributionSummary;
+  queue_ms: DistributionSummary;
+  /** Percentiles from a log histogram: within `Summary.itl_relative_error` of exact. */
+  itl_ms: DistributionSummary;
+}
+
+/** Sums over every row that reports the field (failed requests may still have used tokens). null = none did. */
+export interface TokenTotals {
+  prompt: number | null;
+  completion: number | null;
+  reasoning: number | null;
+  cached: number | null;
+  total: number | null;
+  /** Rows with a usage_source (reported or estimated). */
+  rows_with_usage: number;
+  /** Rows whose usage was counted by the tokenizer, not reported by the server. */
+  estimated_rows: number;
+}
+
+export interface GradingSummary {
+  /** Rows with `passed` set (true or false). */
+  graded: number;
+  passed: number;
+  /** passed / graded; null when nothing was graded. */
+  pass_rate: number | null;
+  /** 95% Wilson score interval of pass_rate. */
+  pass_rate_ci95: { low: number; high: number } | null;
+  scored: number;
+  score_mean: number | null;
+}
+
+/** Over the measured window: first send to last token of the successful, non-cached rows. */
+export interface ThroughputSummary {
+  window_ms: number | null;
+  /** Successful requests per second. */
+  request_throughput: number | null;
+  /** Completion tokens of successful requests per second. */
+  output_tokens_per_s: number | null;
+  /** Sum of latencies / window: requests in flight on average. */
+  mean_concurrency: number | null;
+  /** True when some rows lacked epoch marks and started_at + latency_ms stood in for them. */
+  window_estimated: boolean;
+}
+
+export interface GroupSummary {
+  /** `provider:model`; '*' in the overall summary. */
+  model_ref: string;
+  provider: string;
+  model: string;
+  /** '' = not sent (platform default); '*' in the overall summary. */
+  reasoning_effort: string;
+  counts: { total: number; ok: number; error: number; skipped: number; cached: number };
+  /** error_type of rows with status error ('unknown' when unset). */
+  errors_by_type: Record<string, number>;
+  /** error_type of rows with status skipped (e.g. budget). */
+  skipped_by_type: Record<string, number>;
+  attempts: number;
+  /** Attempts beyond the first, summed over rows. */
+  retries: number;
+  retry_wait_ms: number;
+  metrics: MetricDistributions;
+  tokens: TokenTotals;
+  /** Sum of cost_usd where present; null when no row had a cost. */
+  cost_usd: number | null;
+  grading: GradingSummary;
+  throughput: ThroughputSummary;
+}
+
+/** summary.json: plain JSON data. */
+export interface Summary {
+  summary_version: 1;
+  suite: string;
+  started_at: string;
+  finished_at: string;
+  duration_ms: number | null;
+  /** Bound on the relative error of the pooled ITL percentiles (log histogram). */
+  itl_relative_error: number;
+  /** One per (provider:model, reasoning_effort), sorted by model_ref then effort. */
+  groups: GroupSummary[];
+  /** The whole run (run-level throughput). */
+  overall: GroupSummary;
+}
+
+const METRICS = ['ttfb_ms', 'ttft_ms', 'ttfa_ms', 'latency_ms', 'tpot_ms', 'output_tps', 'queue_ms'] as const;
+type MetricName = (typeof METRICS)[number];
+const TOKEN_FIELDS = [
+  ['prompt', 'prompt_tokens'], ['completion', 'completion_tokens'], ['reasoning', 'reasoning_tokens'],
+  ['cached', 'cached_tokens'], ['total', 'total_tokens'],
+] as const;
+type TokenKey = (typeof TOKEN_FIELDS)[number][0];
+
+const EFFORT_ORDER = ['', 'none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function addTo(sum: number | null, v: number | null): number | null {
+  return v === null ? sum : (sum ?? 0) + v;
+}
+
+function bump(map: Map<string, number>, key: string, by = 1): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+function sortedRecord(map: Map<string, number>): Record<string, number> {
+  // Most frequent first, then by name: stable output across runs and merges.
+  const entries = [...map].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return Object.fromEntries(entries);
+}
+
+/** Running totals of one group (or of the whole run, for the scalar parts). */
+class GroupAccumulator {
+  counts = { total: 0, ok: 0, error: 0, skipped: 0, cached: 0 };
+  errors = new Map<string, number>();
+  skipped = new Map<string, number>();
+  attempts = 0;
+  retries = 0;
+  retryWaitMs = 0;
+  readonly samples = {} as Record<MetricName, SampleBuffer>;
+  readonly itl = new LogHistogram();
+  tokens: Record<TokenKey, number | null> = { prompt: null, completion: null, reasoning: null, cached: null, total: null };
+  usageRows = 0;
+  estimatedRows = 0;
+  cost: number | null = null;
+  graded = 0;
+  passed = 0;
+  scored = 0;
+  scoreSum = 0;
+  windowStart = Infinity;
+  windowEnd = -Infinity;
+  windowLatencySum = 0;
+  windowOk = 0;
+  windowCompletion = 0;
+  windowEstimated = false;
+
+  constructor(
+    readonly provider: string,
+    readonly model: string,
+    readonly effort: string,
+  ) {
+    for (const m of METRICS) this.samples[m] = new SampleBuffer();
+  }
+
+  add(row: SummaryInputRow): void {
+    const c = this.counts;
+    c.total++;
+    const attempts = num(row.attempts) ?? 0;
+    this.attempts += attempts;
+    this.retries += Math.max(0, attempts - 1);
+    this.retryWaitMs += num(row.retry_wait_ms) ?? 0;
+
+    if (row.status === 'ok') c.ok++;
+    else if (row.status === 'skipped') {
+      c.skipped++;
+      bump(this.skipped, row.error_type ?? 'unknown');
+    } else {
+      c.error++;
+      bump(this.errors, row.error_type ?? 'unknown');
+    }
+
+    for (const [key, field] of TOKEN_FIELDS) this.tokens[key] = addTo(this.tokens[key], num(row[field]));
+    if (row.usage_source) this.usageRows++;
+    if (row.usage_source === 'estimated') this.estimatedRows++;
+    this.cost = addTo(this.cost, num(row.cost_usd));
+    if (typeof row.passed === 'boolean') {
+      this.graded++;
+      if (row.passed) this.passed++;
+    }
+    const score = num(row.score);
+    if (score !== null) {
+      this.scored++;
+      this.scoreSum += score;
+    }
+
+    if (row.status !== 'ok') return;
+    // A response replayed from the cache was not measured: keep it out of timing and throughput.
+    if (row.cached) {
+      c.cached++;
+      return;
+    }
+    for (const m of METRICS) this.samples[m].push(row[m]);
+    if (Array.isArray(row.itl_samples)) this.itl.recordAll(row.itl_samples);
+
+    const latency = num(row.latency_ms);
+    let send = num(row.send_epoch_ms);
+    let last = num(row.last_token_epoch_ms);
+    if (send === null || last === null) this.windowEstimated = true;
+    if (send === null && row.started_at) send = num(Date.parse(row.started_at));
+    if (last === null && send !== null && latency !== null) last = send + latency;
+    if (send !== null && last !== null) {
+      if (send < this.windowStart) this.windowStart = send;
+      if (last > this.windowEnd) this.windowEnd = last;
+    }
+    this.windowOk++;
+    this.windowLatencySum += latency ?? 0;
+    this.windowCompletion += num(row.completion_tokens) ?? 0;
+  }
+
+  /** Fold another group's scalars and ITL histogram into this one (sample buffers are combined apart). */
+  absorb(o: GroupAccumulator): void {
+    for (const k of Object.keys(this.counts) as (keyof GroupAccumulator['counts'])[]) this.counts[k] += o.counts[k];
+    for (const [k, v] of o.errors) bump(this.errors, k, v);
+    for (const [k, v] of o.skipped) bump(this.skipped, k, v);
+    this.attempts += o.attempts;
+    this.retries += o.retries;
+    this.retryWaitMs += o.retryWaitMs;
+    this.itl.merge(o.itl);
+    for (const [key] of TOKEN_FIELDS) this.tokens[key] = addTo(this.tokens[key], o.tokens[key]);
+    this.usageRows += o.usageRows;
+    this.estimatedRows += o.estimatedRows;
+    this.cost = addTo(this.cost, o.cost);
+    this.graded += o.graded;
+    this.passed += o.passed;
+    this.scored += o.scored;
+    this.scoreSum += o.scoreSum;
+    this.windowStart = Math.min(this.windowStart, o.windowStart);
+    this.windowEnd = Math.max(this.windowEnd, o.windowEnd);
+    this.windowLatencySum += o.windowLatencySum;
+    this.windowOk += o.windowOk;
+    this.windowCompletion += o.windowCompletion;
+    this.windowEstimated ||= o.windowEstimated;
+  }
+
+  toSummary(metricSummary: (m: MetricName) => DistributionSummary): GroupSummary {
+    const metrics = {} as MetricDistributions;
+    for (const m of METRICS) metrics[m] = metricSummary(m);
+    metrics.itl_ms = this.itl.summarize();
+
+    const span = this.windowEnd - this.windowStart;
+    const window = Number.isFinite(span) && span > 0 ? span : null;
+    const perSecond = (v: number) => (window === null ? null : v / (window / 1000));
+
+    const isOverall = this.provider === '*';
+    return {
+      model_ref: isOverall ? '*' : `${this.provider}:${this.model}`,
+      provider: this.provider,
+      model: this.model,
+      reasoning_effort: this.effort,
+      counts: { ...this.counts },
+      errors_by_type: sortedRecord(this.errors),
+      skipped_by_type: sortedRecord(this.skipped),
+      attempts: this.attempts,
+      retries: this.retries,
+      retry_wait_ms: this.retryWaitMs,
+      metrics,
+      tokens: { ...this.tokens, rows_with_usage: this.usageRows, estimated_rows: this.estimatedRows },
+      cost_usd: this.cost,
+      grading: {
+        graded: this.graded,
+        passed: this.passed,
+        pass_rate: this.graded > 0 ? this.passed / this.graded : null,
+        pass_rate_ci95: wilsonInterval(this.passed, this.graded),
+        scored: this.scored,
+        score_mean: this.scored > 0 ? this.scoreSum / this.scored : null,
+      },
+      throughput: {
+        window_ms: window,
+        request_throughput: perSecond(this.windowOk),
+        output_tokens_per_s: perSecond(this.windowCompletion),
+        mean_concurrency: window === null ? null : this.windowLatencySum / window,
+        window_estimated: this.windowOk > 0 && this.windowEstimated,
+      },
+    };
+  }
+}
+
+function effortRank(e: string): number {
+  const i = EFFORT_ORDER.indexOf(e);
+  return i === -1 ? EFFORT_ORDER.length : i;
+}
+
+function compareGroups(a: GroupAccumulator, b: GroupAccumulator): number {
+  const ka = `${a.provider}:${a.model}`;
+  const kb = `${b.provider}:${b.model}`;
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  const r = effortRank(a.effort) - effortRank(b.effort);
+  if (r !== 0) return r;
+  return a.effort < b.effort ? -1 : a.effort > b.effort ? 1 : 0;
+}
+
+/**
+ * Builds the run summary row by row: memory holds 8 bytes per successful row per metric and a
+ * fixed-size ITL histogram per group, never the rows themselves.
+ */
+export class SummaryBuilder implements ReportSink {
+  private readonly groups = new Map<string, GroupAccumulator>();
+
+  add(row: SummaryInputRow): void {
+    const effort = row.reasoning_effort ?? '';
+    const key = `${row.provider}\u0000${row.model}\u0000${effort}`;
+    let g = this.groups.get(key);
+    if (!g) {
+      g = new GroupAccumulator(row.provider, row.model, effort);
+      this.groups.set(key, g);
+    }
+    g.add(row);
+  }
+
+  /** So a SummaryBuilder can sit among the report sinks. */
+  write(row: ResultRow): void {
+    this.add(row);
+  }
+
+  close(): void {}
+
+  finish(meta: SummaryMeta): Summary {
+    const accs = [...this.groups.values()].sort(compareGroups);
+    const groups = accs.map((g) => g.toSummary((m) => g.samples[m].summarize()));
+    const all = new GroupAccumulator('*', '*', '*');
+    for (const g of accs) all.absorb(g);
+    // Run-level distributions: one metric at a time, so only one concatenated copy exists at once.
+    const overall = all.toSummary((m) => summarizeDistribution(SampleBuffer.concat(accs.map((g) => g.samples[m]))));
+    const start = Date.parse(meta.startedAt);
+    const end = Date.parse(meta.finishedAt);
+    return {
+      summary_version: 1,
+      suite: meta.suite,
+      started_at: meta.startedAt,
+      finished_at: meta.finishedAt,
+      duration_ms: Number.isFinite(start) && Number.isFinite(end) ? end - start : null,
+      itl_relative_error: all.itl.relativeAccuracy,
+      groups,
+      overall,
+    };
+  }
+}
+
+/** Summarise rows from any source, e.g. readJsonlRows(path) when rebuilding a report or merging shards. */
+export async function summarizeRows(
+  rows: Iterable<SummaryInputRow> | AsyncIterable<SummaryInputRow>,
+  meta: SummaryMeta,
+): Promise<Summary> {
+  const b = new SummaryBuilder();
+  for await (const row of rows) b.add(row);
+  return b.finish(meta);
+}
+
+/** Write summary.json (pretty-printed) via a temporary file and rename, so a reader never sees half of it. */
+export async function writeSummaryJson(path: string, summary: Summary): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(summary, null, 2) + '\n', 'utf8');
+  await rename(tmp, path);
+}

@@ -1,0 +1,88 @@
+import type { Job } from '../plan/types.ts';
+import type { AttemptResult, ErrorType } from '../providers/types.ts';
+import { computeRequestMetrics } from '../measure/metrics.ts';
+import { countMessageTokens } from '../measure/tokenizer.ts';
+import { estimateUsage } from '../measure/usage.ts';
+import type { ResultRow } from './result-row.ts';
+import type { RetryOutcome } from './retry.ts';
+
+/** Monotonic ms -> epoch ms, so rows from different processes (shards) share one time axis. */
+const toEpoch = (t: number) => performance.timeOrigin + t;
+
+const round3 = (x: number | null) => (x === null || !Number.isFinite(x) ? null : Math.round(x * 1000) / 1000);
+
+/** Turns a job's final attempt into its result row (grading and cost are filled in by the runner). */
+export function buildResultRow(job: Job, outcome: RetryOutcome, scheduledAt: number): ResultRow {
+  const { result } = outcome;
+  let usage = result.usage;
+  let usageSource: ResultRow['usage_source'] = null;
+  let completion = usage?.completionTokens ?? null;
+  if (result.ok) {
+    if (usage && usage.completionTokens !== null) {
+      usageSource = 'reported';
+    } else {
+      // Tokenizer count of the whole text, once per request (never per chunk).
+      const estimate = estimateUsage(usage?.promptTokens ?? countMessageTokens(job.messages), result.content, result.reasoning, result.toolCalls);
+      usage = { ...estimate, cachedTokens: usage?.cachedTokens ?? null, reasoningTokens: usage?.reasoningTokens ?? estimate.reasoningTokens };
+      completion = estimate.completionTokens;
+      usageSource = 'estimated';
+    }
+  }
+  const metrics = computeRequestMetrics(result.marks, completion);
+  const ok = result.ok;
+  return {
+    job_id: job.id,
+    suite: job.suite,
+    case_id: job.caseId,
+    provider: job.provider,
+    model: job.model,
+    reasoning_effort: job.reasoningEffort ?? '',
+    repeat: job.repeat,
+    status: ok ? 'ok' : 'error',
+    error_type: result.errorType,
+    http_status: result.httpStatus,
+    attempts: outcome.attempts,
+    started_at: new Date(toEpoch(result.marks.send)).toISOString(),
+    queue_ms: round3(outcome.firstSend - scheduledAt),
+    latency_ms: round3(metrics.latencyMs),
+    ttfb_ms: round3(metrics.ttfbMs),
+    ttft_ms: round3(metrics.ttftMs),
+    ttfa_ms: round3(metrics.ttfaMs),
+    itl_p50_ms: round3(metrics.itlP50Ms),
+    itl_max_ms: round3(metrics.itlMaxMs),
+    tpot_ms: round3(metrics.tpotMs),
+    output_tps: round3(metrics.outputTps),
+    prompt_tokens: usage?.promptTokens ?? null,
+    completion_tokens: usage?.completionTokens ?? null,
+    reasoning_tokens: usage?.reasoningTokens ?? null,
+    cached_tokens: usage?.cachedTokens ?? null,
+    total_tokens: usage?.totalTokens ?? null,
+    usage_source: usageSource,
+    finish_reason: result.finishReason,
+    cost_usd: null,
+    passed: null,
+    score: null,
+    output: result.content,
+    error_message: result.errorMessage,
+    tags: job.tags,
+    reasoning: result.reasoning,
+    retry_wait_ms: round3(outcome.waitMs) ?? 0,
+    itl_samples: ok ? metrics.itlSamples.map((x) => round3(x)!) : [],
+    send_epoch_ms: toEpoch(result.marks.send),
+    last_token_epoch_ms: result.marks.lastTok !== null ? toEpoch(result.marks.lastTok) : null,
+  };
+}
+
+/** A row for a job that never ran (budget reached, run interrupted before its turn). */
+export function skippedRow(job: Job, errorType: ErrorType, message: string): ResultRow {
+  return {
+    job_id: job.id, suite: job.suite, case_id: job.caseId, provider: job.provider, model: job.model,
+    reasoning_effort: job.reasoningEffort ?? '', repeat: job.repeat, status: 'skipped',
+    error_type: errorType, http_status: null, attempts: 0, started_at: null, queue_ms: null,
+    latency_ms: null, ttfb_ms: null, ttft_ms: null, ttfa_ms: null, itl_p50_ms: null, itl_max_ms: null,
+    tpot_ms: null, output_tps: null, prompt_tokens: null, completion_tokens: null, reasoning_tokens: null,
+    cached_tokens: null, total_tokens: null, usage_source: null, finish_reason: null, cost_usd: null,
+    passed: null, score: null, output: '', error_message: message, tags: job.tags, reasoning: '',
+    retry_wait_ms: 0, itl_samples: [], send_epoch_ms: null, last_token_epoch_ms: null,
+  };
+}

@@ -1,0 +1,10 @@
+export { loadSuite, parseSuite } from './load-suite.ts';
+export type { Suite, ParseSuiteOptions } from './types.ts';
+export { suiteJsonSchema, SUITE_SCHEMA_ID } from './json-schema.ts';
+export { didYouMean, levenshtein } from './did-you-mean.ts';
+export { findPlaceholders, substituteVars, type VarValue } from './placeholders.ts';
+export { formatPath, type PathSegment } from './issue-path.ts';
+export { IMAGE_MIME, readImageFile, type ReadImage } from './images.ts';
+export { knownProviderIds } from './known-providers.ts';
+export * from './schema.ts';
+export { YamlLocator, type LinePos } from './yaml-locate.ts';

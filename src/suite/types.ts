@@ -1,0 +1,20 @@
+import type { SuiteDocument } from './schema.ts';
+import type { ReadImage } from './images.ts';
+
+/**
+ * A loaded, validated suite: the document with defaults applied, plus where it came from.
+ * Image parts that named a local file carry a `data:` URL instead of the path.
+ */
+export interface Suite extends SuiteDocument {
+  /** Absolute path of the suite file. */
+  file: string;
+  /** Absolute folder that relative paths in the suite were resolved against. */
+  dir: string;
+}
+
+export interface ParseSuiteOptions {
+  /** Folder for relative image paths; default: the folder of `file`. */
+  dir?: string;
+  /** Reads image files (default: fs.readFileSync). Tests pass their own. */
+  readImage?: ReadImage;
+}

@@ -1,0 +1,120 @@
+import { performance } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_MODELS, PromptCache, planResponse, promptKey, startSimulator, type RunningSimulator,
+} from '../../../src/providers/sim/index.ts';
+import type { SimRequest } from '../../../src/providers/sim/request-parse.ts';
+import { postChat, readEvents, simpleBody } from './sse-read.ts';
+
+let sim: RunningSimulator;
+beforeAll(async () => {
+  sim = await startSimulator();
+  // Warm the HTTP stack and the tokenizer so the first measured request is not a cold start.
+  await readEvents(await postChat(sim.url, simpleBody('instant', 'warm up')));
+});
+afterAll(() => sim.close());
+
+const isToken = (data: string) => /"(content|reasoning_content)":"[^"]/.test(data);
+
+describe('injected delays', () => {
+  it('the first token arrives no earlier than x-sim-ttft-ms, and not much later', async () => {
+    for (const ttft of [50, 150]) {
+      const sent = performance.now();
+      const res = await postChat(sim.url, simpleBody('fast', 'Tell me about DNS.'), { 'x-sim-ttft-ms': String(ttft), 'x-sim-itl-ms': '1' });
+      const events = await readEvents(res);
+      const first = events.find((e) => isToken(e.data))!;
+      const measured = first.at - sent;
+      expect(measured).toBeGreaterThanOrEqual(ttft);
+      expect(measured).toBeLessThan(ttft + 100); // generous: 2 shared cores
+      // The role-only chunk comes right away, long before the first token.
+      expect(events[0].at - sent).toBeLessThan(ttft);
+    }
+  });
+
+  it('inter-token gaps follow x-sim-itl-ms and the schedule does not drift', async () => {
+    const itl = 10;
+    const sent = performance.now();
+    const events = await readEvents(
+      await postChat(sim.url, simpleBody('fast', 'Tell me about HTTP caching.'), { 'x-sim-ttft-ms': '20', 'x-sim-itl-ms': String(itl) }),
+    );
+    const times = events.filter((e) => isToken(e.data)).map((e) => e.at);
+    expect(times.length).toBeGreaterThan(20);
+    const gaps = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
+    const median = gaps[Math.floor(gaps.length / 2)];
+    expect(median).toBeGreaterThan(itl - 3);
+    expect(median).toBeLessThan(itl + 5);
+    // Absolute schedule: the last token is due at ttft + (n-1)*itl, however late single timers fire.
+    const due = 20 + (times.length - 1) * itl;
+    expect(times.at(-1)! - sent).toBeGreaterThanOrEqual(due - 1);
+    expect(times.at(-1)! - sent).toBeLessThan(due + 100);
+  });
+
+  it('fixedTtftMs / fixedItlMs options apply to every request, and non-streaming waits the whole time', async () => {
+    const s = await startSimulator({ fixedTtftMs: 80, fixedItlMs: 2 });
+    try {
+      const sent = performance.now();
+      const res = await postChat(s.url, { model: 'slow', messages: [{ role: 'user', content: 'Uppercase abc' }] });
+      const body = await res.json();
+      const elapsed = performance.now() - sent;
+      expect(res.headers.get('x-sim-ttft-ms')).toBe('80.000');
+      const n = body.usage.completion_tokens as number;
+      expect(elapsed).toBeGreaterThanOrEqual(80 + (n - 1) * 2);
+      expect(elapsed).toBeLessThan(80 + (n - 1) * 2 + 100);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('serves many concurrent streams on one schedule each', async () => {
+    const n = 64;
+    const sent = performance.now();
+    const all = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        postChat(sim.url, simpleBody('fast', `Reply with exactly: stream number ${i} is here`), { 'x-sim-ttft-ms': '100', 'x-sim-itl-ms': '5' }).then(readEvents),
+      ),
+    );
+    for (const events of all) {
+      const first = events.find((e) => isToken(e.data))!;
+      expect(first.at - sent).toBeGreaterThanOrEqual(100);
+      expect(events.at(-1)!.data).toBe('[DONE]');
+    }
+    // All 64 were in flight together: the whole batch took about one request's time, not 64.
+    expect(performance.now() - sent).toBeLessThan(100 + 12 * 5 + 1500);
+    expect(sim.stats().maxInFlight).toBeGreaterThanOrEqual(n);
+  });
+});
+
+describe('delay distributions (seeded)', () => {
+  function stats(model: string, n = 400) {
+    const ttfts: number[] = [];
+    const gaps: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const req: SimRequest = {
+        model, messages: [{ role: 'user', text: `Tell me about topic ${i}.`, images: 0 }], stream: true, includeUsage: true,
+        effort: undefined, maxTokens: undefined, seed: undefined,
+      };
+      const p = planResponse({
+        seed: 42, modelName: model, model: DEFAULT_MODELS[model], request: req, sample: '', promptKey: promptKey(req), occurrence: 0,
+        promptCache: new PromptCache(),
+      });
+      ttfts.push(p.ttftMs);
+      gaps.push(...p.gapsMs);
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const sorted = [...ttfts].sort((a, b) => a - b);
+    return { ttftMean: mean(ttfts), ttftP10: sorted[Math.floor(n * 0.1)], ttftP90: sorted[Math.floor(n * 0.9)], itlMean: mean(gaps) };
+  }
+
+  it('fast and slow models are centred on their table means, with spread', () => {
+    const fast = stats('fast');
+    const slow = stats('slow');
+    expect(fast.ttftMean).toBeGreaterThan(40 * 0.85);
+    expect(fast.ttftMean).toBeLessThan(40 * 1.15 + 2);
+    expect(fast.itlMean).toBeGreaterThan(4 * 0.9);
+    expect(fast.itlMean).toBeLessThan(4 * 1.1 + 0.2); // + the rare spikes
+    expect(slow.ttftMean).toBeGreaterThan(300 * 0.85);
+    expect(slow.ttftMean).toBeLessThan(300 * 1.15 + 5);
+    expect(slow.itlMean).toBeGreaterThan(25 * 0.9);
+    expect(fast.ttftP90 / fast.ttftP10).toBeGreaterThan(1.3); // a distribution, not a constant
+  });
+});

@@ -72,6 +72,7 @@ Examples:
           signal: controller.signal,
           onPlan: ({ jobs }) => progress.start(jobs.length),
           onEvent: (e) => progress.onEvent(e),
+          onWarning: (m) => err(`warning: ${m}`),
         });
         progress.stop();
         out(renderSummaryTable(outcome.summary));

@@ -65,6 +65,7 @@ export function createProgress(stream: NodeJS.WriteStream, mode: 'auto' | 'off' 
     stop: () => {
       clearInterval(timer);
       if (total > 0) line();
+      total = 0; // stop() may be called twice (normal end, then finally)
     },
   };
 }

@@ -1,7 +1,13 @@
 import { createRequire } from 'node:module';
 import type { ChatMessage } from '../providers/types.ts';
 
-type Encoder = { countTokens(text: string, options?: { disallowedSpecial?: Set<string> }): number };
+/** The parts of gpt-tokenizer's o200k_base module that evalbench uses (client and simulator). */
+export interface O200kEncoding {
+  countTokens(text: string, options?: { disallowedSpecial?: Set<string> }): number;
+  encode(text: string, options?: { disallowedSpecial?: Set<string> }): number[];
+  decode(ids: Iterable<number>): string;
+}
+type Encoder = O200kEncoding;
 
 let encoder: Encoder | undefined;
 const require = createRequire(import.meta.url);
@@ -11,9 +17,17 @@ const require = createRequire(import.meta.url);
  * a run that gets usage from every server never pays. The CommonJS build is required so the
  * count stays synchronous.
  */
-function o200k(): Encoder {
+export function o200k(): O200kEncoding {
   encoder ??= require('gpt-tokenizer/encoding/o200k_base') as Encoder;
   return encoder;
+}
+
+/**
+ * Loads the tokenizer now. A run calls this before its first request: loading blocks the event
+ * loop for ~200 ms, which would otherwise land inside some in-flight request's timings.
+ */
+export function loadTokenizer(): void {
+  o200k();
 }
 
 /** Special-token text such as "<|endoftext|>" is counted as plain text, never rejected. */

@@ -76,6 +76,7 @@ function makeJob(
     stream,
     timeoutMs,
     assert,
+    vars: c.vars ?? {},
   };
   if (c.threshold !== undefined) job.threshold = c.threshold;
   return job;

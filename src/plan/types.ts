@@ -30,5 +30,7 @@ export interface Job {
   stream: boolean;
   timeoutMs: number;
   assert: AssertionSpec[];
+  /** The case's vars (graders may read them). */
+  vars: Record<string, string | number | boolean>;
   threshold?: number;
 }

@@ -1,3 +1,4 @@
+import { renderQualityMarkdown } from '../grade/statistics/index.ts';
 import type { Summary } from './summary.ts';
 import { errorsLine, groupLabel, groupTable, runFacts } from './summary-format.ts';
 
@@ -37,5 +38,6 @@ export function renderSummaryMarkdown(summary: Summary): string {
       out.push(`- ${cell(groupLabel(g))}: ${cell(parts.join('; '))}`);
     }
   }
+  if (summary.quality) out.push('', renderQualityMarkdown(summary.quality));
   return out.join('\n') + '\n';
 }

@@ -1,3 +1,4 @@
+import { renderQualityText } from '../grade/statistics/index.ts';
 import type { Summary } from './summary.ts';
 import { errorsLine, groupLabel, groupTable, runFacts } from './summary-format.ts';
 
@@ -45,5 +46,6 @@ export function renderSummaryTable(summary: Summary, options: SummaryTableOption
       lines.push(`  ${groupLabel(g)}: ${parts.join('; ')}`);
     }
   }
+  if (summary.quality) lines.push('', renderQualityText(summary.quality));
   return lines.join('\n') + '\n';
 }

@@ -1,3 +1,4 @@
+import { buildQualityReport, type QualityReport, type QualityRow } from '../grade/statistics/index.ts';
 import { rename, writeFile } from 'node:fs/promises';
 import type { ResultRow } from '../run/result-row.ts';
 import type { ReportSink } from './report-sink.ts';
@@ -110,6 +111,8 @@ export interface Summary {
   groups: GroupSummary[];
   /** The whole run (run-level throughput). */
   overall: GroupSummary;
+  /** Pass rates with intervals, pairwise verdicts, best configuration, effort tables (when graded or several efforts). */
+  quality?: QualityReport;
 }
 
 const METRICS = ['ttfb_ms', 'ttft_ms', 'ttfa_ms', 'latency_ms', 'tpot_ms', 'output_tps', 'queue_ms'] as const;
@@ -316,8 +319,16 @@ function compareGroups(a: GroupAccumulator, b: GroupAccumulator): number {
  */
 export class SummaryBuilder implements ReportSink {
   private readonly groups = new Map<string, GroupAccumulator>();
+  /** The few fields the quality statistics need (pairing by case needs them all, ~150 bytes a row). */
+  private readonly quality: QualityRow[] = [];
 
   add(row: SummaryInputRow): void {
+    this.quality.push({
+      case_id: row.case_id, provider: row.provider, model: row.model, reasoning_effort: row.reasoning_effort ?? '',
+      repeat: row.repeat, status: row.status, passed: row.passed, score: row.score, latency_ms: row.latency_ms,
+      ttft_ms: row.ttft_ms, ttfa_ms: row.ttfa_ms, completion_tokens: row.completion_tokens,
+      reasoning_tokens: row.reasoning_tokens, cost_usd: row.cost_usd,
+    });
     const effort = row.reasoning_effort ?? '';
     const key = `${row.provider}\u0000${row.model}\u0000${effort}`;
     let g = this.groups.get(key);
@@ -353,7 +364,19 @@ export class SummaryBuilder implements ReportSink {
       itl_relative_error: all.itl.relativeAccuracy,
       groups,
       overall,
+      ...(this.wantsQuality() ? { quality: buildQualityReport(this.quality) } : {}),
     };
+  }
+
+  /** Quality statistics when something was graded or a model ran at several efforts. */
+  private wantsQuality(): boolean {
+    if (this.quality.some((r) => r.passed !== null)) return true;
+    const efforts = new Map<string, Set<string>>();
+    for (const g of this.groups.values()) {
+      const k = `${g.provider}:${g.model}`;
+      efforts.set(k, (efforts.get(k) ?? new Set()).add(g.effort));
+    }
+    return [...efforts.values()].some((e) => e.size >= 2);
   }
 }
 

@@ -63,6 +63,11 @@ export interface ResultRow {
   last_token_epoch_ms: number | null;
   /** Failed assertion reasons (grading). */
   reasons?: string[];
+  /** The llm-rubric judge's own tokens, latency and cost: never part of this row's figures. */
+  judge_usage?: {
+    calls: number; failures: number; prompt_tokens: number | null; completion_tokens: number | null;
+    latency_ms: number; cost_usd: number | null;
+  };
   /** True when the response came from --cache: left out of every latency statistic. */
   cached?: boolean;
 }

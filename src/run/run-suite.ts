@@ -10,6 +10,13 @@ import { JsonlSink, REPORT_FILES, SummaryBuilder, writeRunReports, type Summary 
 import { resolveProviders } from './resolve-providers.ts';
 import { runJobs, type RunEvent, type RunJobsResult } from './run-jobs.ts';
 import { warmUp } from './warm-up.ts';
+import { loadTokenizer } from '../measure/tokenizer.ts';
+import { createRowFinisher } from './finish-row.ts';
+import { createJudge } from './judge-client.ts';
+import { assertPricedModels, loadPriceTable, mergePricing, pricingFromMap, unpricedModels, unpricedWarning, type PriceTable } from '../cost/index.ts';
+import { preloadGraders } from '../grade/validate-assertions.ts';
+import { SuiteError, type SuiteIssue } from '../errors/index.ts';
+import { parseModelRef } from '../plan/index.ts';
 import { defaultOutDir } from './out-dir.ts';
 
 export interface RunOptions {
@@ -25,6 +32,10 @@ export interface RunOptions {
   /** Where API keys are read from. Default: process.env. */
   env?: Record<string, string | undefined>;
   fetch?: FetchLike;
+  /** A price file (`--prices`) whose entries override the shipped prices.yaml; the suite's `pricing:` wins over both. */
+  pricesFile?: string;
+  /** Non-fatal notes for the user (unpriced models...). Default: collected in RunOutcome.warnings only. */
+  onWarning?: (message: string) => void;
   /** Options for the in-process simulator, started when a run names sim:* models. */
   simulator?: SimulatorOptions;
   /** Warm the HTTP client before the first measured request (default true). */
@@ -40,6 +51,29 @@ export interface RunOutcome {
   summary: Summary;
   counts: RunJobsResult;
   files: { jsonl: string; csv: string; summaryJson: string; summaryMd: string };
+  warnings: string[];
+}
+
+/** Shipped prices, then --prices, then the suite's own `pricing:` (later wins per model). */
+export function resolvePrices(suite: Suite, pricesFile?: string): PriceTable {
+  const tables = [loadPriceTable()];
+  if (pricesFile) tables.push(loadPriceTable(pricesFile));
+  if (suite.pricing) tables.push(pricingFromMap(suite.pricing, suite.file));
+  return mergePricing(tables[0], ...tables.slice(1));
+}
+
+/** Imports every javascript grader before any request, so a broken one stops the run at once. */
+async function preloadSuiteGraders(suite: Suite): Promise<void> {
+  const lists: [string, Suite['default_assert']][] = [['default_assert', suite.default_assert]];
+  suite.cases.forEach((c, i) => lists.push([`cases[${i}].assert`, c.assert]));
+  const issues: SuiteIssue[] = [];
+  for (const [where, specs] of lists) {
+    if (!specs) continue;
+    for (const p of await preloadGraders(specs, suite.dir)) {
+      issues.push({ file: suite.file, path: `${where}[${p.index}]${p.field ? '.' + p.field : ''}`, message: p.message });
+    }
+  }
+  if (issues.length > 0) throw new SuiteError(issues);
 }
 
 /** Loads (or takes) a suite, runs every job, and writes the run folder. The library's main entry. */
@@ -47,6 +81,21 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
   const suite = typeof suiteOrFile === 'string' ? await loadSuite(suiteOrFile) : suiteOrFile;
   const jobs = planJobs(suite, options.overrides);
   const providerIds = new Set(jobs.map((j) => j.provider));
+  const judgeRef = suite.grading?.judge;
+  const judgeProvider = judgeRef && jobs.some((j) => j.assert.some((a) => a.type.replace(/^not-/, '') === 'llm-rubric'))
+    ? parseModelRef(judgeRef).provider : undefined;
+  if (judgeProvider) providerIds.add(judgeProvider);
+  const warnings: string[] = [];
+  const warn = (m: string) => {
+    warnings.push(m);
+    options.onWarning?.(m);
+  };
+  const modelRefs = [...new Set(jobs.map((j) => `${j.provider}:${j.model}`))];
+  const prices = resolvePrices(suite, options.pricesFile);
+  assertPricedModels(prices, modelRefs);
+  const unpriced = unpricedWarning(unpricedModels(prices, modelRefs));
+  if (unpriced) warn(unpriced);
+  await preloadSuiteGraders(suite);
 
   // Keys first: a missing key stops the run before anything is started or sent.
   const env = options.env ?? process.env;
@@ -56,6 +105,7 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
   if (providerIds.has(SIM_PROVIDER_ID) && !suite.providers?.[SIM_PROVIDER_ID]) sim = await startSimulator(options.simulator);
   try {
     const providers = resolveProviders(providerIds, suite.providers, env, sim?.url);
+    loadTokenizer();
     if (options.warmUp !== false) await warmUp(providers.values(), options.fetch);
 
     const outDir = options.outDir ?? defaultOutDir(suite.name);
@@ -85,13 +135,17 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
           summaryBuilder.add(row);
         },
         onEvent: options.onEvent,
+        finishRow: createRowFinisher({
+          prices, suiteDir: suite.dir,
+          judge: judgeRef && judgeProvider ? createJudge(judgeRef, providers.get(judgeProvider)!, prices, options.fetch) : undefined,
+        }),
       });
     } finally {
       sink.close();
     }
     const summary = summaryBuilder.finish({ suite: suite.name, startedAt, finishedAt: new Date().toISOString() });
     await writeRunReports(outDir, summary);
-    return { suite, outDir, summary, counts, files };
+    return { suite, outDir, summary, counts, files, warnings };
   } finally {
     await sim?.close();
   }

@@ -8,6 +8,7 @@ import { rawSuiteJsonSchema } from './json-schema.ts';
 import { JsonSchemaPath } from './json-schema-path.ts';
 import { suiteSchema } from './schema.ts';
 import { checkSuiteData } from './suite-checks.ts';
+import { checkAssertions, checkPricing } from './check-extensions.ts';
 import type { ParseSuiteOptions, Suite } from './types.ts';
 import { YamlLocator } from './yaml-locate.ts';
 import { explainZodIssues, KEEP_CUSTOM_MESSAGES, type RawIssue } from './zod-issues.ts';
@@ -68,8 +69,10 @@ export function parseSuite(text: string, file: string, opts: ParseSuiteOptions =
   const { images, issues: imageIssues } = resolveImages(data, dir, opts.readImage ?? readImageFile);
   raw.push(...imageIssues);
 
-  if (raw.length > 0 || !parsed.success) {
-    throw new SuiteError(toSuiteIssues(raw, file, locator));
+  if (parsed.success && raw.length === 0) raw.push(...checkAssertions(parsed.data, dir));
+  const priced = parsed.success ? checkPricing(parsed.data, file, locator) : [];
+  if (raw.length > 0 || priced.length > 0 || !parsed.success) {
+    throw new SuiteError([...toSuiteIssues(raw, file, locator), ...priced]);
   }
   const suite: Suite = { ...parsed.data, file: abs, dir };
   applyImages(suite, images);

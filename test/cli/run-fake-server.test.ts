@@ -35,7 +35,7 @@ beforeAll(async () => {
     'timeout_ms: 5000',
     'concurrency: 4',
     'cases:',
-    ...scenarios.map((s) => `  - { id: ${s}, prompt: "scenario: ${s}" }`),
+    ...scenarios.map((s) => `  - { id: "${s}", prompt: "scenario: ${s}" }`),
   ].join('\n');
   fs.writeFileSync(path.join(dir, 'suite.yaml'), suite);
   try {
@@ -50,6 +50,7 @@ beforeAll(async () => {
     stderr = x.stderr;
     exitCode = x.code;
   }
+  if (!fs.existsSync(path.join(dir, "out/results.jsonl"))) throw new Error(`no results.jsonl; exit ${exitCode}; stderr:\n${stderr}`);
   const lines = fs.readFileSync(path.join(dir, 'out/results.jsonl'), 'utf8').trim().split('\n');
   rows = new Map(lines.map((l) => JSON.parse(l) as ResultRow).map((r) => [r.case_id, r]));
 }, 60_000);

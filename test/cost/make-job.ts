@@ -21,6 +21,7 @@ export function makeJob(caseId: string, modelRef: string, effort: Effort | null,
     stream: true,
     timeoutMs: 60_000,
     assert: [],
+    vars: {},
   };
 }
 

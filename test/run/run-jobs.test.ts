@@ -46,7 +46,7 @@ function jobs(n: number, provider: string, model: string): Job[] {
   return Array.from({ length: n }, (_, i) => ({
     id: `${model}-${i}`, index: i, suite: 't', caseId: `c${i}`, tags: [], provider, model,
     reasoningEffort: null, repeat: 1, messages: [{ role: 'user', content: 'hi' }], params: {},
-    stream: true, timeoutMs: 5000, assert: [],
+    stream: true, timeoutMs: 5000, assert: [], vars: {},
   }));
 }
 

@@ -201,15 +201,22 @@ const countTask = (p: string): TaskMatch | null => {
 };
 
 const capitalTask = (p: string): TaskMatch | null => {
-  const m = /\bcapital(?:\s+city)?\s+of\s+(?:the\s+)?([\p{L} .'-]+)/iu.exec(p) ?? /\b([\p{L} .'-]+?)['’]s capital\b/iu.exec(p);
-  if (!m) return null;
-  const country = m[1].trim().replace(/[.\s]+$/, '').toLowerCase();
-  const capital = CAPITALS[country];
+  const of = /\bcapital(?:\s+city)?\s+of\s+(?:the\s+)?([\p{L} .'-]+)/iu.exec(p);
+  const possessive = /((?:[\p{L}]+ )?[\p{L}]+)['’]s capital\b/iu.exec(p);
+  let country: string | undefined;
+  if (of) country = of[1].trim().replace(/[.\s]+$/, '');
+  else if (possessive) {
+    // "What is Italy's capital?": the country is the last one or two words before 's.
+    const words = possessive[1].split(' ');
+    country = words.length > 1 && CAPITALS[possessive[1].toLowerCase()] ? possessive[1] : words[words.length - 1];
+  }
+  if (!country) return null;
+  const capital = CAPITALS[country.toLowerCase()];
   if (!capital) return null;
   return {
     task: 'capital',
     correct: capital,
-    gist: `The question asks for the capital of ${m[1].trim()}.`,
+    gist: `The question asks for the capital of ${country}.`,
     wrong: (rng) => {
       let other = rng.pick(ALL_CAPITALS);
       if (other === capital) other = ALL_CAPITALS[(ALL_CAPITALS.indexOf(other) + 1) % ALL_CAPITALS.length];

@@ -10,6 +10,8 @@ export interface SimRequest {
   effort: SimEffort | undefined;
   maxTokens: number | undefined;
   seed: number | undefined;
+  /** Stop sequences: the answer is cut before the first one (finish_reason stays "stop"). */
+  stop: string[];
 }
 
 export type ParseResult = { ok: true; request: SimRequest } | { ok: false; status: number; body: OpenAIErrorBody };
@@ -73,6 +75,12 @@ export function parseChatRequest(raw: string): ParseResult {
   if (maxRaw !== undefined && maxRaw !== null && !(Number.isInteger(maxRaw) && (maxRaw as number) > 0)) {
     return bad(ERR.invalid('max_completion_tokens', "Invalid 'max_completion_tokens': expected a positive integer."));
   }
+  const stopRaw = json.stop;
+  const stop = typeof stopRaw === 'string' ? [stopRaw] : Array.isArray(stopRaw) ? stopRaw : [];
+  if ((stopRaw !== undefined && stopRaw !== null && typeof stopRaw !== 'string' && !Array.isArray(stopRaw)) ||
+      stop.length > 4 || !stop.every((x) => typeof x === 'string' && x.length > 0)) {
+    return bad(ERR.invalid('stop', "Invalid 'stop': expected a non-empty string or an array of up to 4 of them."));
+  }
   return {
     ok: true,
     request: {
@@ -83,6 +91,7 @@ export function parseChatRequest(raw: string): ParseResult {
       effort: (reasoning_effort ?? undefined) as SimEffort | undefined,
       maxTokens: (maxRaw ?? undefined) as number | undefined,
       seed: typeof seed === 'number' ? seed : undefined,
+      stop: stop as string[],
     },
   };
 }

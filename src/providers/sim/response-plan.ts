@@ -119,9 +119,15 @@ export function planResponse(input: PlanInput): ResponsePlan {
     }
   }
 
+  let answerText = engine.text;
+  for (const s of request.stop) {
+    const at = answerText.indexOf(s);
+    if (at >= 0) answerText = answerText.slice(0, at);
+  }
+
   const budget = request.maxTokens ?? Number.POSITIVE_INFINITY;
   const r = fit(rText ? toPieces(rText) : [], budget);
-  const a = fit(toPieces(engine.text), budget - r.tokens);
+  const a = fit(answerText ? toPieces(answerText) : [], budget - r.tokens);
   const cut = r.cut || a.cut;
 
   const { promptTokens, cachedTokens } = promptUsage(input);

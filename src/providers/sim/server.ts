@@ -172,8 +172,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       'x-sim-task': plan.task ?? 'generic',
       'x-sim-correct': plan.correct === null ? 'n/a' : String(plan.correct),
     };
-    if (request.stream) streamChat(req, res, t0, id, request, plan, faults, planHeaders);
-    else completeChat(req, res, t0, id, request, plan, faults, planHeaders);
+    if (request.stream) streamChat(res, t0, id, request, plan, faults, planHeaders);
+    else completeChat(res, t0, id, request, plan, faults, planHeaders);
   };
 
   const makeSink = (res: ServerResponse, gzip: boolean): Sink => {
@@ -207,7 +207,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   };
 
   const streamChat = (
-    _req: IncomingMessage, res: ServerResponse, t0: number, id: string, request: SimRequest, plan: ResponsePlan,
+    res: ServerResponse, t0: number, id: string, request: SimRequest, plan: ResponsePlan,
     faults: ReadonlySet<FaultKind>, planHeaders: Record<string, string>,
   ): void => {
     const gzip = faults.has('gzip');
@@ -252,7 +252,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   };
 
   const completeChat = (
-    _req: IncomingMessage, res: ServerResponse, t0: number, id: string, request: SimRequest, plan: ResponsePlan,
+    res: ServerResponse, t0: number, id: string, request: SimRequest, plan: ResponsePlan,
     faults: ReadonlySet<FaultKind>, planHeaders: Record<string, string>,
   ): void => {
     const message: Record<string, unknown> = { role: 'assistant', content: plan.answerText, refusal: null };

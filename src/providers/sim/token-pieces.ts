@@ -1,4 +1,8 @@
-import { decode, encode } from 'gpt-tokenizer/encoding/o200k_base';
+import { o200k } from '../../measure/tokenizer.ts';
+
+// One tokenizer instance for client and simulator, loaded on first use (not at CLI start-up).
+const encode = (text: string) => o200k().encode(text, { disallowedSpecial: new Set() });
+const decode = (ids: number[]) => o200k().decode(ids);
 
 /**
  * Text <-> o200k_base tokens for the simulator. An answer is streamed one token per SSE event,

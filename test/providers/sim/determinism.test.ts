@@ -6,7 +6,7 @@ import type { SimRequest } from '../../../src/providers/sim/request-parse.ts';
 import { chunksOf, postChat, readEvents, simpleBody } from './sse-read.ts';
 
 function request(prompt: string, effort?: SimEffort, model = 'fast'): SimRequest {
-  return { model, messages: [{ role: 'user', text: prompt, images: 0 }], stream: true, includeUsage: true, effort, maxTokens: undefined, seed: undefined };
+  return { model, messages: [{ role: 'user', text: prompt, images: 0 }], stream: true, includeUsage: true, effort, maxTokens: undefined, seed: undefined, stop: [] };
 }
 
 function plan(over: Partial<PlanInput> & { prompt: string; effort?: SimEffort }) {

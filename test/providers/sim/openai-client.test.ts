@@ -159,6 +159,17 @@ describe('max_completion_tokens', () => {
   });
 });
 
+describe('stop sequences', () => {
+  it('cuts the answer before the first stop string', async () => {
+    const res = await client.chat.completions.create({
+      model: 'instant', messages: [{ role: 'user', content: 'Reply with exactly: alpha beta gamma' }], stop: [' gamma', 'zzz'],
+    });
+    expect(res.choices[0].message.content).toBe('alpha beta');
+    expect(res.choices[0].finish_reason).toBe('stop');
+    expect(res.usage!.completion_tokens).toBe(encode('alpha beta').length);
+  });
+});
+
 describe('validation', () => {
   it('answers 404 model_not_found for an unknown model', async () => {
     const res = await postChat(sim.url, simpleBody('no-such-model', 'hi'));
@@ -178,6 +189,7 @@ describe('validation', () => {
       [{ model: 'fast', messages: [{ role: 'user', content: 'x' }], max_completion_tokens: 0 }, 'max_completion_tokens'],
       [{ model: 'reasoner', messages: [{ role: 'user', content: 'x' }], reasoning_effort: 'extreme' }, 'reasoning_effort'],
       [{ model: 'fast', messages: [{ role: 'user', content: 'x' }], stream_options: { include_usage: true } }, 'stream_options'],
+      [{ model: 'fast', messages: [{ role: 'user', content: 'x' }], stop: 5 }, 'stop'],
     ];
     for (const [body, param] of cases) {
       const res = await postChat(sim.url, body);

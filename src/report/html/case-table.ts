@@ -1,0 +1,148 @@
+import type { ResultRow } from '../../run/result-row.ts';
+import { fmtCost, fmtInt, fmtMs } from '../summary-format.ts';
+import { escapeHtml, truncateText } from './escape-html.ts';
+
+/**
+ * The per-case table, bounded so a 10,000-job report stays well under 5 MB:
+ * - at most `maxRows` rows (default 2,000): failed and errored rows first (the ones people open
+ *   the report for), then the rest, each in run order; the table shows them in run order;
+ * - outputs and reasons/error messages cut to `textChars` characters (default 300) with the
+ *   full length noted; the full text stays in results.jsonl, not in the HTML;
+ * - a byte budget on the rendered rows (default 3 MB) as a last guard against outputs that
+ *   escape to several bytes a character.
+ * A note under the table says how many rows were left out.
+ */
+export interface CaseTableOptions {
+  maxRows?: number;
+  textChars?: number;
+  byteBudget?: number;
+}
+
+export type Verdict = 'pass' | 'fail' | 'error' | 'skipped' | 'ok';
+
+interface CaseEntry {
+  /** 1-based position in results.jsonl. */
+  n: number;
+  verdict: Verdict;
+  caseId: string;
+  configKey: string;
+  configLabel: string;
+  repeat: number;
+  score: number | null;
+  latency: number | null;
+  ttft: number | null;
+  tokens: string;
+  cost: number | null;
+  output: string;
+  outputLength: number;
+  detail: string;
+  detailLength: number;
+  cached: boolean;
+}
+
+export function verdictOf(row: Pick<ResultRow, 'status' | 'passed'>): Verdict {
+  if (row.status === 'error') return 'error';
+  if (row.status === 'skipped') return 'skipped';
+  return row.passed === true ? 'pass' : row.passed === false ? 'fail' : 'ok';
+}
+
+function detailOf(row: ResultRow): string {
+  if (row.status !== 'ok') {
+    const type = row.error_type ?? row.status;
+    return row.error_message ? `${type}: ${row.error_message}` : type;
+  }
+  return Array.isArray(row.reasons) ? row.reasons.join('\n') : '';
+}
+
+export class CaseTableCollector {
+  readonly maxRows: number;
+  readonly textChars: number;
+  readonly byteBudget: number;
+  /** Rows seen. */
+  total = 0;
+  private readonly problems: CaseEntry[] = [];
+  private readonly others: CaseEntry[] = [];
+
+  constructor(options: CaseTableOptions = {}) {
+    this.maxRows = options.maxRows ?? 2000;
+    this.textChars = options.textChars ?? 300;
+    this.byteBudget = options.byteBudget ?? 3_000_000;
+  }
+
+  add(row: ResultRow, configKey: string, configLabel: string): void {
+    this.total++;
+    const verdict = verdictOf(row);
+    const list = verdict === 'fail' || verdict === 'error' ? this.problems : this.others;
+    // Only the first maxRows of each kind can ever be shown: don't keep more.
+    if (list.length >= this.maxRows) return;
+    const output = typeof row.output === 'string' ? row.output : '';
+    const detail = detailOf(row);
+    const tokens = row.prompt_tokens === null && row.completion_tokens === null
+      ? '-'
+      : `${fmtInt(row.prompt_tokens)} / ${fmtInt(row.completion_tokens)}${row.usage_source === 'estimated' ? ' ~' : ''}`;
+    list.push({
+      n: this.total,
+      verdict,
+      caseId: String(row.case_id),
+      configKey,
+      configLabel,
+      repeat: row.repeat,
+      score: row.score,
+      latency: row.latency_ms,
+      ttft: row.ttft_ms,
+      tokens,
+      cost: row.cost_usd,
+      output: truncateText(output, this.textChars).text,
+      outputLength: output.length,
+      detail: truncateText(detail, this.textChars).text,
+      detailLength: detail.length,
+      cached: row.cached === true,
+    });
+  }
+
+  /** Table HTML; `colorClass` maps a configuration key to its swatch class. */
+  render(colorClass: (configKey: string) => string): string {
+    const chosen = [...this.problems, ...this.others].slice(0, this.maxRows);
+    const kept: { n: number; html: string }[] = [];
+    let bytes = 0;
+    for (const e of chosen) {
+      const html = renderRow(e, colorClass(e.configKey));
+      const size = Buffer.byteLength(html, 'utf8');
+      if (bytes + size > this.byteBudget) break;
+      bytes += size;
+      kept.push({ n: e.n, html });
+    }
+    kept.sort((a, b) => a.n - b.n);
+    const left = this.total - kept.length;
+    const note = left > 0
+      ? `<p class="note" id="case-note">${fmtInt(kept.length)} of ${fmtInt(this.total)} rows shown (failures and errors first); `
+        + `${fmtInt(left)} left out to keep this file small. Every row, with full outputs, is in results.jsonl.</p>`
+      : '';
+    return '<div class="filters"><label>Filter <input id="case-filter" type="search" placeholder="case, model, output, reason…" autocomplete="off"></label> '
+      + '<label>Show <select id="case-status"><option value="">all</option><option value="bad">failed or error</option>'
+      + '<option value="fail">failed</option><option value="pass">passed</option><option value="error">error</option>'
+      + '<option value="skipped">skipped</option></select></label> '
+      + `<span id="case-count">${fmtInt(kept.length)} shown</span></div>${note}`
+      + '<div class="scroll"><table id="cases" class="cases"><thead><tr><th>#</th><th>Case</th><th>Config</th><th>Rep</th>'
+      + '<th>Result</th><th>Score</th><th>Latency ms</th><th>TTFT ms</th><th>Tokens in / out</th><th>Cost</th>'
+      + `<th>Output (first ${this.textChars} chars)</th><th>Reasons / error</th></tr></thead><tbody>`
+      + kept.map((k) => k.html).join('')
+      + '</tbody></table></div>';
+  }
+}
+
+function clipped(text: string, fullLength: number): string {
+  const more = fullLength - text.length;
+  return escapeHtml(text) + (more > 0 ? `<span class="more">… (+${fmtInt(more)} chars)</span>` : '');
+}
+
+function renderRow(e: CaseEntry, swatch: string): string {
+  const score = e.score === null ? '-' : String(Number(e.score.toFixed(3)));
+  return `<tr data-s="${e.verdict}"><td class="num">${e.n}</td><td>${escapeHtml(e.caseId)}</td>`
+    + `<td><span class="sw ${swatch}"></span>${escapeHtml(e.configLabel)}</td><td class="num">${e.repeat}</td>`
+    + `<td><span class="badge ${e.verdict}">${e.verdict}</span>${e.cached ? ' <span class="more">cached</span>' : ''}</td>`
+    + `<td class="num">${score}</td><td class="num">${fmtMs(e.latency)}</td><td class="num">${fmtMs(e.ttft)}</td>`
+    + `<td class="num">${e.tokens}</td><td class="num">${fmtCost(e.cost)}</td>`
+    + `<td><div class="text">${clipped(e.output, e.outputLength)}</div></td>`
+    + `<td><div class="text">${clipped(e.detail, e.detailLength)}</div></td></tr>`;
+}

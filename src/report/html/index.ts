@@ -1,0 +1,11 @@
+export { renderHtmlReport, type HtmlReportInput } from './render-report.ts';
+export { writeHtmlReport, HTML_REPORT_FILE, type WriteHtmlReportOptions } from './write-report.ts';
+export type { SweepLevel } from './sweep-level.ts';
+export { CaseTableCollector, verdictOf, type CaseTableOptions, type Verdict } from './case-table.ts';
+export { paretoFront, type ParetoPoint } from './pareto-front.ts';
+export { escapeHtml, truncateText } from './escape-html.ts';
+export { cdfPoints, cdfOfSorted, cdfOfHistogram, renderCdfChart, MAX_CDF_POINTS, type CdfSeries } from './svg-cdf-chart.ts';
+export { renderLineChart, type LineChartOptions, type LineSeries, type LinePoint } from './svg-line-chart.ts';
+export { renderScatter, type ScatterOptions, type ScatterPoint } from './svg-scatter.ts';
+export { renderBarChart, type BarChartOptions, type BarSeries } from './svg-bar-chart.ts';
+export { PALETTE, styleFor } from './chart-frame.ts';

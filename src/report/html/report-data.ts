@@ -1,0 +1,87 @@
+import type { QualityRow } from '../../grade/statistics/index.ts';
+import { configKey, configLabel } from '../../grade/statistics/index.ts';
+import type { ResultRow } from '../../run/result-row.ts';
+import { LogHistogram, SampleBuffer } from '../statistics.ts';
+import type { Summary } from '../summary.ts';
+import { CaseTableCollector, type CaseTableOptions } from './case-table.ts';
+
+/** What the charts need of one configuration (provider:model x reasoning effort). */
+export interface ConfigData {
+  key: string;
+  label: string;
+  provider: string;
+  model: string;
+  effort: string;
+  /** Position in the palette: the same colour in every chart. */
+  index: number;
+  /** Successful, non-cached rows only (as in the summary): 8 bytes a row per metric. */
+  ttft: SampleBuffer;
+  ttfa: SampleBuffer;
+  latency: SampleBuffer;
+  /** Pooled ITL gaps: fixed memory however many there are. */
+  itl: LogHistogram;
+}
+
+export interface ReportData {
+  /** In summary order (model, then effort), then any configuration only the rows know. */
+  configs: ConfigData[];
+  byKey: Map<string, ConfigData>;
+  quality: QualityRow[];
+  cases: CaseTableCollector;
+  rows: number;
+  anyGraded: boolean;
+  anyCost: boolean;
+}
+
+function pickQuality(r: ResultRow): QualityRow {
+  return {
+    case_id: r.case_id, provider: r.provider, model: r.model, reasoning_effort: r.reasoning_effort ?? '',
+    repeat: r.repeat, status: r.status, passed: r.passed ?? null, score: r.score ?? null, latency_ms: r.latency_ms,
+    ttft_ms: r.ttft_ms, ttfa_ms: r.ttfa_ms, completion_tokens: r.completion_tokens,
+    reasoning_tokens: r.reasoning_tokens, cost_usd: r.cost_usd,
+  };
+}
+
+/** One streaming pass over the rows: memory grows by a few numbers a row, never by outputs. */
+export async function collectReportData(
+  summary: Summary,
+  rows: AsyncIterable<ResultRow> | Iterable<ResultRow>,
+  caseOptions: CaseTableOptions = {},
+): Promise<ReportData> {
+  const configs: ConfigData[] = [];
+  const byKey = new Map<string, ConfigData>();
+  const ensure = (provider: string, model: string, effort: string): ConfigData => {
+    const key = configKey(provider, model, effort);
+    let c = byKey.get(key);
+    if (!c) {
+      c = {
+        key, label: configLabel(provider, model, effort), provider, model, effort, index: configs.length,
+        ttft: new SampleBuffer(), ttfa: new SampleBuffer(), latency: new SampleBuffer(), itl: new LogHistogram(),
+      };
+      configs.push(c);
+      byKey.set(key, c);
+    }
+    return c;
+  };
+  for (const g of summary.groups) ensure(g.provider, g.model, g.reasoning_effort);
+
+  const cases = new CaseTableCollector(caseOptions);
+  const quality: QualityRow[] = [];
+  let n = 0;
+  let anyGraded = false;
+  let anyCost = false;
+  for await (const row of rows) {
+    n++;
+    const c = ensure(row.provider, row.model, row.reasoning_effort ?? '');
+    cases.add(row, c.key, c.label);
+    quality.push(pickQuality(row));
+    if (typeof row.passed === 'boolean') anyGraded = true;
+    if (typeof row.cost_usd === 'number' && Number.isFinite(row.cost_usd)) anyCost = true;
+    if (row.status !== 'ok' || row.cached) continue;
+    c.ttft.push(row.ttft_ms);
+    c.ttfa.push(row.ttfa_ms);
+    c.latency.push(row.latency_ms);
+    if (Array.isArray(row.itl_samples)) c.itl.recordAll(row.itl_samples);
+  }
+  return { configs, byKey, quality, cases, rows: n, anyGraded, anyCost };
+}

@@ -1,0 +1,57 @@
+import { PALETTE } from './chart-frame.ts';
+
+/** The report's whole stylesheet, inlined: no web fonts, no external sheets. */
+export const REPORT_CSS = `:root{color-scheme:light}
+body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#222;background:#fafafa}
+main{max-width:1400px;margin:0 auto;padding:12px 24px 32px}
+h1{font-size:22px;margin:8px 0}h2{font-size:18px;border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:28px}h3{font-size:15px}
+nav a{margin-right:14px;color:#2d5a8a}
+table{border-collapse:collapse;font-size:13px;background:#fff}
+th,td{border:1px solid #ddd;padding:3px 6px;vertical-align:top;text-align:left}
+th{background:#f0f0f0;position:sticky;top:0;z-index:1}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+tr.overall td{font-weight:600;background:#f4f4f4}
+.charts{display:flex;flex-wrap:wrap;gap:16px}
+figure.chart{margin:0;background:#fff;border:1px solid #ddd;border-radius:4px;padding:8px}
+figcaption{font-weight:600;margin-bottom:4px}
+figure.chart>svg{display:block;max-width:100%;height:auto}
+svg text{font:11px system-ui,sans-serif;fill:#333}
+svg .axis-label{font-size:12px;fill:#555}
+svg .grid{stroke:#ebebeb}svg .axis{stroke:#999}
+svg .empty{fill:#999;font-size:14px}
+svg .value{font-size:10px;fill:#555}
+.legend{list-style:none;padding:0;margin:6px 0 0;display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px;max-width:560px}
+.legend svg{vertical-align:middle;margin-right:4px}
+.note{color:#666;font-size:12px;margin:4px 0;max-width:560px}
+.warn{color:#7a4f00;background:#fff7e0;border:1px solid #f0d890;padding:4px 8px;border-radius:3px}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:0}
+dt{font-weight:600}dd{margin:0}
+.sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px}
+${PALETTE.map((c, i) => `.c${i}{background:${c}}`).join('')}
+.badge{padding:0 5px;border-radius:3px;font-size:12px}
+.badge.pass{background:#dff3e0;color:#1d6b28}.badge.fail{background:#fde2e1;color:#a3221b}
+.badge.error{background:#a3221b;color:#fff}.badge.skipped{background:#eee;color:#666}.badge.ok{background:#e6eef7;color:#2d5a8a}
+.text{white-space:pre-wrap;overflow-wrap:anywhere;max-width:440px;max-height:9em;overflow:auto;font:12px/1.35 ui-monospace,Menlo,Consolas,monospace}
+.more{color:#888}
+.scroll{overflow:auto;max-height:85vh;border:1px solid #ddd}
+.filters{margin:8px 0;display:flex;gap:14px;align-items:center;flex-wrap:wrap}
+.filters input{width:280px}
+footer{color:#777;font-size:12px;margin-top:32px}
+`;
+
+/**
+ * The only script: filters the case table by text and result. Written for old browsers too
+ * (no modules, no arrow functions); lower-cased row text is cached on first use.
+ */
+export const FILTER_SCRIPT = `(function(){
+var q=document.getElementById('case-filter'),s=document.getElementById('case-status'),n=document.getElementById('case-count');
+if(!q||!s||!n)return;
+var rows=document.querySelectorAll('#cases tbody tr'),text=[];
+function run(){var t=q.value.toLowerCase(),v=s.value,c=0;
+for(var i=0;i<rows.length;i++){var r=rows[i],d=r.getAttribute('data-s');
+var ok=v===''||(v==='bad'?(d==='fail'||d==='error'):d===v);
+if(ok&&t!==''){if(text[i]===undefined)text[i]=r.textContent.toLowerCase();ok=text[i].indexOf(t)!==-1;}
+r.hidden=!ok;if(ok)c++;}
+n.textContent=c+' shown';}
+q.addEventListener('input',run);s.addEventListener('change',run);
+})();`;

@@ -1,0 +1,72 @@
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readJsonlRows } from '../jsonl-sink.ts';
+import { REPORT_FILES } from '../report-files.ts';
+import { summarizeRows, type Summary, type SummaryInputRow } from '../summary.ts';
+import type { CaseTableOptions } from './case-table.ts';
+import { renderHtmlReport } from './render-report.ts';
+import type { SweepLevel } from './sweep-level.ts';
+
+export const HTML_REPORT_FILE = 'report.html';
+
+export interface WriteHtmlReportOptions {
+  /** Use this summary instead of reading summary.json. */
+  summary?: Summary;
+  sweep?: SweepLevel[];
+  cases?: CaseTableOptions;
+}
+
+/**
+ * Write `report.html` into a run folder from its results.jsonl and summary.json (when
+ * summary.json is missing, the summary is rebuilt from the rows). Returns the file's path.
+ * Mode 0600 like results.jsonl: the page holds model outputs. Written to a temporary file
+ * and renamed, so a reader never sees half a report.
+ */
+export async function writeHtmlReport(dir: string, options: WriteHtmlReportOptions = {}): Promise<string> {
+  const jsonl = join(dir, REPORT_FILES.jsonl);
+  const summary = options.summary ?? (await readSummary(join(dir, REPORT_FILES.summaryJson))) ?? (await summaryFromRows(jsonl));
+  const html = await renderHtmlReport({ summary, rows: readJsonlRows(jsonl), sweep: options.sweep, cases: options.cases });
+  const path = join(dir, HTML_REPORT_FILE);
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(tmp, html, { encoding: 'utf8', mode: 0o600 });
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  return path;
+}
+
+async function readSummary(path: string): Promise<Summary | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  const s = JSON.parse(text) as Summary;
+  return s && Array.isArray(s.groups) && s.overall ? s : null;
+}
+
+async function summaryFromRows(jsonl: string): Promise<Summary> {
+  let suite = '';
+  let first = Infinity;
+  let last = -Infinity;
+  const rows = readJsonlRows(jsonl) as AsyncIterable<SummaryInputRow>;
+  async function* watch(): AsyncIterable<SummaryInputRow> {
+    for await (const r of rows) {
+      suite ||= r.suite;
+      const send = r.send_epoch_ms ?? (r.started_at ? Date.parse(r.started_at) : NaN);
+      if (Number.isFinite(send)) {
+        first = Math.min(first, send);
+        last = Math.max(last, send + (r.latency_ms ?? 0));
+      }
+      yield r;
+    }
+  }
+  const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : '');
+  const summary = await summarizeRows(watch(), { suite: '', startedAt: '', finishedAt: '' });
+  return { ...summary, suite, started_at: iso(first), finished_at: iso(last), duration_ms: Number.isFinite(last - first) ? last - first : null };
+}

@@ -10,6 +10,8 @@ export interface ProviderEndpoint {
   headers: Record<string, string>;
   /** Cap on this provider's requests in flight. */
   concurrency?: number;
+  /** A header that carries the job's repeat number: the simulator varies its answers by it, so repeats are real samples. */
+  sampleHeader?: string;
 }
 
 export type ChatContentPart =
@@ -102,6 +104,8 @@ export interface AttemptResult {
   toolCalls: ToolCallOut[];
   usage: Usage | null;
   finishReason: string | null;
+  /** True when replayed from --cache: no request was sent, so its timings are not measurements. */
+  fromCache?: boolean;
   /** Selected response headers (lower-case names) useful to schedulers: x-ratelimit-*, retry-after*. */
   rateLimitHeaders: Record<string, string>;
 }

@@ -70,6 +70,7 @@ export function buildResultRow(job: Job, outcome: RetryOutcome, scheduledAt: num
     itl_samples: ok ? metrics.itlSamples.map((x) => round3(x)!) : [],
     send_epoch_ms: toEpoch(result.marks.send),
     last_token_epoch_ms: result.marks.lastTok !== null ? toEpoch(result.marks.lastTok) : null,
+    ...(result.fromCache ? { cached: true } : {}),
   };
 }
 

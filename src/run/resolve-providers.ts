@@ -31,7 +31,7 @@ export function resolveProviders(
       };
     } else if (id === SIM_PROVIDER_ID) {
       if (!simUrl) throw new Error('internal: the simulator was not started');
-      resolved = { endpoint: { id, baseUrl: simUrl, headers: {} } };
+      resolved = { endpoint: { id, baseUrl: simUrl, headers: {}, sampleHeader: 'x-sim-sample' } };
     } else if (PRESETS[id]) {
       const p = PRESETS[id];
       resolved = { endpoint: { ...p, headers: p.headers ?? {} } };

@@ -20,10 +20,15 @@ export type RunEvent =
   | { type: 'retry'; job: Job; attempt: number; delayMs: number; result: AttemptResult }
   | { type: 'job-end'; job: Job; row: ResultRow };
 
+export interface GateRefusal {
+  errorType: 'budget';
+  message: string;
+}
+
 /** Decides, just before a job is sent, whether it may go (the budget guard plugs in here). */
 export interface DispatchGate {
-  /** undefined = go; otherwise the reason it may not (the job gets a skipped row). */
-  check(job: Job): { errorType: 'budget'; message: string } | undefined;
+  /** undefined = go; otherwise the reason it may not (the job gets a skipped row). May wait (e.g. for in-flight costs to settle). */
+  check(job: Job): GateRefusal | undefined | Promise<GateRefusal | undefined>;
   settled(job: Job, row: ResultRow): void;
 }
 
@@ -40,6 +45,8 @@ export interface RunJobsOptions {
   random?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   gate?: DispatchGate;
+  /** The HTTP client (default sendChatCompletion); --cache wraps it. */
+  send?: typeof sendChatCompletion;
   /** Fills in grading and cost before the row is written. */
   finishRow?: (job: Job, row: ResultRow) => Promise<ResultRow> | ResultRow;
   /** Called once per job, as soon as the job ends: the sink writes it to disk there. */
@@ -95,7 +102,7 @@ export async function runJobs(jobs: Iterable<Job>, opts: RunJobsOptions): Promis
       emit(job, skippedRow(job, 'interrupted', 'not run: the run was interrupted before this job started'));
       return;
     }
-    const refusal = opts.gate?.check(job);
+    const refusal = await opts.gate?.check(job);
     if (refusal) {
       emit(job, skippedRow(job, refusal.errorType, refusal.message));
       return;
@@ -104,6 +111,8 @@ export async function runJobs(jobs: Iterable<Job>, opts: RunJobsOptions): Promis
     if (!provider) throw new Error(`internal: provider ${job.provider} was not resolved before the run`);
     const body = buildRequestBody(job);
     const url = `${provider.endpoint.baseUrl}/chat/completions`;
+    const { sampleHeader } = provider.endpoint;
+    const headers = sampleHeader ? { ...provider.endpoint.headers, [sampleHeader]: String(job.repeat) } : provider.endpoint.headers;
     opts.onEvent?.({ type: 'job-start', job });
     inFlight += 1;
     if (inFlight > result.maxInFlight) result.maxInFlight = inFlight;
@@ -111,8 +120,8 @@ export async function runJobs(jobs: Iterable<Job>, opts: RunJobsOptions): Promis
     try {
       outcome = await withRetry(
         () =>
-          sendChatCompletion(
-            { url, apiKey: provider.apiKey, headers: provider.endpoint.headers, body, timeoutMs: job.timeoutMs, signal: hardStop.signal },
+          (opts.send ?? sendChatCompletion)(
+            { url, apiKey: provider.apiKey, headers, body, timeoutMs: job.timeoutMs, signal: hardStop.signal },
             { fetch: opts.fetch, now },
           ),
         opts.retry,

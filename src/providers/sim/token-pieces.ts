@@ -27,8 +27,10 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): V {
 }
 
 /**
- * Split text into per-token pieces. A token that ends inside a multi-byte character cannot be
- * shown alone, so it is merged with the next one (the piece then counts 2+ tokens).
+ * Split text into per-token pieces. A token that holds only part of a character (emoji, rare
+ * scripts) cannot be shown alone, so it travels with the token that completes the character
+ * (that piece then counts 2+ tokens). Decoding goes strictly in order and always ends on a whole
+ * character: gpt-tokenizer's decode shares one streaming TextDecoder across calls.
  */
 export function toPieces(text: string): readonly TokenPiece[] {
   const hit = pieceCache.get(text);
@@ -36,22 +38,21 @@ export function toPieces(text: string): readonly TokenPiece[] {
   const ids = encode(text);
   const pieces: TokenPiece[] = [];
   let joined = '';
-  for (const id of ids) pieces.push({ text: decode([id]), tokens: 1 });
-  for (const p of pieces) joined += p.text;
-  if (joined !== text) {
-    // Rare (emoji, some CJK): group tokens until their decoded text matches the original.
-    pieces.length = 0;
-    let offset = 0;
-    let group: number[] = [];
-    for (const id of ids) {
-      group.push(id);
-      const piece = decode(group);
-      if (!text.startsWith(piece, offset)) continue;
-      pieces.push({ text: piece, tokens: group.length });
-      offset += piece.length;
-      group = [];
-    }
-    if (group.length > 0) pieces.push({ text: text.slice(offset), tokens: group.length });
+  let carried = 0;
+  for (const id of ids) {
+    // A token that is only part of a character decodes to '': it travels with the next one.
+    const piece = decode([id]);
+    carried++;
+    if (piece === '') continue;
+    pieces.push({ text: piece, tokens: carried });
+    joined += piece;
+    carried = 0;
+  }
+  if (carried > 0 || joined !== text) {
+    // Should not happen for valid text (gpt-tokenizer's decoder carries partial bytes from one
+    // call to the next, so in-order decoding completes every character). Stay correct anyway:
+    // one piece holding the whole text and all its tokens.
+    return remember(pieceCache, text, [{ text, tokens: ids.length }]);
   }
   return remember(pieceCache, text, pieces);
 }

@@ -208,7 +208,7 @@ function qualityHtml(q: QualityReport, data: ReportData): string {
   const MAX_COMPARISONS = 60;
   const shown = q.comparisons.slice(0, MAX_COMPARISONS);
   const comparisons = shown.length === 0 ? '' : '<h3>Pairwise comparisons</h3><ul>'
-    + shown.map((c) => `<li>${escapeHtml(c.verdict)}</li>`).join('') + '</ul>'
+    + shown.map((c) => `<li>${escapeHtml(`${c.a_label} vs ${c.b_label}: ${c.verdict}`)}</li>`).join('') + '</ul>'
     + (q.comparisons.length > shown.length ? `<p class="note">${q.comparisons.length - shown.length} more comparisons are in the quality report.</p>` : '');
   return charts + best + comparisons;
 }

@@ -33,7 +33,8 @@ ${PALETTE.map((c, i) => `.c${i}{background:${c}}`).join('')}
 .badge.error{background:#a3221b;color:#fff}.badge.skipped{background:#eee;color:#666}.badge.ok{background:#e6eef7;color:#2d5a8a}
 .text{white-space:pre-wrap;overflow-wrap:anywhere;max-width:440px;max-height:9em;overflow:auto;font:12px/1.35 ui-monospace,Menlo,Consolas,monospace}
 .more{color:#888}
-.scroll{overflow:auto;max-height:85vh;border:1px solid #ddd}
+.scroll{overflow:auto;max-height:85vh;border:1px solid #ddd;width:fit-content;max-width:100%}
+table.summary td:first-child,table.cases td:nth-child(3){white-space:nowrap}
 .filters{margin:8px 0;display:flex;gap:14px;align-items:center;flex-wrap:wrap}
 .filters input{width:280px}
 footer{color:#777;font-size:12px;margin-top:32px}

@@ -6,7 +6,9 @@ import { planJobs } from '../plan/index.ts';
 import { startSimulator } from '../providers/sim/index.ts';
 import { renderSummaryTable } from '../report/index.ts';
 import { createProgress } from './progress.ts';
-import { parseDurationMs, parseEfforts, parseList, parseNonNegativeInt, parsePositiveInt } from './parse-flags.ts';
+import { estimateSuite } from '../cost/estimate-suite.ts';
+import { estimateOverBudget, formatUsd, renderEstimateText } from '../cost/index.ts';
+import { parseDurationMs, parseEfforts, parseList, parseNonNegativeInt, parsePositiveInt, parseUsd } from './parse-flags.ts';
 
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : s + '\n');
 const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : s + '\n');
@@ -38,6 +40,11 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--max-retries <n>', 'retries after a retryable failure (429, 5xx, network)', parseNonNegativeInt)
     .option('--filter <list>', 'only cases with these ids or tags, comma-separated', parseList)
     .option('--out <dir>', 'results folder (default results/<suite>/<timestamp>/)')
+    .option('--resume <dir>', 'continue an earlier run in <dir>: jobs that already have an ok or error row are not run again')
+    .option('--retry-errors', 'with --resume: run the jobs whose rows are errors again')
+    .option('--cache <dir>', 'replay identical requests from <dir> (opt-in); cached rows are marked and left out of latency statistics')
+    .option('--max-cost <usd>', 'budget in USD: stop dispatching before spent + in-flight worst case could exceed it; jobs not run become skipped rows', parseUsd)
+    .option('--prices <file>', 'price file (YAML) that overrides the shipped prices.yaml; a suite\'s pricing: wins over both')
     .addOption(new Option('--progress <mode>', 'progress on stderr').choices(['auto', 'off']).default('auto'))
     .addHelpText('after', `
 Writes results.jsonl (one row per job, as each ends), results.csv, summary.json and summary.md,
@@ -69,6 +76,11 @@ Examples:
           concurrency: o.concurrency,
           maxRetries: o.maxRetries,
           outDir: o.out,
+          resume: o.resume,
+          retryErrors: o.retryErrors,
+          cacheDir: o.cache,
+          maxCostUsd: o.maxCost,
+          pricesFile: o.prices,
           signal: controller.signal,
           onPlan: ({ jobs }) => progress.start(jobs.length),
           onEvent: (e) => progress.onEvent(e),
@@ -77,13 +89,46 @@ Examples:
         progress.stop();
         out(renderSummaryTable(outcome.summary));
         out(`results: ${outcome.outDir}`);
-        const code = runExitCode(outcome);
+        let code = runExitCode(outcome);
+        const budgetSkipped = outcome.summary.overall.skipped_by_type?.budget ?? 0;
+        if (budgetSkipped > 0) {
+          err(`budget reached: ${budgetSkipped} jobs not run (status skipped, error_type budget); spent stays within --max-cost`);
+          if (code === EXIT.ok) code = EXIT.gateFailed;
+        }
         if (outcome.counts.interrupted) err(`interrupted: ${outcome.counts.skipped} jobs not run; finished rows are in ${outcome.files.jsonl}`);
         else if (code === EXIT.runIncomplete) err('run incomplete: every request failed (see error_type in results.csv)');
         setExit(code);
       } finally {
         progress.stop();
         process.off('SIGINT', onSigint);
+      }
+    });
+
+  program
+    .command('estimate')
+    .description('Estimate tokens and cost of a suite before spending anything: sends no request.')
+    .argument('<suite>', 'suite YAML file')
+    .option('--from <dir>', 'an earlier run folder: use its observed output tokens (mean, p95) per case x model x effort')
+    .option('--max-cost <usd>', 'exit 1 when the expected cost is above this', parseUsd)
+    .option('--prices <file>', 'price file (YAML) that overrides the shipped prices.yaml')
+    .option('--models <list>', 'models instead of the suite\'s', parseList)
+    .option('--efforts <list>', 'reasoning efforts instead of the suite\'s', parseEfforts)
+    .option('--repeats <n>', 'times to run each case', parsePositiveInt)
+    .option('--filter <list>', 'only cases with these ids or tags', parseList)
+    .addHelpText('after', `
+Prompt tokens are counted with the o200k_base tokenizer (messages, system prompt, images by the
+documented rule). Output tokens come from --from (low = min, expected = mean, high = p95 observed),
+else from max_completion_tokens (low 0, expected = high = the cap).`)
+    .action(async (file: string, o) => {
+      const estimate = await estimateSuite(file, {
+        overrides: { models: o.models, efforts: o.efforts, repeats: o.repeats, filter: o.filter },
+        from: o.from,
+        pricesFile: o.prices,
+      });
+      out(renderEstimateText(estimate));
+      if (o.maxCost !== undefined && estimateOverBudget(estimate, o.maxCost)) {
+        err(`estimate above --max-cost ${formatUsd(o.maxCost)}`);
+        setExit(EXIT.gateFailed);
       }
     });
 

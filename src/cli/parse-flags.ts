@@ -38,3 +38,10 @@ export function parseDurationMs(value: string): number {
   if (n <= 0) throw new InvalidArgumentError('expected a duration above 0');
   return Math.round(n);
 }
+
+/** A non-negative amount of US dollars: `5`, `0.25`, `$2`. */
+export function parseUsd(value: string): number {
+  const n = Number(value.trim().replace(/^\$/, ''));
+  if (!Number.isFinite(n) || n < 0 || value.trim() === '') throw new InvalidArgumentError(`expected an amount of USD like 5 or 0.25, got "${value}"`);
+  return n;
+}

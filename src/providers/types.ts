@@ -66,10 +66,13 @@ export interface AttemptRequest {
  * - truncated: a stream that ended without finish_reason or [DONE]
  * - interrupted: cancelled by the user (Ctrl-C) while in flight
  * - budget: not run because the cost budget was reached (status skipped)
+ * - incomplete: a duration run ended first: still in flight (aborted at the end, status error) or
+ *   released but never sent (open loop, status skipped). Left out of error rates and goodput.
  */
 export const ERROR_TYPES = [
   'rate_limited', 'auth', 'bad_request', 'server_error', 'timeout', 'connection', 'stream_reset',
   'stream_error', 'invalid_response', 'empty_response', 'truncated', 'interrupted', 'budget',
+  'incomplete',
 ] as const;
 export type ErrorType = (typeof ERROR_TYPES)[number];
 

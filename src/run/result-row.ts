@@ -70,4 +70,10 @@ export interface ResultRow {
   };
   /** True when the response came from --cache: left out of every latency statistic. */
   cached?: boolean;
+  /** True for a warm-up request (--warmup): written for the record, left out of every statistic. */
+  warmup?: boolean;
+  /** Pass through the plan in a duration run (1, 2, ...); absent for single-pass runs. */
+  pass?: number;
+  /** Open loop: epoch ms at which the job was due (its arrival); queue_ms counts from it. */
+  scheduled_epoch_ms?: number;
 }

@@ -11,6 +11,10 @@ import { resolveProviders } from './resolve-providers.ts';
 import { runJobs, type RunEvent, type RunJobsResult } from './run-jobs.ts';
 import { warmUp } from './warm-up.ts';
 import { loadTokenizer } from '../measure/tokenizer.ts';
+import { prepareResume } from './resume.ts';
+import { withResponseCache } from './response-cache.ts';
+import { createBudgetGate } from './budget-gate.ts';
+import { sendChatCompletion } from '../providers/openai-client.ts';
 import { createRowFinisher } from './finish-row.ts';
 import { createJudge } from './judge-client.ts';
 import { assertPricedModels, loadPriceTable, mergePricing, pricingFromMap, unpricedModels, unpricedWarning, type PriceTable } from '../cost/index.ts';
@@ -32,6 +36,13 @@ export interface RunOptions {
   /** Where API keys are read from. Default: process.env. */
   env?: Record<string, string | undefined>;
   fetch?: FetchLike;
+  /** Continue the run in this folder: jobs with an ok row (and error rows, unless retryErrors) are not run again. */
+  resume?: string;
+  retryErrors?: boolean;
+  /** Opt-in response cache folder: identical requests are replayed, marked cached, left out of latency statistics. */
+  cacheDir?: string;
+  /** Budget in USD: dispatch stops before spent + in-flight worst cases could exceed it; jobs not run are skipped rows. */
+  maxCostUsd?: number;
   /** A price file (`--prices`) whose entries override the shipped prices.yaml; the suite's `pricing:` wins over both. */
   pricesFile?: string;
   /** Non-fatal notes for the user (unpriced models...). Default: collected in RunOutcome.warnings only. */
@@ -108,7 +119,7 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
     loadTokenizer();
     if (options.warmUp !== false) await warmUp(providers.values(), options.fetch);
 
-    const outDir = options.outDir ?? defaultOutDir(suite.name);
+    const outDir = options.resume ?? options.outDir ?? defaultOutDir(suite.name);
     fs.mkdirSync(outDir, { recursive: true });
     const files = {
       jsonl: path.join(outDir, REPORT_FILES.jsonl),
@@ -116,14 +127,23 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
       summaryJson: path.join(outDir, REPORT_FILES.summaryJson),
       summaryMd: path.join(outDir, REPORT_FILES.summaryMd),
     };
-    options.onPlan?.({ suite, jobs, outDir });
-
-    const sink = JsonlSink.open(files.jsonl);
     const summaryBuilder = new SummaryBuilder();
+    let toRun = jobs;
+    if (options.resume) {
+      const r = await prepareResume(files.jsonl, jobs, { retryErrors: options.retryErrors, onKept: (row) => summaryBuilder.add(row) });
+      toRun = r.jobsToRun;
+      warn(`resuming ${outDir}: ${r.kept} rows kept, ${toRun.length} jobs to run${r.tornLines ? `, ${r.tornLines} torn line dropped` : ''}`);
+    }
+    options.onPlan?.({ suite, jobs: toRun, outDir });
+
+    const sink = JsonlSink.open(files.jsonl, { append: Boolean(options.resume) });
+    const gate = options.maxCostUsd !== undefined ? createBudgetGate(options.maxCostUsd, prices) : undefined;
     const startedAt = new Date().toISOString();
     let counts: RunJobsResult;
     try {
-      counts = await runJobs(jobs, {
+      counts = await runJobs(toRun, {
+        gate,
+        send: options.cacheDir ? withResponseCache(options.cacheDir, sendChatCompletion) : undefined,
         providers,
         concurrency: options.concurrency ?? suite.concurrency,
         retry: { ...suite.retry, ...(options.maxRetries !== undefined ? { max_retries: options.maxRetries } : {}) },

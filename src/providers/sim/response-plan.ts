@@ -1,3 +1,4 @@
+import { TOKENS_PER_MESSAGE, TOKENS_REPLY_PRIMING, countTokens } from '../../measure/tokenizer.ts';
 import { answerPrompt } from './answer-engine.ts';
 import { accuracyFor, effectiveEffort, type SimEffort, type SimModel } from './models.ts';
 import type { PromptCache } from './prompt-cache.ts';
@@ -76,12 +77,13 @@ function taskPrompt(request: SimRequest): string {
 
 function promptUsage(input: PlanInput): { promptTokens: number; cachedTokens: number } {
   const ids: number[] = [];
-  let promptTokens = 0;
+  // Chat framing as real servers bill it (and as the client's estimate counts it, measure/tokenizer.ts).
+  let promptTokens = TOKENS_REPLY_PRIMING;
   for (const m of input.request.messages) {
     ids.push(ROLE_MARK[m.role] ?? -9);
     const t = tokenIds(m.text);
     for (const id of t) ids.push(id);
-    promptTokens += t.length + m.images * IMAGE_PROMPT_TOKENS;
+    promptTokens += TOKENS_PER_MESSAGE + countTokens(m.role) + t.length + m.images * IMAGE_PROMPT_TOKENS;
     if (m.images > 0) ids.push(-100 - m.images);
   }
   const cachedTokens = input.promptCache.lookupAndRecord(input.modelName, ids);

@@ -1,0 +1,51 @@
+import type { Job } from '../src/plan/types.ts';
+import type { ResolvedProvider } from '../src/run/run-jobs.ts';
+import { buildRequestBody } from '../src/run/build-body.ts';
+
+/** The provider id bench jobs use (an external simulator process, not the in-process `sim`). */
+export const BENCH_PROVIDER = 'bench';
+/** Simulator model with no delays of its own and no faults; the server-side fixed delays apply. */
+export const BENCH_MODEL = 'instant';
+/** A prompt with no gradable task: the simulator answers 30-80 tokens of prose, cut at max tokens. */
+export const BENCH_PROMPT = 'Tell me about benchmarking streaming HTTP clients';
+
+export function benchJob(index: number, maxTokens: number): Job {
+  return {
+    id: `bench-${index}`,
+    index,
+    suite: 'bench',
+    caseId: 'stream',
+    tags: [],
+    provider: BENCH_PROVIDER,
+    model: BENCH_MODEL,
+    reasoningEffort: null,
+    repeat: index + 1,
+    messages: [{ role: 'user', content: BENCH_PROMPT }],
+    params: { max_completion_tokens: maxTokens, temperature: 0 },
+    stream: true,
+    timeoutMs: 30_000,
+    assert: [],
+    vars: {},
+  };
+}
+
+/** `count` jobs, made one at a time as runJobs pulls them (no plan array held in memory). */
+export function* benchJobs(count: number, maxTokens: number): Generator<Job> {
+  for (let i = 0; i < count; i++) yield benchJob(i, maxTokens);
+}
+
+/** Jobs for as long as `until()` says so: a fixed-duration closed-loop run. */
+export function* benchJobsWhile(until: () => boolean, maxTokens: number): Generator<Job> {
+  for (let i = 0; until(); i++) yield benchJob(i, maxTokens);
+}
+
+export function benchProviders(baseUrl: string): Map<string, ResolvedProvider> {
+  return new Map([[BENCH_PROVIDER, { endpoint: { id: BENCH_PROVIDER, baseUrl, headers: {} } }]]);
+}
+
+/** The exact body our client sends for a bench job: the raw client and autocannon send it too. */
+export function benchPayload(maxTokens: number): Buffer {
+  return Buffer.from(JSON.stringify(buildRequestBody(benchJob(0, maxTokens))));
+}
+
+export const NO_RETRY = { max_retries: 0, base_delay_ms: 0, max_delay_ms: 0 };

@@ -1,0 +1,90 @@
+import type { Clock } from '../measure/types.ts';
+
+const defaultNow: Clock = () => performance.now();
+
+/**
+ * How long before a due time the timer hands over to the spin: Node's setTimeout fires on whole
+ * milliseconds and typically 1-2 ms late, so the last stretch is covered by setImmediate turns.
+ */
+export const SPIN_WINDOW_MS = 2;
+
+/** Releases in a row without yielding to the event loop (so a backlog never starves I/O). */
+export const MAX_BATCH = 64;
+
+/**
+ * Resolves at `target` (same clock as `now`), typically within a few tens of microseconds:
+ * setTimeout for the bulk, then setImmediate turns. Each turn goes through the event loop's poll
+ * phase, so sockets keep being served; this is never a blocking busy loop. Resolves early (never
+ * rejects) when `signal` aborts: the caller checks the signal.
+ */
+export function waitUntil(target: number, now: Clock = defaultNow, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    let immediate: NodeJS.Immediate | undefined;
+    const done = () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    const onAbort = () => {
+      clearTimeout(timer);
+      if (immediate) clearImmediate(immediate);
+      resolve();
+    };
+    const step = () => {
+      timer = immediate = undefined;
+      const left = target - now();
+      if (left <= 0) return done();
+      if (left > SPIN_WINDOW_MS) timer = setTimeout(step, left - SPIN_WINDOW_MS);
+      else immediate = setImmediate(step);
+    };
+    if (signal?.aborted) return resolve();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    step();
+  });
+}
+
+export interface ScheduleOptions {
+  /** Time origin of the offsets (same clock as `now`). */
+  start: number;
+  now?: Clock;
+  /** Stops the schedule: no release after it aborts. */
+  signal?: AbortSignal;
+  /**
+   * Called once per arrival, as soon as it is due: `dueAt` is the scheduled time, `releasedAt`
+   * the clock reading at release (their difference is the client's schedule lag). Return false to
+   * end the schedule; this arrival then counts as not released.
+   */
+  release: (dueAt: number, releasedAt: number) => boolean | void;
+}
+
+/**
+ * Open-loop release loop: waits for each arrival's due time and releases it, whatever happened
+ * to earlier ones. Every arrival already due is released in the same turn (a batch), so the rate
+ * holds above 1000/s even though timers only have millisecond resolution. Returns the number of
+ * arrivals released.
+ */
+export async function runSchedule(offsets: Iterator<number>, opts: ScheduleOptions): Promise<number> {
+  const now = opts.now ?? defaultNow;
+  let released = 0;
+  let inBatch = 0;
+  for (;;) {
+    if (opts.signal?.aborted) return released;
+    const next = offsets.next();
+    if (next.done) return released;
+    const due = opts.start + next.value;
+    let t = now();
+    if (t < due) {
+      await waitUntil(due, now, opts.signal);
+      if (opts.signal?.aborted) return released;
+      t = now();
+      inBatch = 0;
+    } else if (++inBatch >= MAX_BATCH) {
+      // A long backlog (the loop was blocked): let I/O run between chunks of it.
+      await new Promise<void>((r) => setImmediate(r));
+      inBatch = 0;
+      t = now();
+    }
+    if (opts.release(due, t) === false) return released;
+    released += 1;
+  }
+}

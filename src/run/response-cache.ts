@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AttemptRequest, AttemptResult } from '../providers/types.ts';
+import type { sendChatCompletion } from '../providers/openai-client.ts';
+
+type Send = typeof sendChatCompletion;
+
+/** The cache key: the full request (URL and body). Headers stay out: they hold the API key. */
+export function cacheKey(req: Pick<AttemptRequest, 'url' | 'body'>): string {
+  return createHash('sha256').update(JSON.stringify([req.url, req.body])).digest('hex');
+}
+
+/**
+ * `run --cache DIR` (opt-in): a successful answer is stored under the hash of its request and
+ * replayed for the same request later, marked `fromCache` so the row says `cached: true` and every
+ * latency statistic leaves it out. Errors are never cached. Files are 0600 (they hold answers).
+ */
+export function withResponseCache(dir: string, send: Send): Send {
+  fs.mkdirSync(dir, { recursive: true });
+  return async (req, deps) => {
+    const file = path.join(dir, `${cacheKey(req)}.json`);
+    const now = deps?.now ?? (() => performance.now());
+    try {
+      const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as AttemptResult;
+      // Shift the recorded marks onto this process's clock, so started_at reads as "now".
+      const shift = now() - stored.marks.send;
+      const m = stored.marks;
+      const at = (t: number | null) => (t === null ? null : t + shift);
+      return {
+        ...stored,
+        fromCache: true,
+        marks: {
+          send: m.send + shift, hdr: at(m.hdr), firstTok: at(m.firstTok), firstAnswer: at(m.firstAnswer),
+          lastTok: at(m.lastTok), end: m.end + shift, tokenTimes: m.tokenTimes.map((t) => t + shift),
+        },
+      };
+    } catch {
+      // miss (or an unreadable entry): ask the server
+    }
+    const result = await send(req, deps);
+    if (result.ok) fs.writeFileSync(file, JSON.stringify(result), { mode: 0o600 });
+    return result;
+  };
+}

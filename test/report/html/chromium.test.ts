@@ -1,0 +1,168 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeHtmlReport, type SweepLevel } from '../../../src/report/html/index.ts';
+import { JsonlSink } from '../../../src/report/jsonl-sink.ts';
+import { summarizeRows, writeSummaryJson } from '../../../src/report/summary.ts';
+import type { ResultRow } from '../../../src/run/result-row.ts';
+import { syntheticRows } from './synthetic-run.ts';
+
+/** Debian's `chromium` package; .ci/run installs it, so on CI this suite runs. */
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+
+const CHARTS = [
+  'ttft-cdf', 'ttfa-cdf', 'itl-cdf', 'latency-cdf', 'tokens-bar', 'cost-bar', 'quality-latency', 'quality-cost',
+  'effort-pass-rate', 'effort-latency', 'effort-reasoning-tokens', 'sweep-latency',
+];
+const SWEEP: SweepLevel[] = [
+  { level: 'c=1', request_throughput: 3, p50_latency_ms: 250, p99_latency_ms: 400, output_tokens_per_s: 300 },
+  { level: 'c=8', request_throughput: 20, p50_latency_ms: 320, p99_latency_ms: 800, output_tokens_per_s: 2000 },
+  { level: 'c=64', request_throughput: 24, p50_latency_ms: 2400, p99_latency_ms: 5200, output_tokens_per_s: 2400 },
+];
+
+let work = '';
+
+interface ChromiumRun {
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** One headless Chromium run with its own profile; never touches the network (file:// only). */
+function chromium(args: string[]): Promise<ChromiumRun> {
+  return new Promise(async (resolve, reject) => {
+    const profile = await mkdtemp(join(work, 'profile-'));
+    const started = performance.now();
+    execFile(
+      CHROMIUM!,
+      [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        `--user-data-dir=${profile}`, '--enable-logging=stderr', '--v=0', ...args,
+      ],
+      { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const ms = performance.now() - started;
+        if (err) reject(new Error(`chromium failed: ${err.message}\n${stderr.slice(-2000)}`));
+        else resolve({ stdout, stderr, ms });
+      },
+    );
+  });
+}
+
+/** Console output of pages (Chromium logs it as `CONSOLE(line)] "message", source: url`) and uncaught errors. */
+function pageConsole(stderr: string): string[] {
+  return stderr.split('\n').filter((l) => /:CONSOLE[(:]|Uncaught|Refused to/.test(l));
+}
+
+async function runFolder(rows: ResultRow[]): Promise<string> {
+  const dir = await mkdtemp(join(work, 'run-'));
+  const sink = JsonlSink.open(join(dir, 'results.jsonl'));
+  for (const r of rows) sink.write(r);
+  sink.close();
+  const meta = { suite: 'synthetic', startedAt: '2025-03-01T12:00:00.000Z', finishedAt: '2025-03-01T12:05:00.000Z' };
+  await writeSummaryJson(join(dir, 'summary.json'), await summarizeRows(rows, meta));
+  return dir;
+}
+
+/** A copy of the report with a test script appended after the report's own. */
+async function withProbe(reportPath: string, script: string): Promise<string> {
+  const html = await readFile(reportPath, 'utf8');
+  const probe = reportPath.replace(/\.html$/, '.probe.html');
+  await writeFile(probe, html.replace('</body>', `<script>${script}</script></body>`));
+  return probe;
+}
+
+function bodyAttr(dom: string, name: string): string | null {
+  const m = dom.match(new RegExp(`<body[^>]*\\s${name}="([^"]*)"`));
+  return m ? m[1] : null;
+}
+
+describe.skipIf(!CHROMIUM)('report.html in headless Chromium (skipped: /usr/bin/chromium not installed; apt-get install chromium)', () => {
+  let bigReport = '';
+  let bigBytes = 0;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'evalbench-chromium-'));
+    const dir = await runFolder([...syntheticRows(10_000)]);
+    bigReport = await writeHtmlReport(dir, { sweep: SWEEP });
+    bigBytes = (await stat(bigReport)).size;
+  }, 120_000);
+
+  afterAll(async () => {
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('notices console errors at all (the check below is not vacuous)', async () => {
+    const page = join(work, 'broken.html');
+    await writeFile(page, '<!doctype html><body><script>console.error("probe-error"); missingFunction();</script></body>');
+    const run = await chromium(['--dump-dom', pathToFileURL(page).href]);
+    const lines = pageConsole(run.stderr);
+    expect(lines.some((l) => l.includes('probe-error'))).toBe(true);
+    expect(lines.some((l) => l.includes('Uncaught'))).toBe(true);
+  }, 120_000);
+
+  it('renders the 10,000-row report with every chart and no console error', async () => {
+    const run = await chromium(['--dump-dom', pathToFileURL(bigReport).href]);
+    expect(pageConsole(run.stderr)).toEqual([]);
+    const dom = run.stdout;
+    for (const id of CHARTS) {
+      expect(dom, id).toMatch(new RegExp(`<figure class="chart" data-chart="${id}"><figcaption>[^<]*</figcaption><svg `));
+    }
+    expect((dom.match(/<tr data-s=/g) ?? []).length).toBe(2000);
+    console.log(`report.html of 10,000 rows: ${(bigBytes / 1e6).toFixed(2)} MB`);
+    expect(bigBytes).toBeLessThan(5 * 1024 * 1024);
+  }, 120_000);
+
+  it('opens quickly: load event plus layout of the 10,000-row report (target < 2 s)', async () => {
+    const probe = await withProbe(bigReport,
+      "window.addEventListener('load',function(){document.body.offsetHeight;"
+      + "document.body.setAttribute('data-load-ms',String(Math.round(performance.now())));});");
+    const blank = join(work, 'blank.html');
+    await writeFile(blank, '<!doctype html><title>blank</title><body></body>');
+    const base = await chromium(['--dump-dom', pathToFileURL(blank).href]);
+    const run = await chromium(['--dump-dom', pathToFileURL(probe).href]);
+    const loadMs = Number(bodyAttr(run.stdout, 'data-load-ms'));
+    console.log(`Chromium: load + layout ${loadMs} ms after navigation start; process ${run.ms.toFixed(0)} ms vs ${base.ms.toFixed(0)} ms for a blank page`);
+    expect(loadMs).toBeGreaterThan(0);
+    expect(loadMs).toBeLessThan(15_000); // sanity bound only: 2 cores shared with other tests
+  }, 120_000);
+
+  it('takes a full-page screenshot that is not blank', async () => {
+    const shot = join(work, 'shot.png');
+    const run = await chromium(['--screenshot=' + shot, '--window-size=1400,3000', '--hide-scrollbars', pathToFileURL(bigReport).href]);
+    expect(pageConsole(run.stderr)).toEqual([]);
+    const png = await readFile(shot);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(1400); // IHDR width
+    expect(png.readUInt32BE(20)).toBe(3000); // IHDR height
+    // A blank 1400x3000 page compresses to about 9 KB; charts and tables make it far larger.
+    expect(png.length).toBeGreaterThan(100_000);
+  }, 120_000);
+
+  it('filters the case table by text and by result', async () => {
+    const rows = [...syntheticRows(200)];
+    const dir = await runFolder(rows);
+    const report = await writeHtmlReport(dir);
+    const probe = await withProbe(report, [
+      "var q=document.getElementById('case-filter'),s=document.getElementById('case-status');",
+      "function shown(){return [].filter.call(document.querySelectorAll('#cases tbody tr'),function(r){return !r.hidden;}).length;}",
+      "q.value='CASE-3';q.dispatchEvent(new Event('input'));document.body.setAttribute('data-text',shown());",
+      "document.body.setAttribute('data-count',document.getElementById('case-count').textContent);",
+      "q.value='';q.dispatchEvent(new Event('input'));s.value='bad';s.dispatchEvent(new Event('change'));",
+      "document.body.setAttribute('data-bad',shown());",
+    ].join(''));
+    const run = await chromium(['--dump-dom', pathToFileURL(probe).href]);
+    expect(pageConsole(run.stderr)).toEqual([]);
+    const byText = rows.filter((r) => r.case_id.startsWith('case-3')).length;
+    const bad = rows.filter((r) => r.status === 'error' || r.passed === false).length;
+    expect(byText).toBeGreaterThan(0);
+    expect(Number(bodyAttr(run.stdout, 'data-text'))).toBe(byText);
+    expect(bodyAttr(run.stdout, 'data-count')).toBe(`${byText} shown`);
+    expect(Number(bodyAttr(run.stdout, 'data-bad'))).toBe(bad);
+  }, 120_000);
+});

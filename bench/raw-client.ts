@@ -6,6 +6,8 @@ export interface RawTiming {
   status: number;
   /** performance.now() just before http.request (the same point where our client stamps t_send). */
   send: number;
+  /** Response headers received. */
+  hdr: number | null;
   firstTok: number | null;
   /** One stamp per token-bearing event: the arrival of the 'data' chunk that completed it. */
   tokenTimes: number[];
@@ -57,10 +59,14 @@ export function rawStream(agent: http.Agent, target: RawTarget, payload: Buffer)
     const tokenTimes: number[] = [];
     let status = 0;
     let sawDone = false;
+    let hdr: number | null = null;
     const send = performance.now();
+    let settled = false;
     const finish = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
       const end = performance.now();
-      resolve({ ok: ok && sawDone && tokenTimes.length > 0, status, send, firstTok: tokenTimes[0] ?? null, tokenTimes, end });
+      resolve({ ok: ok && sawDone && tokenTimes.length > 0, status, send, hdr, firstTok: tokenTimes[0] ?? null, tokenTimes, end });
     };
     const req = http.request(
       {
@@ -68,6 +74,7 @@ export function rawStream(agent: http.Agent, target: RawTarget, payload: Buffer)
         headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'content-length': payload.length },
       },
       (res) => {
+        hdr = performance.now();
         status = res.statusCode ?? 0;
         res.setEncoding('utf8');
         let buf = '';

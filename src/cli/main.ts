@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EvalbenchError, EXIT } from '../errors/index.ts';
 import { runSuite, type RunOutcome } from '../run/index.ts';
@@ -12,6 +13,17 @@ import { parseDurationMs, parseEfforts, parseList, parseNonNegativeInt, parsePos
 
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : s + '\n');
 const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : s + '\n');
+
+/** In GitHub Actions, the run's summary.md goes on the job's summary page too. */
+function appendStepSummary(summaryMd: string): void {
+  const target = process.env.GITHUB_STEP_SUMMARY;
+  if (!target) return;
+  try {
+    fs.appendFileSync(target, fs.readFileSync(summaryMd, 'utf8') + '\n');
+  } catch (e) {
+    err(`warning: could not append to $GITHUB_STEP_SUMMARY: ${(e as Error).message}`);
+  }
+}
 
 /** Exit code of a finished run: 3 when it was interrupted or no request succeeded. */
 export function runExitCode(outcome: RunOutcome): number {
@@ -89,6 +101,7 @@ Examples:
         progress.stop();
         out(renderSummaryTable(outcome.summary));
         out(`results: ${outcome.outDir}`);
+        appendStepSummary(outcome.files.summaryMd);
         let code = runExitCode(outcome);
         const budgetSkipped = outcome.summary.overall.skipped_by_type?.budget ?? 0;
         if (budgetSkipped > 0) {

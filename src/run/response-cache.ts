@@ -6,9 +6,14 @@ import type { sendChatCompletion } from '../providers/openai-client.ts';
 
 type Send = typeof sendChatCompletion;
 
-/** The cache key: the full request (URL and body). Headers stay out: they hold the API key. */
+/**
+ * The cache key: the full request (URL and body). Headers stay out: they hold the API key. A
+ * loopback server's port is left out too: the in-process simulator gets a new port every run.
+ */
 export function cacheKey(req: Pick<AttemptRequest, 'url' | 'body'>): string {
-  return createHash('sha256').update(JSON.stringify([req.url, req.body])).digest('hex');
+  const u = new URL(req.url);
+  const where = /^(127\.|localhost$|\[::1\]$)/.test(u.hostname) ? `loopback${u.pathname}` : `${u.origin}${u.pathname}`;
+  return createHash('sha256').update(JSON.stringify([where, req.body])).digest('hex');
 }
 
 /**

@@ -98,15 +98,57 @@ export function rawStream(agent: http.Agent, target: RawTarget, payload: Buffer)
 }
 
 /** Run `total` raw requests with `concurrency` in flight (a worker pool: closed loop, like runJobs). */
-export async function runRawClosedLoop(
+export function runRawClosedLoop(
   agent: http.Agent, target: RawTarget, payload: Buffer, total: number, concurrency: number,
   onResult: (r: RawTiming) => void,
 ): Promise<void> {
+  return runClosedLoop(total, concurrency, () => rawStream(agent, target, payload), onResult);
+}
+
+/**
+ * A second floor, for attribution: the same string-scan timing over fetch (undici, web streams)
+ * instead of node:http. ours - fetchFloor = our parsing and accounting; fetchFloor - rawFloor =
+ * what fetch itself costs.
+ */
+export async function fetchStream(url: string, payload: Buffer): Promise<RawTiming> {
+  const tokenTimes: number[] = [];
+  let status = 0;
+  let hdr: number | null = null;
+  let sawDone = false;
+  const send = performance.now();
+  try {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: payload });
+    hdr = performance.now();
+    status = res.status;
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let buf = '';
+    for (;;) {
+      const r = await reader.read();
+      const t = performance.now();
+      if (r.done) break;
+      buf += decoder.decode(r.value, { stream: true });
+      const { events, rest } = splitEvents(buf);
+      buf = rest;
+      for (const e of events) {
+        if (isRawTokenEvent(e)) tokenTimes.push(t);
+        else if (e === 'data: [DONE]') sawDone = true;
+      }
+    }
+  } catch {
+    return { ok: false, status, send, hdr, firstTok: tokenTimes[0] ?? null, tokenTimes, end: performance.now() };
+  }
+  const end = performance.now();
+  return { ok: status === 200 && sawDone && tokenTimes.length > 0, status, send, hdr, firstTok: tokenTimes[0] ?? null, tokenTimes, end };
+}
+
+/** Closed loop over any single-request function (a worker pool of `concurrency`). */
+export async function runClosedLoop(total: number, concurrency: number, one: () => Promise<RawTiming>, onResult: (r: RawTiming) => void): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < total) {
       next++;
-      onResult(await rawStream(agent, target, payload));
+      onResult(await one());
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));

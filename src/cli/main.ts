@@ -9,7 +9,7 @@ import { renderSummaryTable } from '../report/index.ts';
 import { createProgress } from './progress.ts';
 import { estimateSuite } from '../cost/estimate-suite.ts';
 import { estimateOverBudget, formatUsd, renderEstimateText } from '../cost/index.ts';
-import { parseDurationMs, parseEfforts, parseList, parseNonNegativeInt, parsePositiveInt, parseUsd } from './parse-flags.ts';
+import { parseDurationMs, parseEfforts, parseList, parseNonNegativeInt, parsePositiveInt, parseShare, parseUsd } from './parse-flags.ts';
 
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : s + '\n');
 const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : s + '\n');
@@ -172,8 +172,23 @@ else from max_completion_tokens (low 0, expected = high = the cap).`)
     .option('--seed <n>', 'seed for delays and answers', parseNonNegativeInt, 42)
     .option('--ttft-ms <ms>', 'fixed time to first token for every model', parseNonNegativeInt)
     .option('--itl-ms <ms>', 'fixed inter-token delay for every model', parseNonNegativeInt)
+    .option('--error-rate <p>', 'share of requests answered with HTTP 500/503', parseShare)
+    .option('--rate-limit-rate <p>', 'share of requests answered with HTTP 429 + Retry-After', parseShare)
+    .option('--retry-after <s>', 'Retry-After seconds on simulated 429s', parseNonNegativeInt)
+    .option('--reset-rate <p>', 'share of streams whose connection is reset mid-stream', parseShare)
+    .option('--stall-rate <p>', 'share of streams that pause mid-stream', parseShare)
+    .option('--stall-ms <ms>', 'length of a stall', parseNonNegativeInt)
+    .addHelpText('after', `
+Models: fast, slow, reasoner (reasoning tokens grow with reasoning_effort), flaky, instant.
+Per-request test headers: x-sim-ttft-ms, x-sim-itl-ms, x-sim-fault (429, 500, 502-html,
+reset-mid-stream, stall, error-event, no-done, malformed-json, gzip, ...). It is a simulator,
+not a language model: answers come from a small deterministic task engine.`)
     .action(async (o) => {
-      const sim = await startSimulator({ port: o.port, seed: o.seed, fixedTtftMs: o.ttftMs, fixedItlMs: o.itlMs });
+      const faults = Object.fromEntries(Object.entries({
+        errorRate: o.errorRate, rateLimitRate: o.rateLimitRate, retryAfterSeconds: o.retryAfter,
+        resetRate: o.resetRate, stallRate: o.stallRate, stallMs: o.stallMs,
+      }).filter(([, v]) => v !== undefined));
+      const sim = await startSimulator({ port: o.port, seed: o.seed, fixedTtftMs: o.ttftMs, fixedItlMs: o.itlMs, faults });
       out(`simulator listening on ${sim.url} (POST /chat/completions, GET /models)`);
       await new Promise<void>((resolve) => {
         const stop = () => {

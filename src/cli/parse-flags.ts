@@ -45,3 +45,10 @@ export function parseUsd(value: string): number {
   if (!Number.isFinite(n) || n < 0 || value.trim() === '') throw new InvalidArgumentError(`expected an amount of USD like 5 or 0.25, got "${value}"`);
   return n;
 }
+
+/** A share from 0 to 1: `0.05`. */
+export function parseShare(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`expected a share from 0 to 1 (e.g. 0.05), got "${value}"`);
+  return n;
+}

@@ -1,4 +1,4 @@
-import pLimit, { type LimitFunction } from 'p-limit';
+import pLimit from 'p-limit';
 import type { Job } from '../plan/types.ts';
 import type { AttemptResult, FetchLike, ProviderEndpoint } from '../providers/types.ts';
 import { sendChatCompletion } from '../providers/openai-client.ts';
@@ -8,6 +8,11 @@ import { buildRequestBody } from './build-body.ts';
 import { buildResultRow, skippedRow } from './build-row.ts';
 import type { ResultRow } from './result-row.ts';
 import { withRetry } from './retry.ts';
+import { arrivalTimes, type ArrivalKind } from './arrivals.ts';
+import { runSchedule, waitUntil } from './release-clock.ts';
+import { JobStream, type JobSource, type StreamedJob } from './job-stream.ts';
+import type { WarmupSpec } from './duration.ts';
+import { AdaptiveLimiter, type ConcurrencyChange } from './adaptive-concurrency.ts';
 
 export interface ResolvedProvider {
   endpoint: ProviderEndpoint;
@@ -32,9 +37,35 @@ export interface DispatchGate {
   settled(job: Job, row: ResultRow): void;
 }
 
+/** How jobs are released (DESIGN.md: t_sched is a job's turn in closed loop, its arrival time in open loop). */
+export type LoadMode =
+  | { kind: 'closed' }
+  | {
+      kind: 'open';
+      /** Requests per second offered, whatever the server does. */
+      rate: number;
+      /** Default poisson. */
+      arrival?: ArrivalKind;
+      /** Seeds the Poisson schedule (default DEFAULT_ARRIVAL_SEED): the same run offers the same load. */
+      seed?: number;
+      /** Retry failed requests as the retry policy says. Default false: a retry is load the schedule did not offer. */
+      retries?: boolean;
+    };
+
+/** One open-loop release: `releasedAt - dueAt` is the client's schedule lag. */
+export interface ReleaseInfo {
+  job: Job;
+  dueAt: number;
+  releasedAt: number;
+  warmup: boolean;
+}
+
 export interface RunJobsOptions {
   providers: ReadonlyMap<string, ResolvedProvider>;
-  /** Global cap on requests in flight. */
+  /**
+   * Closed loop: the cap on requests in flight. Open loop: an optional ceiling (Infinity = none);
+   * released jobs beyond it wait for a slot, and the wait shows in queue_ms.
+   */
   concurrency: number;
   retry: RetryPolicy;
   /** Abort = stop dispatching; in-flight requests get `graceMs` to finish, then are cancelled. */
@@ -52,63 +83,178 @@ export interface RunJobsOptions {
   /** Called once per job, as soon as the job ends: the sink writes it to disk there. */
   onRow: (row: ResultRow) => void;
   onEvent?: (event: RunEvent) => void;
+  /** Default closed loop. */
+  mode?: LoadMode;
+  /**
+   * Length of the measured phase: the jobs are cycled until it is over (later passes get ids
+   * `<id>~2`, `<id>~3`: see passJobId; `jobs` must then be an array or a factory). Then nothing new
+   * is sent; requests still in flight after `durationGraceMs` are aborted and written as
+   * status error, error_type `incomplete`. Open loop: released jobs still waiting for a slot get
+   * skipped `incomplete` rows; closed loop: jobs merely queued get no row (they were never due).
+   */
+  durationMs?: number;
+  /** Default 0: the run ends on time. */
+  durationGraceMs?: number;
+  /**
+   * Runs first; rows carry `warmup: true` (ids `<id>~w1`...). Closed loop: warm-up jobs run, in-flight
+   * ones finish, then measuring starts (a `ms` warm-up drops jobs still queued at its end). Open
+   * loop: the schedule goes on without a gap and the first arrivals are warm-up.
+   */
+  warmup?: WarmupSpec;
+  /** AIMD concurrency per provider instead of fixed caps (see AdaptiveLimiter). */
+  adaptive?: boolean | { increaseAfter?: number };
+  onConcurrencyChange?: (change: ConcurrencyChange) => void;
+  /** Open loop: every release (self-check: schedule lag and offered rate). */
+  onRelease?: (info: ReleaseInfo) => void;
 }
 
 export interface RunJobsResult {
+  /** Every row written, warm-up included. */
   rows: number;
+  /** The counts below are of measured rows (warm-up rows are in `warmup` only). */
   ok: number;
+  /** Status error, `incomplete` left out. */
   errors: number;
+  /** Status skipped, `incomplete` left out. */
   skipped: number;
+  /** Cut off by the end of a duration run (error or skipped rows). */
+  incomplete: number;
+  warmup: number;
   interrupted: boolean;
+  /** The duration ran out (as opposed to the jobs, an interrupt or the budget). */
+  durationEnded: boolean;
+  /** Open loop: arrivals released, warm-up included. */
+  released: number;
   /** Requests in flight at once, at most (checked against the cap in tests). */
   maxInFlight: number;
+  /** adaptive: every provider's limit changes, in time order (summary.json `adaptive_concurrency`). */
+  concurrency: ConcurrencyChange[];
 }
 
+const toEpoch = (t: number) => Math.round((performance.timeOrigin + t) * 1000) / 1000;
+
+type Limit = (fn: () => Promise<void>) => Promise<void>;
+
 /**
- * Runs jobs closed-loop: at most `concurrency` in flight overall and `endpoint.concurrency` per
- * provider. Jobs are fed into the limiters a window at a time, so memory does not grow with the
- * number of jobs. Every job yields exactly one row, whatever happens to it.
+ * Runs jobs closed-loop (at most `concurrency` in flight overall and `endpoint.concurrency` per
+ * provider) or open-loop (released on a Poisson or constant schedule whatever the server does),
+ * for one pass over the jobs or for `durationMs`, after an optional warm-up. Closed-loop jobs are
+ * fed into the limiters a window at a time, so memory does not grow with the number of jobs.
+ * Every job of a single-pass run yields exactly one row, whatever happens to it.
  */
-export async function runJobs(jobs: Iterable<Job>, opts: RunJobsOptions): Promise<RunJobsResult> {
+export async function runJobs(jobs: JobSource, opts: RunJobsOptions): Promise<RunJobsResult> {
   const now = opts.now ?? (() => performance.now());
+  const origin = now();
+  const mode: LoadMode = opts.mode ?? { kind: 'closed' };
+  const open = mode.kind === 'open';
+  const durationMs = opts.durationMs;
+  if (durationMs !== undefined && !(durationMs > 0)) throw new RangeError(`durationMs must be above 0, got ${durationMs}`);
+  const cycling = durationMs !== undefined;
+  const w = opts.warmup;
+  const warmup = w && ('jobs' in w ? w.jobs > 0 : w.ms > 0) ? w : undefined;
+  const retry = open && !mode.retries ? { ...opts.retry, max_retries: 0 } : opts.retry;
+  const send = opts.send ?? sendChatCompletion;
+
+  const result: RunJobsResult = {
+    rows: 0, ok: 0, errors: 0, skipped: 0, incomplete: 0, warmup: 0, interrupted: false, durationEnded: false,
+    released: 0, maxInFlight: 0, concurrency: [],
+  };
   const global = pLimit(opts.concurrency);
-  const perProvider = new Map<string, LimitFunction>();
+  const perProvider = new Map<string, Limit>();
+  const adaptive = new Map<string, AdaptiveLimiter>();
   for (const [id, p] of opts.providers) {
-    if (p.endpoint.concurrency) perProvider.set(id, pLimit(p.endpoint.concurrency));
+    if (opts.adaptive) {
+      const limiter = new AdaptiveLimiter({
+        provider: id, max: p.endpoint.concurrency ?? opts.concurrency, now, origin,
+        increaseAfter: typeof opts.adaptive === 'object' ? opts.adaptive.increaseAfter : undefined,
+        onChange: (c) => {
+          result.concurrency.push(c);
+          opts.onConcurrencyChange?.(c);
+        },
+      });
+      adaptive.set(id, limiter);
+      perProvider.set(id, (fn) => limiter.run(fn));
+    } else if (p.endpoint.concurrency) {
+      const limit = pLimit(p.endpoint.concurrency);
+      perProvider.set(id, (fn) => limit(fn));
+    }
   }
-  // Cancels in-flight attempts once the grace period after an interrupt is over.
+
+  // stopSending: no new request or retry (Ctrl-C, or the duration is over).
+  // hardStop: cancels attempts in flight (after the grace period).
+  const stopSending = new AbortController();
   const hardStop = new AbortController();
-  let graceTimer: NodeJS.Timeout | undefined;
+  let stopCause: 'interrupt' | 'duration' | undefined;
+  const timers: NodeJS.Timeout[] = [];
+  const later = (ms: number, fn: () => void) => void timers.push(setTimeout(fn, ms));
+  let wake: (() => void) | undefined;
+  const wakeFeeder = () => {
+    const f = wake;
+    wake = undefined;
+    f?.();
+  };
   const onInterrupt = () => {
-    graceTimer = setTimeout(() => hardStop.abort(new Error('interrupted')), opts.graceMs ?? 2000);
+    stopCause ??= 'interrupt';
+    stopSending.abort(opts.signal?.reason);
+    later(opts.graceMs ?? 2000, () => hardStop.abort(new Error('interrupted')));
+    wakeFeeder();
+  };
+  const endDuration = () => {
+    if (stopCause) return;
+    stopCause = 'duration';
+    result.durationEnded = true;
+    stopSending.abort(new Error('the duration ended'));
+    const grace = opts.durationGraceMs ?? 0;
+    if (grace > 0) later(grace, () => hardStop.abort(new Error('the duration ended')));
+    else hardStop.abort(new Error('the duration ended'));
+    wakeFeeder();
   };
   if (opts.signal?.aborted) onInterrupt();
   else opts.signal?.addEventListener('abort', onInterrupt, { once: true });
 
-  const result: RunJobsResult = { rows: 0, ok: 0, errors: 0, skipped: 0, interrupted: false, maxInFlight: 0 };
   let inFlight = 0;
+  /** Closed loop, `ms` warm-up: its time is up, warm-up jobs still queued are dropped. */
+  let warmupOver = false;
+  /** The gate refused a job in a duration run: cycling on would only write skipped rows. */
+  let stopFeeding = false;
 
-  const emit = (job: Job, row: ResultRow) => {
+  const emit = (s: StreamedJob, row: ResultRow, scheduledAt: number) => {
+    if (s.warmup) row.warmup = true;
+    if (s.warmup || cycling) row.pass = s.pass;
+    if (open) row.scheduled_epoch_ms = toEpoch(scheduledAt);
     opts.onRow(row);
     result.rows += 1;
-    if (row.status === 'ok') result.ok += 1;
+    if (row.warmup) result.warmup += 1;
+    else if (row.error_type === 'incomplete') result.incomplete += 1;
+    else if (row.status === 'ok') result.ok += 1;
     else if (row.status === 'error') result.errors += 1;
     else result.skipped += 1;
-    opts.onEvent?.({ type: 'job-end', job, row });
+    opts.onEvent?.({ type: 'job-end', job: s.job, row });
   };
 
-  const runOne = async (job: Job, scheduledAt: number): Promise<void> => {
-    if (opts.signal?.aborted) {
-      emit(job, skippedRow(job, 'interrupted', 'not run: the run was interrupted before this job started'));
+  const runOne = async (s: StreamedJob, scheduledAt: number): Promise<void> => {
+    const { job } = s;
+    const stopped = stopSending.signal.aborted;
+    // A closed-loop job that was only queued when its phase ended was never due: no row.
+    if (!open && ((s.warmup && (warmupOver || stopped)) || (cycling && stopped))) return;
+    if (stopped) {
+      emit(s, stopCause === 'duration'
+        ? skippedRow(job, 'incomplete', 'not sent: released, but the duration ended before a slot was free')
+        : skippedRow(job, 'interrupted', 'not run: the run was interrupted before this job started'), scheduledAt);
       return;
     }
     const refusal = await opts.gate?.check(job);
     if (refusal) {
-      emit(job, skippedRow(job, refusal.errorType, refusal.message));
+      if (cycling) {
+        stopFeeding = true;
+        wakeFeeder();
+      }
+      emit(s, skippedRow(job, refusal.errorType, refusal.message), scheduledAt);
       return;
     }
     const provider = opts.providers.get(job.provider);
     if (!provider) throw new Error(`internal: provider ${job.provider} was not resolved before the run`);
+    const limiter = adaptive.get(job.provider);
     const body = buildRequestBody(job);
     const url = `${provider.endpoint.baseUrl}/chat/completions`;
     const { sampleHeader } = provider.endpoint;
@@ -119,14 +265,18 @@ export async function runJobs(jobs: Iterable<Job>, opts: RunJobsOptions): Promis
     let outcome;
     try {
       outcome = await withRetry(
-        () =>
-          (opts.send ?? sendChatCompletion)(
+        async () => {
+          if (limiter) await limiter.ready(stopSending.signal);
+          const r = await send(
             { url, apiKey: provider.apiKey, headers, body, timeoutMs: job.timeoutMs, signal: hardStop.signal },
             { fetch: opts.fetch, now },
-          ),
-        opts.retry,
+          );
+          limiter?.observe(r);
+          return r;
+        },
+        retry,
         {
-          signal: opts.signal,
+          signal: stopSending.signal,
           random: opts.random,
           sleep: opts.sleep,
           onRetry: ({ attempt, delayMs, result: r }) => opts.onEvent?.({ type: 'retry', job, attempt, delayMs, result: r }),
@@ -136,33 +286,125 @@ export async function runJobs(jobs: Iterable<Job>, opts: RunJobsOptions): Promis
       inFlight -= 1;
     }
     let row = buildResultRow(job, outcome, scheduledAt);
+    if (outcome.result.errorType === 'interrupted' && stopCause === 'duration') {
+      row = { ...row, error_type: 'incomplete', error_message: 'still in flight when the duration ended: aborted and reported, not dropped' };
+    }
     if (opts.finishRow) row = await opts.finishRow(job, row);
     opts.gate?.settled(job, row);
-    emit(job, row);
+    emit(s, row, scheduledAt);
   };
 
-  // Feed jobs a window at a time: enough queued to keep every slot busy, never the whole plan.
-  const window = Math.max(64, opts.concurrency * 4);
   let pending = 0;
-  let wake: (() => void) | undefined;
   const failures: unknown[] = [];
   const settled = () => {
     pending -= 1;
-    const w = wake;
-    wake = undefined;
-    w?.();
+    wakeFeeder();
   };
-  for (const job of jobs) {
-    while (pending >= window) await new Promise<void>((r) => (wake = r));
+  const waitForSettle = () => new Promise<void>((r) => (wake = r));
+  const dispatch = (s: StreamedJob, scheduledAt: number) => {
     pending += 1;
-    const scheduledAt = now();
-    const task = () => global(() => runOne(job, scheduledAt));
-    const limit = perProvider.get(job.provider);
+    const task = () => global(() => runOne(s, scheduledAt));
+    const limit = perProvider.get(s.job.provider);
     (limit ? limit(task) : task()).catch((e) => failures.push(e)).finally(settled);
+  };
+  const drain = async () => {
+    while (pending > 0) await waitForSettle();
+  };
+
+  // Closed loop: feed jobs a window at a time, enough queued to keep every slot busy, never the whole plan.
+  const window = Math.min(Math.max(64, opts.concurrency * 4), 65_536);
+  const feedClosed = async (stream: JobStream, phase: { warmup: boolean; maxJobs?: number; until?: number }) => {
+    let fed = 0;
+    const over = () =>
+      stopFeeding ||
+      ((cycling || phase.warmup) && stopSending.signal.aborted) ||
+      (phase.maxJobs !== undefined && fed >= phase.maxJobs) ||
+      (phase.until !== undefined && now() >= phase.until);
+    for (;;) {
+      if (over()) return;
+      while (pending >= window) {
+        await waitForSettle();
+        if (over()) return;
+      }
+      const s = stream.next();
+      if (!s) return;
+      fed += 1;
+      dispatch(s, now());
+    }
+  };
+
+  const runClosed = async (stream: JobStream) => {
+    if (warmup) {
+      stream.begin(true);
+      let until: number | undefined;
+      if ('ms' in warmup) {
+        until = now() + warmup.ms;
+        later(warmup.ms, () => {
+          warmupOver = true;
+          wakeFeeder();
+        });
+      }
+      await feedClosed(stream, { warmup: true, maxJobs: 'jobs' in warmup ? warmup.jobs : undefined, until });
+      await drain();
+    }
+    stream.begin(false);
+    let end: number | undefined;
+    if (durationMs !== undefined && !stopSending.signal.aborted) {
+      end = now() + durationMs;
+      later(durationMs, endDuration);
+    }
+    await feedClosed(stream, { warmup: false, until: end });
+    if (end !== undefined && now() >= end) endDuration();
+  };
+
+  const runOpen = async (stream: JobStream, m: Extract<LoadMode, { kind: 'open' }>) => {
+    const start = now();
+    let inWarmup = warmup !== undefined;
+    let warmupReleased = 0;
+    const warmupEnd = warmup && 'ms' in warmup ? start + warmup.ms : undefined;
+    let end = !inWarmup && durationMs !== undefined ? start + durationMs : undefined;
+    let reachedEnd = false;
+    stream.begin(inWarmup);
+    await runSchedule(arrivalTimes(m.rate, m.arrival ?? 'poisson', m.seed), {
+      start, now, signal: stopSending.signal,
+      release: (due, releasedAt) => {
+        if (inWarmup && (warmupEnd !== undefined ? due >= warmupEnd : warmupReleased >= (warmup as { jobs: number }).jobs)) {
+          inWarmup = false;
+          stream.begin(false);
+          if (durationMs !== undefined) end = (warmupEnd ?? due) + durationMs;
+        }
+        if (end !== undefined && due >= end) {
+          reachedEnd = true;
+          return false;
+        }
+        if (stopFeeding) return false;
+        const s = stream.next();
+        if (!s) return false;
+        if (inWarmup) warmupReleased += 1;
+        result.released += 1;
+        opts.onRelease?.({ job: s.job, dueAt: due, releasedAt, warmup: s.warmup });
+        dispatch(s, due);
+      },
+    });
+    if (reachedEnd) {
+      await waitUntil(end!, now, stopSending.signal);
+      endDuration();
+    } else if (!cycling && stopSending.signal.aborted) {
+      // Interrupted: the rest of the plan still gets its (skipped) rows.
+      if (inWarmup) stream.begin(false);
+      for (let s = stream.next(); s; s = stream.next()) dispatch(s, now());
+    }
+  };
+
+  try {
+    const stream = new JobStream(jobs, cycling);
+    if (mode.kind === 'open') await runOpen(stream, mode);
+    else await runClosed(stream);
+    await drain();
+  } finally {
+    for (const t of timers) clearTimeout(t);
+    opts.signal?.removeEventListener('abort', onInterrupt);
   }
-  while (pending > 0) await new Promise<void>((r) => (wake = r));
-  clearTimeout(graceTimer);
-  opts.signal?.removeEventListener('abort', onInterrupt);
   if (failures.length > 0) throw failures[0];
   result.interrupted = opts.signal?.aborted ?? false;
   return result;

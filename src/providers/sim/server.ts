@@ -1,3 +1,4 @@
+import { loadTokenizer } from '../../measure/tokenizer.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -74,6 +75,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: Rec
 
 /** Start the simulator; resolves once it listens. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  // Load the tokenizer now, not inside the first request (it blocks ~200 ms, more on a busy machine).
+  loadTokenizer();
   const seed = options.seed ?? 42;
   const models = resolveModels(options.models);
   const promptCache = new PromptCache();

@@ -9,7 +9,7 @@ export type SectionName = (typeof SECTIONS)[number];
 export type BenchScale = 'quick' | 'full';
 
 export interface BenchConfig {
-  scale: BenchScale;
+  size: BenchScale;
   sections: ReadonlySet<SectionName>;
   outDir: string;
   micro: { timeMs: number; syntheticEvents: number; csvRows: number; statsSamples: number };
@@ -49,7 +49,7 @@ export function benchConfig(env: Record<string, string | undefined> = process.en
   const scale = parseScale(env.BENCH_SCALE);
   const full = scale === 'full';
   return {
-    scale,
+    size: scale,
     sections: parseSections(env.BENCH_ONLY),
     outDir: env.BENCH_OUT || 'results/bench',
     micro: { timeMs: full ? 400 : 150, syntheticEvents: 10_000, csvRows: full ? 20_000 : 5_000, statsSamples: 1_000_000 },

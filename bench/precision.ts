@@ -92,6 +92,7 @@ function clients(baseUrl: string, concurrency: number, tokens: number, agent: ht
   const payload = benchPayload(tokens);
   const target = rawTarget(baseUrl);
   const url = `${baseUrl}/chat/completions`;
+  const text = payload.toString('utf8');
   const ours: Client = async (n, into) => {
     await runJobs(benchJobs(n, tokens), {
       providers: benchProviders(baseUrl),
@@ -110,7 +111,7 @@ function clients(baseUrl: string, concurrency: number, tokens: number, agent: ht
     });
   };
   const floor: Client = (n, into) => runClosedLoop(n, concurrency, () => rawStream(agent, target, payload), collectRaw(into));
-  const fetchFloor: Client = (n, into) => runClosedLoop(n, concurrency, () => fetchStream(url, payload), collectRaw(into));
+  const fetchFloor: Client = (n, into) => runClosedLoop(n, concurrency, () => fetchStream(url, text), collectRaw(into));
   return { ours, floor, fetchFloor };
 }
 

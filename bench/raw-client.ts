@@ -110,7 +110,7 @@ export function runRawClosedLoop(
  * instead of node:http. ours - fetchFloor = our parsing and accounting; fetchFloor - rawFloor =
  * what fetch itself costs.
  */
-export async function fetchStream(url: string, payload: Buffer): Promise<RawTiming> {
+export async function fetchStream(url: string, payload: string): Promise<RawTiming> {
   const tokenTimes: number[] = [];
   let status = 0;
   let hdr: number | null = null;

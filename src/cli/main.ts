@@ -1,18 +1,54 @@
 import fs from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import path from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EvalbenchError, EXIT } from '../errors/index.ts';
 import { runSuite, type RunOutcome } from '../run/index.ts';
 import { loadSuite, suiteJsonSchema } from '../suite/index.ts';
 import { planJobs } from '../plan/index.ts';
 import { startSimulator } from '../providers/sim/index.ts';
-import { renderSummaryTable } from '../report/index.ts';
+import {
+  compareRuns, evaluateGates, gatesPassed, mergeRunDirs, rebuildReports, renderComparisonMarkdown, renderComparisonText,
+  renderGatesTable, renderSummaryTable, resolveGates, REPORT_FILES, type GateConfig,
+} from '../report/index.ts';
+import { parseShard } from '../plan/index.ts';
+import { writeHtmlReport } from '../report/html/index.ts';
 import { createProgress } from './progress.ts';
 import { estimateSuite } from '../cost/estimate-suite.ts';
 import { estimateOverBudget, formatUsd, renderEstimateText } from '../cost/index.ts';
-import { parseDurationMs, parseEfforts, parseList, parseNonNegativeInt, parsePositiveInt, parseShare, parseUsd } from './parse-flags.ts';
+import { parseDurationMs, parseEfforts, parseList, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber, parseShare, parseUsd } from './parse-flags.ts';
+
+/** --shard i/n: commander shows our InputError's message as the flag's error. */
+function parseShardFlag(value: string) {
+  try {
+    return parseShard(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
 
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : s + '\n');
 const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : s + '\n');
+
+/** The gate flags, shared by `run` and `report`. Rates are fractions (0.9 = 90%). */
+function addGateOptions(cmd: Command): Command {
+  return cmd
+    .option('--min-pass-rate <x>', 'gate: lowest acceptable pass rate, 0..1', parseShare)
+    .option('--max-error-rate <x>', 'gate: highest acceptable share of failed requests, 0..1', parseShare)
+    .option('--max-p95-ttft-ms <ms>', 'gate: highest acceptable p95 time to first token', parsePositiveNumber)
+    .option('--max-p95-latency-ms <ms>', 'gate: highest acceptable p95 latency', parsePositiveNumber)
+    .option('--per-config', 'gates apply to every model x effort, not only the run as a whole');
+}
+
+function gateFlags(o: Record<string, unknown>): Partial<GateConfig> {
+  return {
+    min_pass_rate: o.minPassRate as number | undefined,
+    max_error_rate: o.maxErrorRate as number | undefined,
+    max_p95_ttft_ms: o.maxP95TtftMs as number | undefined,
+    max_p95_latency_ms: o.maxP95LatencyMs as number | undefined,
+    max_cost_usd: o.maxCost as number | undefined,
+    per_config: o.perConfig ? true : undefined,
+  };
+}
 
 /** In GitHub Actions, the run's summary.md goes on the job's summary page too. */
 function appendStepSummary(summaryMd: string): void {
@@ -40,8 +76,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
     .exitOverride();
 
-  program
-    .command('run')
+  addGateOptions(program
+    .command('run'))
     .description('Run a suite: every case x model x reasoning effort x repeat, measured and written to a results folder.')
     .argument('<suite>', 'suite YAML file')
     .option('--models <list>', 'models to run instead of the suite\'s, comma-separated provider:model (e.g. sim:fast,vigthoria:v2-code)', parseList)
@@ -57,6 +93,10 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--cache <dir>', 'replay identical requests from <dir> (opt-in); cached rows are marked and left out of latency statistics')
     .option('--max-cost <usd>', 'budget in USD: stop dispatching before spent + in-flight worst case could exceed it; jobs not run become skipped rows', parseUsd)
     .option('--prices <file>', 'price file (YAML) that overrides the shipped prices.yaml; a suite\'s pricing: wins over both')
+    .option('--shard <i/n>', 'run only shard i of n (1-based): a deterministic, balanced slice of the jobs; join shards with `evalbench merge`', parseShardFlag)
+    .option('--baseline <dir>', 'compare with an earlier run folder when done')
+    .option('--fail-on-regression', 'with --baseline: exit 1 on a significant quality drop or a p95 latency/TTFT ratio above --latency-tolerance')
+    .option('--latency-tolerance <ratio>', 'with --baseline: largest acceptable p95 ratio new/base', parsePositiveNumber, 1.2)
     .addOption(new Option('--progress <mode>', 'progress on stderr').choices(['auto', 'off']).default('auto'))
     .addHelpText('after', `
 Writes results.jsonl (one row per job, as each ends), results.csv, summary.json and summary.md,
@@ -93,6 +133,10 @@ Examples:
           cacheDir: o.cache,
           maxCostUsd: o.maxCost,
           pricesFile: o.prices,
+          gates: gateFlags(o),
+          shard: o.shard,
+          baseline: o.baseline,
+          latencyTolerance: o.latencyTolerance,
           signal: controller.signal,
           onPlan: ({ jobs }) => progress.start(jobs.length),
           onEvent: (e) => progress.onEvent(e),
@@ -102,7 +146,15 @@ Examples:
         out(renderSummaryTable(outcome.summary));
         out(`results: ${outcome.outDir}`);
         appendStepSummary(outcome.files.summaryMd);
-        let code = runExitCode(outcome);
+        let code: number = runExitCode(outcome);
+        if (outcome.gates.length > 0) {
+          out('\n' + renderGatesTable(outcome.gates));
+          if (!gatesPassed(outcome.gates) && code === EXIT.ok) code = EXIT.gateFailed;
+        }
+        if (outcome.comparison) {
+          out('\n' + renderComparisonText(outcome.comparison));
+          if (o.failOnRegression && outcome.comparison.regressed && code === EXIT.ok) code = EXIT.gateFailed;
+        }
         const budgetSkipped = outcome.summary.overall.skipped_by_type?.budget ?? 0;
         if (budgetSkipped > 0) {
           err(`budget reached: ${budgetSkipped} jobs not run (status skipped, error_type budget); spent stays within --max-cost`);
@@ -143,6 +195,57 @@ else from max_completion_tokens (low 0, expected = high = the cap).`)
         err(`estimate above --max-cost ${formatUsd(o.maxCost)}`);
         setExit(EXIT.gateFailed);
       }
+    });
+
+  addGateOptions(program
+    .command('report'))
+    .description('Rebuild a run folder\'s reports (results.csv, summary.json, summary.md, junit.xml, report.html) from its results.jsonl, and check gates.')
+    .argument('<dir>', 'run folder (or a merged one)')
+    .option('--max-cost <usd>', 'gate: highest acceptable total cost', parseUsd)
+    .option('--suite <file>', 'take the gates: block from this suite file')
+    .action(async (dir: string, o) => {
+      const { summary } = await rebuildReports(dir);
+      const html = await writeHtmlReport(dir, { summary, quality: summary.quality });
+      out(renderSummaryTable(summary));
+      out(`report: ${html}`);
+      const suiteGates = o.suite ? (await loadSuite(o.suite)).gates : undefined;
+      const gates = resolveGates(suiteGates, gateFlags(o));
+      let md = '';
+      if (gates) {
+        const results = evaluateGates(summary, gates);
+        out('\n' + renderGatesTable(results));
+        md = '\n' + renderGatesTable(results, 'markdown');
+        fs.appendFileSync(path.join(dir, REPORT_FILES.summaryMd), md);
+        if (!gatesPassed(results)) setExit(EXIT.gateFailed);
+      }
+      appendStepSummary(path.join(dir, REPORT_FILES.summaryMd));
+    });
+
+  program
+    .command('merge')
+    .description('Join the result folders of shards (run --shard i/n) into one folder with one summary.')
+    .argument('<dirs...>', 'shard result folders')
+    .requiredOption('--out <dir>', 'folder for the merged results')
+    .action(async (dirs: string[], o) => {
+      const merged = await mergeRunDirs(dirs, o.out);
+      for (const d of merged.duplicates) err(`warning: job ${d.job_id} appears in more than one shard; kept one row`);
+      await writeHtmlReport(o.out, { summary: merged.summary, quality: merged.summary.quality });
+      out(renderSummaryTable(merged.summary));
+      out(`merged ${merged.rows} rows from ${dirs.length} folders into ${o.out}`);
+    });
+
+  program
+    .command('compare')
+    .description('Compare two runs: pass rates (paired McNemar test), p50/p95 TTFT and latency ratios, tokens, cost, new failures.')
+    .argument('<base>', 'baseline run folder')
+    .argument('<new>', 'new run folder')
+    .option('--fail-on-regression', 'exit 1 on a significant quality drop or a p95 latency/TTFT ratio above --latency-tolerance')
+    .option('--latency-tolerance <ratio>', 'largest acceptable p95 ratio new/base', parsePositiveNumber, 1.2)
+    .option('--markdown', 'print Markdown instead of plain text')
+    .action(async (base: string, next: string, o) => {
+      const c = await compareRuns(base, next, { latencyTolerance: o.latencyTolerance });
+      out(o.markdown ? renderComparisonMarkdown(c) : renderComparisonText(c));
+      if (o.failOnRegression && c.regressed) setExit(EXIT.gateFailed);
     });
 
   program

@@ -52,3 +52,10 @@ export function parseShare(value: string): number {
   if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`expected a share from 0 to 1 (e.g. 0.05), got "${value}"`);
   return n;
 }
+
+/** A number above 0 (fractions allowed): `1.5`, `800`. */
+export function parsePositiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a number above 0, got "${value}"`);
+  return n;
+}

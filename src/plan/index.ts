@@ -4,3 +4,4 @@ export { jobId } from './job-id.ts';
 export { renderMessages } from './render-messages.ts';
 export { selectCases } from './select-cases.ts';
 export type { Job } from './types.ts';
+export { shardJobs, parseShard, type ShardSpec } from './shard.ts';

@@ -86,13 +86,73 @@ export function mergeToolCalls(into: ToolCallOut[], deltas: readonly unknown[]):
 }
 
 /**
+ * Most characters of answer text, and apart of reasoning text, kept per response (1 Mi chars,
+ * ~250k tokens: far above any real completion). Beyond it the text is counted but not kept, so a
+ * runaway or hostile 10 MB response costs bounded memory (and a bounded JSONL/CSV cell); every
+ * event is still parsed and timed, so latency, ITL and reported usage stay exact. The kept text
+ * ends with TRUNCATION_NOTE, so a reader sees it was cut.
+ */
+export const MAX_KEPT_CHARS = 1 << 20;
+
+/** Appended to text cut at MAX_KEPT_CHARS. */
+export function truncationNote(kept: number, total: number): string {
+  return `\n…[evalbench: output truncated, kept the first ${kept} of ${total} characters]`;
+}
+
+/** Cut position at or below `max` that does not split a UTF-16 surrogate pair. */
+function cutAt(text: string, max: number): number {
+  const c = text.charCodeAt(max - 1);
+  return c >= 0xd800 && c <= 0xdbff ? max - 1 : max;
+}
+
+/** `text` as kept: whole when within MAX_KEPT_CHARS, else its head plus the truncation note. */
+export function keepText(text: string, max = MAX_KEPT_CHARS): string {
+  if (text.length <= max) return text;
+  const cut = cutAt(text, max);
+  return text.slice(0, cut) + truncationNote(cut, text.length);
+}
+
+/**
  * Everything one streamed response has said so far, fed one SSE event at a time with the time
  * its bytes arrived. Kept allocation-free per event beyond JSON.parse: marks are numbers, text
  * is appended, usage is kept as the raw object and normalised once at the end.
  */
 export class StreamAccumulator implements TextSink {
-  content = '';
-  reasoning = '';
+  // Text goes through setters (the <think> splitter appends with +=, so a new value is always
+  // the kept text plus an addition): once a field is full an append is only counted, never
+  // copied, so the cost per event stays constant.
+  private keptContent = '';
+  private keptReasoning = '';
+  /** Characters received beyond `maxKept` and not kept. */
+  droppedContentChars = 0;
+  droppedReasoningChars = 0;
+
+  constructor(private readonly maxKept = MAX_KEPT_CHARS) {}
+
+  get content(): string {
+    return this.keptContent;
+  }
+  set content(v: string) {
+    if (v.length <= this.maxKept) {
+      this.keptContent = v;
+      return;
+    }
+    if (this.keptContent.length < this.maxKept) this.keptContent = v.slice(0, cutAt(v, this.maxKept));
+    this.droppedContentChars += v.length - this.keptContent.length;
+  }
+
+  get reasoning(): string {
+    return this.keptReasoning;
+  }
+  set reasoning(v: string) {
+    if (v.length <= this.maxKept) {
+      this.keptReasoning = v;
+      return;
+    }
+    if (this.keptReasoning.length < this.maxKept) this.keptReasoning = v.slice(0, cutAt(v, this.maxKept));
+    this.droppedReasoningChars += v.length - this.keptReasoning.length;
+  }
+
   toolCalls: ToolCallOut[] = [];
   /** Last non-null usage object seen (top-level `usage`, else Groq's `x_groq.usage`). */
   usageRaw: object | null = null;
@@ -104,6 +164,14 @@ export class StreamAccumulator implements TextSink {
   /** Data events that parsed as JSON objects / that did not. */
   jsonEvents = 0;
   badEvents = 0;
+  /**
+   * Of badEvents, those that look like JSON (start with `{` or `[`) but do not parse: a chunk
+   * cut or garbled. Its text, finish_reason or usage is lost, so the response is not trusted
+   * (the client fails it as invalid_response). Other non-JSON data (a keep-alive word) is only counted.
+   */
+  malformedEvents = 0;
+  /** The first malformed event's data, for the message. */
+  firstMalformed: string | null = null;
   /** Lines with an unknown SSE field name (a non-SSE body parses as nothing but these). */
   unknownFields = 0;
 
@@ -126,7 +194,14 @@ export class StreamAccumulator implements TextSink {
       chunk = JSON.parse(data);
     } catch {
       if (event === 'error') this.setError(data);
-      else this.badEvents++;
+      else {
+        this.badEvents++;
+        const c = data.trimStart().charCodeAt(0);
+        if (c === 0x7b || c === 0x5b) {
+          this.malformedEvents++;
+          this.firstMalformed ??= data.slice(0, 120);
+        }
+      }
       return;
     }
     if (chunk === null || typeof chunk !== 'object') {
@@ -206,6 +281,15 @@ export class StreamAccumulator implements TextSink {
   /** End of stream: release text held back by the <think> splitter. */
   finish(): void {
     if (this.think.finish() && this.firstAnswer === null) this.firstAnswer = this.lastTok;
+    // Direct writes: the note must not be cut by the setters.
+    if (this.droppedContentChars > 0) {
+      const kept = this.keptContent.length;
+      this.keptContent += truncationNote(kept, kept + this.droppedContentChars);
+    }
+    if (this.droppedReasoningChars > 0) {
+      const kept = this.keptReasoning.length;
+      this.keptReasoning += truncationNote(kept, kept + this.droppedReasoningChars);
+    }
   }
 
   /** Tool calls without holes (deltas may skip an index). */

@@ -21,6 +21,11 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
 /** Header names whose values are treated as secrets (x-api-key, api-key, Authorization...). */
 const SECRET_HEADER = /auth|key|token|secret|cookie|session/i;
 
+/** Whether a header carries a credential: redacted from messages, dropped on a cross-origin redirect. */
+export function isCredentialHeader(name: string): boolean {
+  return SECRET_HEADER.test(name);
+}
+
 /**
  * The secrets of one request: the API key, plus values of extra headers that look like
  * credentials (e.g. Azure's `api-key`). For Authorization-style values the token after the

@@ -16,3 +16,8 @@ export {
 export { renderSummaryMarkdown } from './summary-markdown.ts';
 export { renderSummaryTable, type SummaryTableOptions } from './summary-table.ts';
 export { writeRunReports, rebuildReports, REPORT_FILES } from './report-files.ts';
+export { gatesSchema, resolveGates, evaluateGates, gatesPassed, renderGatesTable, GATE_NAMES, type GateConfig, type GateResult, type GateName } from './gates.ts';
+export { writeJunitXml, renderJunitXml } from './junit.ts';
+export { mergeRunDirs, type MergeResult } from './merge.ts';
+export * from './compare/index.ts';
+export { writeHtmlReport, renderHtmlReport, HTML_REPORT_FILE } from './html/index.ts';

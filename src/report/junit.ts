@@ -52,7 +52,8 @@ interface Group {
 
 /**
  * junit.xml for CI test reporters: one <testsuite> per configuration (`provider:model`, plus
- * ` [effort]` when an effort was sent), one <testcase> per case, named `case_id`, or
+ * ` [effort]` when an effort was sent; sorted like the summary), one <testcase> per case (in
+ * order of first appearance, then by repeat), named `case_id`, or
  * `case_id#repeat` when any row has a repeat above 1. A graded answer that failed carries a
  * <failure> with its assertion reasons and the start of the answer; a failed request an <error>
  * with its error type and message; a skipped job <skipped/>. Ungraded answers pass.
@@ -96,6 +97,8 @@ interface Built {
 async function collect(rows: Iterable<JunitRow> | AsyncIterable<JunitRow>, opts: JunitOptions): Promise<Built> {
   const outputChars = opts.outputChars ?? 1000;
   const groups = new Map<string, Group>();
+  /** Case id -> first appearance: testcases are listed in case order, then by repeat. */
+  const caseOrder = new Map<string, number>();
   let name = opts.name;
   let numbered = false;
   for await (const row of rows) {
@@ -108,11 +111,16 @@ async function collect(rows: Iterable<JunitRow> | AsyncIterable<JunitRow>, opts:
       groups.set(key, g);
     }
     if (row.repeat > 1) numbered = true;
+    if (!caseOrder.has(row.case_id)) caseOrder.set(row.case_id, caseOrder.size);
     const pair = `${row.case_id}\u0000${row.repeat}`;
-    g.cases.delete(pair); // last wins, in its own place in row order
+    g.cases.delete(pair); // last wins
     g.cases.set(pair, testcase(row, outputChars));
   }
   const sorted = [...groups.values()].sort(compareGroups);
+  for (const g of sorted) {
+    const cases = [...g.cases].sort(([, a], [, b]) => caseOrder.get(a.caseId)! - caseOrder.get(b.caseId)! || a.repeat - b.repeat);
+    g.cases = new Map(cases);
+  }
   const stats: JunitStats = { suites: sorted.length, tests: 0, failures: 0, errors: 0, skipped: 0 };
   for (const g of sorted) {
     const t = tally(g);
@@ -127,7 +135,8 @@ async function collect(rows: Iterable<JunitRow> | AsyncIterable<JunitRow>, opts:
 function testcase(row: JunitRow, outputChars: number): Testcase {
   const base = { caseId: row.case_id, repeat: row.repeat, seconds: (row.latency_ms ?? 0) / 1000 };
   if (row.status === 'skipped') {
-    return { ...base, kind: 'skipped', inner: `<skipped message="${escapeXmlAttr(`skipped: ${row.error_type ?? 'unknown'}`)}"/>` };
+    const why = `skipped: ${row.error_type ?? 'unknown'}${row.error_message ? ` (${row.error_message})` : ''}`;
+    return { ...base, kind: 'skipped', inner: `<skipped message="${escapeXmlAttr(clip(why, MESSAGE_CHARS))}"/>` };
   }
   if (row.status === 'error') {
     const type = row.error_type ?? 'unknown';

@@ -4,6 +4,7 @@ import { writeCsvFromJsonl } from './csv-writer.ts';
 import { readJsonlRows, type JsonlReadStats } from './jsonl-sink.ts';
 import { SummaryBuilder, writeSummaryJson, type Summary, type SummaryInputRow, type SummaryMeta } from './summary.ts';
 import { renderSummaryMarkdown } from './summary-markdown.ts';
+import { writeJunitXml } from './junit.ts';
 
 /** File names inside a run's --out directory (user-facing contract). */
 export const REPORT_FILES = {
@@ -11,6 +12,7 @@ export const REPORT_FILES = {
   csv: 'results.csv',
   summaryJson: 'summary.json',
   summaryMd: 'summary.md',
+  junit: 'junit.xml',
 } as const;
 
 /**
@@ -21,6 +23,7 @@ export async function writeRunReports(dir: string, summary: Summary): Promise<Js
   const stats = await writeCsvFromJsonl(join(dir, REPORT_FILES.jsonl), join(dir, REPORT_FILES.csv));
   await writeSummaryJson(join(dir, REPORT_FILES.summaryJson), summary);
   await writeFile(join(dir, REPORT_FILES.summaryMd), renderSummaryMarkdown(summary), 'utf8');
+  await writeJunitXml(readJsonlRows(join(dir, REPORT_FILES.jsonl)), join(dir, REPORT_FILES.junit), { name: summary.suite });
   return stats;
 }
 

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { Job } from '../plan/types.ts';
 import type { AttemptResult, FetchLike, ProviderEndpoint } from '../providers/types.ts';
@@ -184,6 +185,8 @@ export async function runJobs(jobs: JobSource, opts: RunJobsOptions): Promise<Ru
   // hardStop: cancels attempts in flight (after the grace period).
   const stopSending = new AbortController();
   const hardStop = new AbortController();
+  // Every attempt in flight (and every retry wait) listens on these: hundreds in open loop.
+  setMaxListeners(0, stopSending.signal, hardStop.signal);
   let stopCause: 'interrupt' | 'duration' | undefined;
   const timers: NodeJS.Timeout[] = [];
   const later = (ms: number, fn: () => void) => void timers.push(setTimeout(fn, ms));
@@ -236,7 +239,7 @@ export async function runJobs(jobs: JobSource, opts: RunJobsOptions): Promise<Ru
     const { job } = s;
     const stopped = stopSending.signal.aborted;
     // A closed-loop job that was only queued when its phase ended was never due: no row.
-    if (!open && ((s.warmup && (warmupOver || stopped)) || (cycling && stopped))) return;
+    if (!open && ((s.warmup && (warmupOver || stopped)) || (cycling && (stopped || stopFeeding)))) return;
     if (stopped) {
       emit(s, stopCause === 'duration'
         ? skippedRow(job, 'incomplete', 'not sent: released, but the duration ended before a slot was free')

@@ -12,6 +12,9 @@ import { runJobs, type RunEvent, type RunJobsResult } from './run-jobs.ts';
 import { warmUp } from './warm-up.ts';
 import { loadTokenizer } from '../measure/tokenizer.ts';
 import { prepareResume } from './resume.ts';
+import { shardJobs, type ShardSpec } from '../plan/index.ts';
+import { compareRuns, evaluateGates, renderGatesTable, resolveGates, type Comparison, type GateConfig, type GateResult } from '../report/index.ts';
+import { writeHtmlReport, HTML_REPORT_FILE } from '../report/html/index.ts';
 import { withResponseCache } from './response-cache.ts';
 import { createBudgetGate } from './budget-gate.ts';
 import { sendChatCompletion } from '../providers/openai-client.ts';
@@ -43,6 +46,13 @@ export interface RunOptions {
   cacheDir?: string;
   /** Budget in USD: dispatch stops before spent + in-flight worst cases could exceed it; jobs not run are skipped rows. */
   maxCostUsd?: number;
+  /** Gate thresholds from flags; they override the suite's `gates:` key by key. */
+  gates?: Partial<GateConfig>;
+  /** Run only shard `index` of `count` (1-based): a deterministic, balanced slice by job id. Gates are skipped. */
+  shard?: ShardSpec;
+  /** Compare this run with an earlier run folder when it ends. */
+  baseline?: string;
+  latencyTolerance?: number;
   /** A price file (`--prices`) whose entries override the shipped prices.yaml; the suite's `pricing:` wins over both. */
   pricesFile?: string;
   /** Non-fatal notes for the user (unpriced models...). Default: collected in RunOutcome.warnings only. */
@@ -61,8 +71,11 @@ export interface RunOutcome {
   outDir: string;
   summary: Summary;
   counts: RunJobsResult;
-  files: { jsonl: string; csv: string; summaryJson: string; summaryMd: string };
+  files: { jsonl: string; csv: string; summaryJson: string; summaryMd: string; html: string };
   warnings: string[];
+  /** Gate verdicts (empty when no gate is set, or for a shard). */
+  gates: GateResult[];
+  comparison?: Comparison;
 }
 
 /** Shipped prices, then --prices, then the suite's own `pricing:` (later wins per model). */
@@ -90,7 +103,9 @@ async function preloadSuiteGraders(suite: Suite): Promise<void> {
 /** Loads (or takes) a suite, runs every job, and writes the run folder. The library's main entry. */
 export async function runSuite(suiteOrFile: string | Suite, options: RunOptions = {}): Promise<RunOutcome> {
   const suite = typeof suiteOrFile === 'string' ? await loadSuite(suiteOrFile) : suiteOrFile;
-  const jobs = planJobs(suite, options.overrides);
+  const planned = planJobs(suite, options.overrides);
+  const jobs = options.shard ? shardJobs(planned, options.shard.index, options.shard.count) : planned;
+  const gateConfig = resolveGates(suite.gates, options.gates);
   const providerIds = new Set(jobs.map((j) => j.provider));
   const judgeRef = suite.grading?.judge;
   const judgeProvider = judgeRef && jobs.some((j) => j.assert.some((a) => a.type.replace(/^not-/, '') === 'llm-rubric'))
@@ -126,6 +141,7 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
       csv: path.join(outDir, REPORT_FILES.csv),
       summaryJson: path.join(outDir, REPORT_FILES.summaryJson),
       summaryMd: path.join(outDir, REPORT_FILES.summaryMd),
+      html: path.join(outDir, HTML_REPORT_FILE),
     };
     const summaryBuilder = new SummaryBuilder();
     let toRun = jobs;
@@ -164,8 +180,16 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
       sink.close();
     }
     const summary = summaryBuilder.finish({ suite: suite.name, startedAt, finishedAt: new Date().toISOString() });
+    let gates: GateResult[] = [];
+    if (gateConfig && options.shard) warn('gates are not checked on a shard (it sees part of the jobs): check them after `evalbench merge`');
+    else if (gateConfig) gates = evaluateGates(summary, gateConfig);
     await writeRunReports(outDir, summary);
-    return { suite, outDir, summary, counts, files, warnings };
+    if (gates.length > 0) fs.appendFileSync(files.summaryMd, '\n' + renderGatesTable(gates, 'markdown'));
+    await writeHtmlReport(outDir, { summary, quality: summary.quality });
+    const comparison = options.baseline
+      ? await compareRuns(options.baseline, outDir, { latencyTolerance: options.latencyTolerance })
+      : undefined;
+    return { suite, outDir, summary, counts, files, warnings, gates, comparison };
   } finally {
     await sim?.close();
   }

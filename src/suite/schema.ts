@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pricingMapSchema } from '../cost/price-schema.ts';
+import { gatesSchema } from '../report/gates-schema.ts';
 
 /**
  * The suite format, one zod schema: it validates suites and generates the JSON Schema that
@@ -102,6 +103,7 @@ export const suiteSchema = z.strictObject({
   }).optional(),
   pricing: pricingMapSchema.optional()
     .describe('USD per 1M tokens per provider:model (input, cached_input, output); overrides prices.yaml.'),
+  gates: gatesSchema.optional().describe('Thresholds that set the exit code (1 when one fails); flags of the same names override.'),
   repeats: z.number().int().positive().default(1),
   concurrency: z.number().int().positive().default(8),
   retry: retrySchema.prefault({}),

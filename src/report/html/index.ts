@@ -1,6 +1,6 @@
 export { renderHtmlReport, type HtmlReportInput } from './render-report.ts';
 export { writeHtmlReport, HTML_REPORT_FILE, type WriteHtmlReportOptions } from './write-report.ts';
-export type { SweepLevel } from './sweep-level.ts';
+export { sweepLevelsFromResult, type SweepLevel } from './sweep-level.ts';
 export { CaseTableCollector, verdictOf, type CaseTableOptions, type Verdict } from './case-table.ts';
 export { paretoFront, type ParetoPoint } from './pareto-front.ts';
 export { escapeHtml, truncateText } from './escape-html.ts';

@@ -23,6 +23,11 @@ export interface HtmlReportInput {
   sweep?: SweepLevel[];
   /** Bounds of the per-case table (defaults keep a 10,000-job report far below 5 MB). */
   cases?: CaseTableOptions;
+  /**
+   * The run's quality statistics when the caller already built them (for the quality Markdown):
+   * saves recomputing the bootstrap. Default: buildQualityReport over the rows with its defaults.
+   */
+  quality?: QualityReport;
 }
 
 /**
@@ -40,7 +45,7 @@ export async function renderHtmlReport(input: HtmlReportInput): Promise<string> 
   const { summary } = input;
   const data = await collectReportData(summary, input.rows, input.cases);
   const needQuality = data.anyGraded || modelsWithEfforts(data.configs).length > 0;
-  const quality = needQuality ? buildQualityReport(data.quality) : null;
+  const quality = needQuality ? (input.quality ?? buildQualityReport(data.quality)) : null;
 
   const sections: [id: string, title: string, html: string][] = [];
   sections.push(['run', 'Run', factsHtml(summary)]);
@@ -269,9 +274,11 @@ function effortHtml(q: QualityReport, graded: boolean): string {
 }
 
 function sweepHtml(levels: SweepLevel[]): string {
+  const name = (l: SweepLevel) => `${l.level}${l.saturated ? ' (saturation)' : ''}`;
   const pts = (pick: (l: SweepLevel) => number) => levels.map((l) => ({
-    x: l.request_throughput, y: pick(l), label: `${l.level}: ${fmtNum(l.request_throughput)} req/s, ${fmtMs(pick(l))} ms`,
+    x: l.request_throughput, y: pick(l), label: `${name(l)}: ${fmtNum(l.request_throughput)} req/s, ${fmtMs(pick(l))} ms`,
   }));
+  const saturated = levels.find((l) => l.saturated);
   const chart = renderLineChart({
     id: 'sweep-latency', title: 'Latency vs throughput', xLabel: 'request throughput (req/s)', yLabel: 'latency (ms)',
     xScale: 'linear',
@@ -279,10 +286,11 @@ function sweepHtml(levels: SweepLevel[]): string {
       { ...styleFor(0), label: 'p50 latency', markers: true, points: pts((l) => l.p50_latency_ms) },
       { ...styleFor(2), label: 'p99 latency', markers: true, points: pts((l) => l.p99_latency_ms) },
     ],
-    note: 'One point per load level: past the knee, latency rises while throughput stops growing.',
+    note: 'One point per load level, in sweep order: past the knee, latency rises while throughput stops growing.'
+      + (saturated ? ` Saturation at ${saturated.level}.` : ''),
   });
   const table = '<table><thead><tr><th>Level</th><th>Requests/s</th><th>Output tok/s</th><th>p50 latency ms</th><th>p99 latency ms</th></tr></thead><tbody>'
-    + levels.map((l) => `<tr><td>${escapeHtml(l.level)}</td><td class="num">${fmtNum(l.request_throughput)}</td>`
+    + levels.map((l) => `<tr><td>${escapeHtml(name(l))}</td><td class="num">${fmtNum(l.request_throughput)}</td>`
       + `<td class="num">${fmtNum(l.output_tokens_per_s)}</td><td class="num">${fmtMs(l.p50_latency_ms)}</td>`
       + `<td class="num">${fmtMs(l.p99_latency_ms)}</td></tr>`).join('')
     + '</tbody></table>';

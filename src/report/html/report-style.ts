@@ -31,10 +31,18 @@ ${PALETTE.map((c, i) => `.c${i}{background:${c}}`).join('')}
 .badge{padding:0 5px;border-radius:3px;font-size:12px}
 .badge.pass{background:#dff3e0;color:#1d6b28}.badge.fail{background:#fde2e1;color:#a3221b}
 .badge.error{background:#a3221b;color:#fff}.badge.skipped{background:#eee;color:#666}.badge.ok{background:#e6eef7;color:#2d5a8a}
-.text{white-space:pre-wrap;overflow-wrap:anywhere;max-width:440px;max-height:9em;overflow:auto;font:12px/1.35 ui-monospace,Menlo,Consolas,monospace}
+.text{white-space:pre-wrap;font:12px/1.35 ui-monospace,Menlo,Consolas,monospace}
 .more{color:#888}
 .scroll{overflow:auto;max-height:85vh;border:1px solid #ddd;width:fit-content;max-width:100%}
-table.summary td:first-child,table.cases td:nth-child(3){white-space:nowrap}
+table.summary td:first-child{white-space:nowrap}
+.scroll.wide{width:auto}
+.cases{font-size:13px;background:#fff;min-width:1100px}
+.cases .row{display:grid;grid-template-columns:52px 110px 170px 42px 66px 56px 72px 66px 96px 86px minmax(260px,3fr) minmax(180px,2fr);border-bottom:1px solid #e3e3e3;content-visibility:auto;contain-intrinsic-size:auto 60px}
+.cases .row[hidden]{display:none}
+.cases .head{position:sticky;top:0;z-index:1;background:#f0f0f0;font-weight:600;content-visibility:visible}
+.cases [role=cell],.cases [role=columnheader]{padding:3px 6px;border-right:1px solid #eee;min-width:0}
+.cases [role=cell]{overflow-wrap:anywhere}
+.cases .num{text-align:right;font-variant-numeric:tabular-nums}
 .filters{margin:8px 0;display:flex;gap:14px;align-items:center;flex-wrap:wrap}
 .filters input{width:280px}
 footer{color:#777;font-size:12px;margin-top:32px}
@@ -47,7 +55,7 @@ footer{color:#777;font-size:12px;margin-top:32px}
 export const FILTER_SCRIPT = `(function(){
 var q=document.getElementById('case-filter'),s=document.getElementById('case-status'),n=document.getElementById('case-count');
 if(!q||!s||!n)return;
-var rows=document.querySelectorAll('#cases tbody tr'),text=[];
+var rows=document.querySelectorAll('#cases .row[data-s]'),text=[];
 function run(){var t=q.value.toLowerCase(),v=s.value,c=0;
 for(var i=0;i<rows.length;i++){var r=rows[i],d=r.getAttribute('data-s');
 var ok=v===''||(v==='bad'?(d==='fail'||d==='error'):d===v);

@@ -1,31 +1,44 @@
+import { existsSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { InputError } from '../../errors/index.ts';
+import { SWEEP_FILES, type SweepResult } from '../../run/sweep.ts';
 import { readJsonlRows } from '../jsonl-sink.ts';
 import { REPORT_FILES } from '../report-files.ts';
 import { summarizeRows, type Summary, type SummaryInputRow } from '../summary.ts';
+import type { QualityReport } from '../../grade/statistics/index.ts';
 import type { CaseTableOptions } from './case-table.ts';
 import { renderHtmlReport } from './render-report.ts';
-import type { SweepLevel } from './sweep-level.ts';
+import { sweepLevelsFromResult, type SweepLevel } from './sweep-level.ts';
 
 export const HTML_REPORT_FILE = 'report.html';
 
 export interface WriteHtmlReportOptions {
   /** Use this summary instead of reading summary.json. */
   summary?: Summary;
+  /** Sweep levels to plot; default: the folder's sweep.json when there is one. */
   sweep?: SweepLevel[];
   cases?: CaseTableOptions;
+  quality?: QualityReport;
 }
 
 /**
- * Write `report.html` into a run folder from its results.jsonl and summary.json (when
- * summary.json is missing, the summary is rebuilt from the rows). Returns the file's path.
+ * Write `report.html` into a run folder from its results.jsonl, summary.json (rebuilt from the
+ * rows when missing) and sweep.json (when there is one). Returns the file's path. InputError
+ * BAD_RUN_DIR when the folder has no results.jsonl.
  * Mode 0600 like results.jsonl: the page holds model outputs. Written to a temporary file
  * and renamed, so a reader never sees half a report.
  */
 export async function writeHtmlReport(dir: string, options: WriteHtmlReportOptions = {}): Promise<string> {
   const jsonl = join(dir, REPORT_FILES.jsonl);
+  if (!existsSync(jsonl)) {
+    throw new InputError('BAD_RUN_DIR', `\`${dir}\` has no ${REPORT_FILES.jsonl}: give the folder a run wrote (its --out)`);
+  }
+  const sweep = options.sweep ?? (await readSweep(join(dir, SWEEP_FILES.json)));
   const summary = options.summary ?? (await readSummary(join(dir, REPORT_FILES.summaryJson))) ?? (await summaryFromRows(jsonl));
-  const html = await renderHtmlReport({ summary, rows: readJsonlRows(jsonl), sweep: options.sweep, cases: options.cases });
+  const html = await renderHtmlReport({
+    summary, rows: readJsonlRows(jsonl), sweep, cases: options.cases, quality: options.quality,
+  });
   const path = join(dir, HTML_REPORT_FILE);
   const tmp = `${path}.${process.pid}.tmp`;
   try {
@@ -36,6 +49,12 @@ export async function writeHtmlReport(dir: string, options: WriteHtmlReportOptio
     throw err;
   }
   return path;
+}
+
+async function readSweep(path: string): Promise<SweepLevel[] | undefined> {
+  if (!existsSync(path)) return undefined;
+  const s = JSON.parse(await readFile(path, 'utf8')) as SweepResult;
+  return s && Array.isArray(s.rows) ? sweepLevelsFromResult(s) : undefined;
 }
 
 async function readSummary(path: string): Promise<Summary | null> {

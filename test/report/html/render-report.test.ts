@@ -1,11 +1,12 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtmlReport, writeHtmlReport, type SweepLevel } from '../../../src/report/html/index.ts';
 import { JsonlSink } from '../../../src/report/jsonl-sink.ts';
 import { summarizeRows, writeSummaryJson } from '../../../src/report/summary.ts';
 import type { ResultRow } from '../../../src/run/result-row.ts';
+import { buildSweepResult, writeSweepFiles, type SweepRow } from '../../../src/run/sweep.ts';
 import { makeRow } from '../make-row.ts';
 import { checkNesting, externalReferences } from './html-check.ts';
 import { SYNTHETIC_CONFIGS, syntheticRows } from './synthetic-run.ts';
@@ -29,8 +30,7 @@ function chart(html: string, id: string): string | null {
 }
 
 function caseRows(html: string): string[] {
-  const tbody = html.match(/<table id="cases"[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/);
-  return tbody ? tbody[1].match(/<tr data-s="[a-z]+">/g) ?? [] : [];
+  return html.match(/<div class="row" role="row" data-s="[a-z]+">/g) ?? [];
 }
 
 const ALL_CHARTS = [
@@ -38,10 +38,13 @@ const ALL_CHARTS = [
   'effort-pass-rate', 'effort-latency', 'effort-reasoning-tokens', 'sweep-latency',
 ];
 
-describe('renderHtmlReport: a graded, costed run with an effort sweep', async () => {
-  const rows = [...syntheticRows(500)];
-  rows[3] = { ...rows[3], output: '<script>alert(1)</script><img src="http://evil.example/x.png">' };
-  const html = await render(rows, { sweep: SWEEP });
+describe('renderHtmlReport: a graded, costed run with an effort sweep', () => {
+  let html = '';
+  beforeAll(async () => {
+    const rows = [...syntheticRows(500)];
+    rows[3] = { ...rows[3], output: '<script>alert(1)</script><img src="http://evil.example/x.png">' };
+    html = await render(rows, { sweep: SWEEP });
+  });
 
   it('is well-nested HTML with a doctype, a title and a CSP that blocks every load', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);
@@ -118,7 +121,7 @@ describe('renderHtmlReport: what is left out', () => {
 
   it('a run where every request failed still renders, with empty charts saying so', async () => {
     const rows = [1, 2, 3].map((i) => makeRow({
-      job_id: `e${i}`, status: 'error', error_type: 'http_5xx', http_status: 503, latency_ms: 5, ttft_ms: null,
+      job_id: `e${i}`, status: 'error', error_type: 'server_error', http_status: 503, latency_ms: 5, ttft_ms: null,
       ttfa_ms: null, prompt_tokens: null, completion_tokens: null, total_tokens: null, usage_source: null,
       reasoning_tokens: null, cached_tokens: null, error_message: 'Service <Unavailable>',
     }));
@@ -126,7 +129,7 @@ describe('renderHtmlReport: what is left out', () => {
     checkNesting(html);
     expect(chart(html, 'ttft-cdf')).toContain('no data');
     expect(caseRows(html)).toHaveLength(3);
-    expect(html).toContain('http_5xx: Service &lt;Unavailable&gt;');
+    expect(html).toContain('server_error: Service &lt;Unavailable&gt;');
   });
 });
 
@@ -142,7 +145,7 @@ describe('renderHtmlReport: bounded case table', () => {
     expect(html).toContain('80 of 300 rows shown');
     expect(html).toContain('220 left out');
     // Run order in the table: the first shown is row 1, a passing one.
-    expect(html).toMatch(/<tbody><tr data-s="pass"><td class="num">1<\/td>/);
+    expect(html).toMatch(/<\/div><\/div><div class="row" role="row" data-s="pass"><div role="cell" class="num">1<\/div>/);
   });
 
   it('cuts long outputs and notes the full length', async () => {
@@ -185,7 +188,7 @@ describe('report size', () => {
     expect(bytes).toBeLessThan(5 * 1024 * 1024);
     expect(caseRows(html).length).toBeGreaterThan(0);
     expect(html).toContain('of 10,000 rows shown');
-  });
+  }, 90_000);
 });
 
 describe('writeHtmlReport', () => {
@@ -223,5 +226,28 @@ describe('writeHtmlReport', () => {
     expect(html).toMatch(/<dt>Requests<\/dt><dd>\d+ ok \/ 25 total/); // a summary was built from the rows
     expect(caseRows(html)).toHaveLength(25);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
+  });
+
+  it('plots the sweep.json of the folder, marking the saturated level', async () => {
+    const dir = await runFolder([...syntheticRows(10)], true);
+    const row = (level: number, rps: number, p50: number): SweepRow => ({
+      param: 'concurrency', level, requests: 10, ok: 10, errors: 0, offered_rate: null, request_throughput: rps,
+      output_tokens_per_s: rps * 100, ttft_p50_ms: 10, ttft_p99_ms: 20, tpot_p50_ms: 1, tpot_p99_ms: 2,
+      latency_p50_ms: p50, latency_p99_ms: p50 * 2, error_rate: 0, goodput: null, goodput_share: null,
+    });
+    const result = buildSweepResult('concurrency', [row(1, 5, 100), row(4, 18, 110), row(16, 19, 400)]);
+    expect(result.saturation?.level).toBe(16);
+    await writeSweepFiles(dir, result);
+    const html = await readFile(await writeHtmlReport(dir), 'utf8');
+    const c = chart(html, 'sweep-latency')!;
+    expect(c.match(/<polyline/g)).toHaveLength(2);
+    expect(c.match(/<circle class="marker"/g)).toHaveLength(6);
+    expect(c).toContain('concurrency=16 (saturation): 19.00 req/s, 400 ms');
+  });
+
+  it('refuses a folder without results.jsonl (InputError BAD_RUN_DIR)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'evalbench-html-'));
+    dirs.push(dir);
+    await expect(writeHtmlReport(dir)).rejects.toMatchObject({ code: 'BAD_RUN_DIR' });
   });
 });

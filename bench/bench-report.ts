@@ -1,0 +1,25 @@
+import type { SectionName } from './config.ts';
+import type { MachineInfo } from './machine.ts';
+import type { MicroResult } from './micro.ts';
+import type { PrecisionResult } from './precision.ts';
+import type { ThroughputResult } from './throughput.ts';
+import type { ScaleResult } from './scale.ts';
+import type { OpenLoopResult } from './open-loop.ts';
+import type { GoalCheck } from './goals.ts';
+
+/** Everything one `npm run bench` measured: results/bench/<date>.json. */
+export interface BenchReport {
+  date: string;
+  startedAt: string;
+  scale: string;
+  machine: MachineInfo;
+  loadAvgAtEnd: number;
+  wallSec: number;
+  micro?: MicroResult;
+  precision?: PrecisionResult;
+  throughput?: ThroughputResult;
+  scaleRuns?: ScaleResult;
+  openLoop?: OpenLoopResult;
+  goals: GoalCheck[];
+  failures: { section: SectionName; error: string }[];
+}

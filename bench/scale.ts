@@ -1,0 +1,170 @@
+import { spawn } from 'node:child_process';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { BenchConfig } from './config.ts';
+import { BENCH_MODEL, BENCH_PROMPT, BENCH_PROVIDER } from './bench-jobs.ts';
+import { memoryGrowth } from './distribution.ts';
+import { CLI, REPO_ROOT, spawnSimulator } from './sim-process.ts';
+import { fmt, fmtInt, renderTable } from './table.ts';
+
+const PROBE = path.join(REPO_ROOT, 'bench', 'peak-rss-probe.mjs');
+/** Cases in the generated suite; jobs = cases x repeats. */
+const CASES = 10;
+
+export interface ScaleRun {
+  jobs: number;
+  exitCode: number | null;
+  /** Rows in results.jsonl (must equal jobs). */
+  rows: number;
+  wallSec: number;
+  jobsPerSec: number;
+  peakRssMb: number | null;
+  /** RSS (MB) at 25/50/75% of the run's wall time and at the last sample: flat inside the run too. */
+  rssCurveMb: (number | null)[];
+  cpuSec: number | null;
+}
+
+export interface ScaleResult {
+  concurrency: number;
+  tokens: number;
+  runs: ScaleRun[];
+  growth: { mbPer100kJobs: number | null; flat: boolean | null };
+}
+
+/** A suite of CASES cases x repeats, on an external simulator, no grading, no retries. */
+export function scaleSuiteYaml(baseUrl: string, jobs: number, concurrency: number, tokens: number): string {
+  const repeats = Math.max(1, Math.ceil(jobs / CASES));
+  const cases = Array.from({ length: CASES }, (_, i) => `  - id: c${i}\n    prompt: "${BENCH_PROMPT} (${i})"`).join('\n');
+  return [
+    'name: bench-scale',
+    'providers:',
+    `  ${BENCH_PROVIDER}: { type: openai-compatible, base_url: "${baseUrl}" }`,
+    `models: [${BENCH_PROVIDER}:${BENCH_MODEL}]`,
+    'pricing:',
+    `  "${BENCH_PROVIDER}:${BENCH_MODEL}": { input: 0, output: 0 }`,
+    `defaults: { max_completion_tokens: ${tokens}, temperature: 0 }`,
+    `repeats: ${repeats}`,
+    `concurrency: ${concurrency}`,
+    'retry: { max_retries: 0 }',
+    'timeout_ms: 30000',
+    'cases:',
+    cases,
+    '',
+  ].join('\n');
+}
+
+function vmRssKb(pid: number): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function countLines(file: string): Promise<number> {
+  let n = 0;
+  try {
+    for await (const chunk of createReadStream(file)) {
+      const b = chunk as Buffer;
+      for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) n++;
+    }
+  } catch {
+    return 0;
+  }
+  return n;
+}
+
+/** One `evalbench run` in its own process; peak RSS from the probe, an RSS curve from /proc. */
+async function runOne(baseUrl: string, jobs: number, concurrency: number, tokens: number): Promise<ScaleRun> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'evalbench-scale-'));
+  try {
+    const suite = path.join(dir, 'suite.yaml');
+    const rssFile = path.join(dir, 'rss.json');
+    const out = path.join(dir, 'out');
+    writeFileSync(suite, scaleSuiteYaml(baseUrl, jobs, concurrency, tokens));
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['--import', PROBE, CLI, 'run', suite, '--out', out, '--progress', 'off'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, EVALBENCH_RSS_FILE: rssFile },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (s: string) => {
+      if (stderr.length < 4000) stderr += s;
+    });
+    const curve: { t: number; kb: number }[] = [];
+    const poll = setInterval(() => {
+      const kb = vmRssKb(child.pid!);
+      if (kb !== null) curve.push({ t: performance.now() - t0, kb });
+    }, 200);
+    const exitCode = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    clearInterval(poll);
+    const wallMs = performance.now() - t0;
+    let probe: { maxRssKb: number; cpuUserUs: number; cpuSystemUs: number } | null = null;
+    try {
+      probe = JSON.parse(readFileSync(rssFile, 'utf8'));
+    } catch {
+      probe = null;
+    }
+    const rows = await countLines(path.join(out, 'results.jsonl'));
+    if (exitCode !== 0 || rows !== jobs) {
+      process.stderr.write(`scale: ${jobs} jobs: exit ${exitCode}, ${rows} rows\n${stderr}\n`);
+    }
+    const at = (q: number) => {
+      if (curve.length === 0) return null;
+      const target = q * wallMs;
+      const s = curve.reduce((best, x) => (Math.abs(x.t - target) < Math.abs(best.t - target) ? x : best));
+      return s.kb / 1024;
+    };
+    return {
+      jobs,
+      exitCode,
+      rows,
+      wallSec: wallMs / 1000,
+      jobsPerSec: rows / (wallMs / 1000),
+      peakRssMb: probe ? probe.maxRssKb / 1024 : curve.length ? Math.max(...curve.map((x) => x.kb)) / 1024 : null,
+      rssCurveMb: [at(0.25), at(0.5), at(0.75), curve.length ? curve[curve.length - 1].kb / 1024 : null],
+      cpuSec: probe ? (probe.cpuUserUs + probe.cpuSystemUs) / 1e6 : null,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Whole `evalbench run`s (CLI, JSONL, CSV, summary, reports) of growing size against a zero-delay
+ * simulator in its own process: wall time and peak RSS of the run's process.
+ */
+export async function runScale(cfg: BenchConfig['scale'], log: (s: string) => void): Promise<ScaleResult> {
+  const sim = await spawnSimulator({ ttftMs: 0, itlMs: 0 });
+  const runs: ScaleRun[] = [];
+  try {
+    for (const jobs of cfg.jobs) {
+      log(`scale: evalbench run with ${fmtInt(jobs)} jobs`);
+      runs.push(await runOne(sim.url, jobs, cfg.concurrency, cfg.tokens));
+    }
+  } finally {
+    await sim.close();
+  }
+  const points = runs.filter((r) => r.peakRssMb !== null && r.exitCode === 0).map((r) => ({ jobs: r.jobs, peakRssMb: r.peakRssMb! }));
+  return { concurrency: cfg.concurrency, tokens: cfg.tokens, runs, growth: memoryGrowth(points) };
+}
+
+export function renderScale(r: ScaleResult): string {
+  const g = r.growth;
+  return renderTable(
+    `4. Scale: \`evalbench run\` in its own process, concurrency ${r.concurrency}, zero-delay simulator (own process)`,
+    ['jobs', 'exit', 'rows', 'wall s', 'jobs/s', 'CPU s', 'peak RSS MB', 'RSS @25/50/75/100% MB'],
+    r.runs.map((x) => [
+      fmtInt(x.jobs), String(x.exitCode), fmtInt(x.rows), fmt(x.wallSec, 1), fmtInt(x.jobsPerSec), fmt(x.cpuSec, 1), fmt(x.peakRssMb, 1),
+      x.rssCurveMb.map((v) => fmt(v, 0)).join(' / '),
+    ]),
+    [
+      `peak RSS growth: ${fmt(g.mbPer100kJobs, 1)} MB per 100k jobs -> ${g.flat === null ? 'n/a' : g.flat ? 'FLAT (< 32 MB per 100k jobs)' : 'NOT FLAT (>= 32 MB per 100k jobs)'}`,
+      `answers of ${r.tokens} tokens; a run = plan, requests, results.jsonl, results.csv, summary.json/.md`,
+    ],
+  );
+}

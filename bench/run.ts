@@ -57,8 +57,10 @@ async function main(): Promise<number> {
   report.micro = await section('micro', () => runMicro(cfg.micro), renderMicro);
   report.precision = await section('precision', () => runPrecision(cfg.precision, log), renderPrecision);
   report.throughput = await section('throughput', () => runThroughput(cfg.throughput, log), renderThroughput);
-  report.scaleRuns = await section('scale', () => runScale(cfg.scale, log), renderScale);
   report.openLoop = await section('open-loop', () => runOpenLoop(cfg.openLoop, log), renderOpenLoop);
+  // Last: it gets whatever the time budget has left (a few seconds kept for writing the results).
+  const budgetLeftSec = () => cfg.budgetSec - (performance.now() - t0) / 1000 - 5;
+  report.scaleRuns = await section('scale', () => runScale(cfg.scale, log, budgetLeftSec), renderScale);
 
   report.wallSec = (performance.now() - t0) / 1000;
   report.loadAvgAtEnd = Math.round(os.loadavg()[0] * 100) / 100;

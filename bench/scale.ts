@@ -25,10 +25,19 @@ export interface ScaleRun {
   cpuSec: number | null;
 }
 
+export interface ScaleSkip {
+  jobs: number;
+  /** Wall time the run would take at the rate of the previous (smaller) run. */
+  projectedSec: number;
+  budgetLeftSec: number;
+}
+
 export interface ScaleResult {
   concurrency: number;
   tokens: number;
   runs: ScaleRun[];
+  /** Runs left out because they would not fit in the bench's time budget. */
+  skipped: ScaleSkip[];
   growth: { mbPer100kJobs: number | null; flat: boolean | null };
 }
 
@@ -138,11 +147,23 @@ async function runOne(baseUrl: string, jobs: number, concurrency: number, tokens
  * Whole `evalbench run`s (CLI, JSONL, CSV, summary, reports) of growing size against a zero-delay
  * simulator in its own process: wall time and peak RSS of the run's process.
  */
-export async function runScale(cfg: BenchConfig['scale'], log: (s: string) => void): Promise<ScaleResult> {
+export async function runScale(cfg: BenchConfig['scale'], log: (s: string) => void, budgetLeftSec: () => number = () => Infinity): Promise<ScaleResult> {
   const sim = await spawnSimulator({ ttftMs: 0, itlMs: 0 });
   const runs: ScaleRun[] = [];
+  const skipped: ScaleSkip[] = [];
   try {
-    for (const jobs of cfg.jobs) {
+    for (const jobs of [...cfg.jobs].sort((a, b) => a - b)) {
+      const prev = runs.at(-1);
+      if (prev && prev.jobsPerSec > 0) {
+        // Start-up and report writing are in prev's rate too: a fair projection for a bigger run.
+        const projectedSec = (jobs / prev.jobsPerSec) * 1.05;
+        const left = budgetLeftSec();
+        if (projectedSec > left) {
+          log(`scale: skipping ${fmtInt(jobs)} jobs: projected ${projectedSec.toFixed(0)} s, budget left ${left.toFixed(0)} s`);
+          skipped.push({ jobs, projectedSec, budgetLeftSec: left });
+          continue;
+        }
+      }
       log(`scale: evalbench run with ${fmtInt(jobs)} jobs`);
       runs.push(await runOne(sim.url, jobs, cfg.concurrency, cfg.tokens));
     }
@@ -150,7 +171,7 @@ export async function runScale(cfg: BenchConfig['scale'], log: (s: string) => vo
     await sim.close();
   }
   const points = runs.filter((r) => r.peakRssMb !== null && r.exitCode === 0).map((r) => ({ jobs: r.jobs, peakRssMb: r.peakRssMb! }));
-  return { concurrency: cfg.concurrency, tokens: cfg.tokens, runs, growth: memoryGrowth(points) };
+  return { concurrency: cfg.concurrency, tokens: cfg.tokens, runs, skipped, growth: memoryGrowth(points) };
 }
 
 export function renderScale(r: ScaleResult): string {
@@ -163,8 +184,9 @@ export function renderScale(r: ScaleResult): string {
       x.rssCurveMb.map((v) => fmt(v, 0)).join(' / '),
     ]),
     [
-      `peak RSS growth: ${fmt(g.mbPer100kJobs, 1)} MB per 100k jobs -> ${g.flat === null ? 'n/a' : g.flat ? 'FLAT (< 32 MB per 100k jobs)' : 'NOT FLAT (>= 32 MB per 100k jobs)'}`,
+      `peak RSS growth: ${fmt(g.mbPer100kJobs, 1)} MB per 100k jobs -> ${g.flat === null ? 'n/a' : g.flat ? 'FLAT (< 32 MB per 100k jobs)' : 'NOT FLAT (>= 32 MB per 100k jobs)'} (between the two largest runs)`,
       `answers of ${r.tokens} tokens; a run = plan, requests, results.jsonl, results.csv, summary.json/.md`,
+      ...r.skipped.map((s) => `SKIPPED ${fmtInt(s.jobs)} jobs: projected ${fmt(s.projectedSec, 0)} s > ${fmt(s.budgetLeftSec, 0)} s left of the time budget (BENCH_ONLY=scale or BENCH_BUDGET_SEC to measure it)`),
     ],
   );
 }

@@ -47,7 +47,9 @@ describe('renderSummaryMarkdown', () => {
     });
     expect(row('sim:slow')).toMatchObject({ Effort: 'high', 'OK/Total': '2/4', 'Latency p50 ms': '1000', Cost: '-', 'Pass rate': '-' });
     expect(row('**all**')).toMatchObject({ 'OK/Total': '4/7', Errors: '2', 'Latency p50 ms': '820', 'Output tok/s': '63.33' });
-    const tableLines = lines.slice(tableStart).filter((l) => l.startsWith('|'));
+    // The first table only: quality tables (when graded) follow it after a blank line.
+    const end = lines.findIndex((l, i) => i > tableStart && !l.startsWith('|'));
+    const tableLines = lines.slice(tableStart, end === -1 ? undefined : end).filter((l) => l.startsWith('|'));
     expect(tableLines).toHaveLength(5);
     for (const l of tableLines) expect(mdCells(l)).toHaveLength(header.length);
   });

@@ -323,13 +323,12 @@ describe('loadSuite', () => {
     expect((err as SuiteError).message).toMatch(/^suites\/does-not-exist\.yaml: suite file not found/);
   });
 
-  it('loads suites/example.yaml: sim models, 8-12 cases, each with assertions', async () => {
+  it('loads suites/example.yaml: sim models, each case with assertions', async () => {
     const suite = await loadSuite('suites/example.yaml');
     expect(suite.name).toBe('example');
     expect(suite.models.every((m) => m.startsWith('sim:'))).toBe(true);
     expect(suite.cases.length).toBeGreaterThanOrEqual(8);
-    expect(suite.cases.length).toBeLessThanOrEqual(12);
-    for (const c of suite.cases) expect(c.assert?.length).toBeGreaterThan(0);
+    for (const c of suite.cases) expect((c.assert?.length ?? 0) + (suite.default_assert?.length ?? 0)).toBeGreaterThan(0);
   });
 
   it('loads suites/smoke.yaml: 3 cases for vigthoria:v2-code', async () => {

@@ -29,6 +29,15 @@ function parseShardFlag(value: string) {
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : s + '\n');
 const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : s + '\n');
 
+/** The flags that change the plan, shared by `run` and `estimate`. */
+function addPlanOptions(cmd: Command): Command {
+  return cmd
+    .option('--models <list>', 'models instead of the suite\'s, comma-separated provider:model (e.g. sim:fast,vigthoria:v2-code)', parseList)
+    .option('--efforts <list>', 'reasoning efforts instead of the suite\'s: none,low,medium,high', parseEfforts)
+    .option('--repeats <n>', 'times to run each case', parsePositiveInt)
+    .option('--filter <list>', 'only cases with these ids or tags, comma-separated', parseList);
+}
+
 /** The gate flags, shared by `run` and `report`. Rates are fractions (0.9 = 90%). */
 function addGateOptions(cmd: Command): Command {
   return cmd
@@ -76,17 +85,13 @@ function buildProgram(setExit: (code: number) => void): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
     .exitOverride();
 
-  addGateOptions(program
-    .command('run'))
+  addGateOptions(addPlanOptions(program
+    .command('run')))
     .description('Run a suite: every case x model x reasoning effort x repeat, measured and written to a results folder.')
     .argument('<suite>', 'suite YAML file')
-    .option('--models <list>', 'models to run instead of the suite\'s, comma-separated provider:model (e.g. sim:fast,vigthoria:v2-code)', parseList)
-    .option('--efforts <list>', 'reasoning efforts instead of the suite\'s: none,low,medium,high', parseEfforts)
-    .option('--repeats <n>', 'times to run each case', parsePositiveInt)
     .option('--concurrency <n>', 'requests in flight at once, overall', parsePositiveInt)
     .option('--timeout <ms>', 'per-attempt timeout (30000, 30s, 2m)', parseDurationMs)
     .option('--max-retries <n>', 'retries after a retryable failure (429, 5xx, network)', parseNonNegativeInt)
-    .option('--filter <list>', 'only cases with these ids or tags, comma-separated', parseList)
     .option('--out <dir>', 'results folder (default results/<suite>/<timestamp>/)')
     .option('--resume <dir>', 'continue an earlier run in <dir>: jobs that already have an ok or error row are not run again')
     .option('--retry-errors', 'with --resume: run the jobs whose rows are errors again')
@@ -169,17 +174,13 @@ Examples:
       }
     });
 
-  program
-    .command('estimate')
+  addPlanOptions(program
+    .command('estimate'))
     .description('Estimate tokens and cost of a suite before spending anything: sends no request.')
     .argument('<suite>', 'suite YAML file')
     .option('--from <dir>', 'an earlier run folder: use its observed output tokens (mean, p95) per case x model x effort')
     .option('--max-cost <usd>', 'exit 1 when the expected cost is above this', parseUsd)
     .option('--prices <file>', 'price file (YAML) that overrides the shipped prices.yaml')
-    .option('--models <list>', 'models instead of the suite\'s', parseList)
-    .option('--efforts <list>', 'reasoning efforts instead of the suite\'s', parseEfforts)
-    .option('--repeats <n>', 'times to run each case', parsePositiveInt)
-    .option('--filter <list>', 'only cases with these ids or tags', parseList)
     .addHelpText('after', `
 Prompt tokens are counted with the o200k_base tokenizer (messages, system prompt, images by the
 documented rule). Output tokens come from --from (low = min, expected = mean, high = p95 observed),

@@ -1,5 +1,5 @@
 import type { AssertionSpec, Effort } from '../suite/schema.ts';
-import type { ChatMessage } from '../providers/types.ts';
+import type { ChatMessage, SamplingParams } from '../providers/types.ts';
 
 /** One request to make: a case x model x reasoning effort x repeat. */
 export interface Job {
@@ -18,15 +18,7 @@ export interface Job {
   /** 1-based. */
   repeat: number;
   messages: ChatMessage[];
-  params: {
-    max_completion_tokens?: number;
-    temperature?: number;
-    top_p?: number;
-    presence_penalty?: number;
-    frequency_penalty?: number;
-    stop?: string | string[];
-    seed?: number;
-  };
+  params: SamplingParams;
   stream: boolean;
   timeoutMs: number;
   assert: AssertionSpec[];

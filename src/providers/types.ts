@@ -23,13 +23,8 @@ export interface ChatMessage {
   content: string | ChatContentPart[];
 }
 
-/** The JSON body POSTed to /chat/completions (only the fields evalbench sends). */
-export interface ChatRequestBody {
-  model: string;
-  messages: ChatMessage[];
-  stream: boolean;
-  stream_options?: { include_usage: boolean };
-  reasoning_effort?: 'none' | 'low' | 'medium' | 'high';
+/** Sampling parameters a suite may set (defaults, per case); sent as they are. */
+export interface SamplingParams {
   max_completion_tokens?: number;
   temperature?: number;
   top_p?: number;
@@ -37,6 +32,15 @@ export interface ChatRequestBody {
   frequency_penalty?: number;
   stop?: string | string[];
   seed?: number;
+}
+
+/** The JSON body POSTed to /chat/completions (only the fields evalbench sends). */
+export interface ChatRequestBody extends SamplingParams {
+  model: string;
+  messages: ChatMessage[];
+  stream: boolean;
+  stream_options?: { include_usage: boolean };
+  reasoning_effort?: 'none' | 'low' | 'medium' | 'high';
 }
 
 /** One HTTP attempt, everything the client needs. */

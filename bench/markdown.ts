@@ -30,9 +30,16 @@ export function renderPerformanceMarkdown(r: BenchReport): string {
       `| Completed streamed requests/s, ${t.concurrency} connections | ours ${fmtInt(t.ours.reqPerSec)}, autocannon ${fmtInt(t.autocannon.reqPerSec)} ` +
         `(${fmt(t.ratio * 100, 0)}%); CPU per request ${fmtInt(t.ours.cpuUsPerRequest)} µs vs ${fmtInt(t.autocannon.cpuUsPerRequest)} µs |`,
     );
+    lines.push(
+      `| Same, minimal string-scan client (attribution) | over node:http ${fmtInt(t.diag.rawHttp.reqPerSec)}/s (${fmtInt(t.diag.rawHttp.cpuUsPerRequest)} µs CPU/req), ` +
+        `over fetch ${fmtInt(t.diag.fetch.reqPerSec)}/s (${fmtInt(t.diag.fetch.cpuUsPerRequest)} µs CPU/req) |`,
+    );
   }
   for (const s of r.scaleRuns?.runs ?? []) {
     lines.push(`| \`evalbench run\` of ${fmtInt(s.jobs)} jobs | ${fmt(s.wallSec, 1)} s, peak RSS ${fmt(s.peakRssMb, 0)} MB |`);
+  }
+  for (const s of r.scaleRuns?.skipped ?? []) {
+    lines.push(`| \`evalbench run\` of ${fmtInt(s.jobs)} jobs | not run: projected ${fmt(s.projectedSec, 0)} s did not fit the time budget |`);
   }
   for (const o of r.openLoop?.levels ?? []) {
     lines.push(`| Open loop at ${fmtInt(o.targetRate)} req/s | offered ${fmtInt(o.offeredRate)}/s, completed ${fmtInt(o.completedRate)}/s, schedule lag p99 ${ms(o.scheduleLag.p99, 2)} |`);

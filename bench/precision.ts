@@ -125,16 +125,20 @@ export async function runPrecision(cfg: BenchConfig['precision'], log: (s: strin
   const injected = { ttftMs: cfg.ttftMs, itlMs: cfg.itlMs };
   const levels: PrecisionLevel[] = [];
   try {
-    // Load fetch's HTTP stack once (what runSuite does before the first request).
+    // Load fetch's HTTP stack (what runSuite does before the first request), then get every
+    // client's code paths JIT-compiled, at a concurrency where that takes a moment.
     await warmUp(benchProviders(sim.url).values());
+    const jitAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+    const jit = clients(sim.url, 32, cfg.tokens, jitAgent);
+    for (const run of [jit.ours, jit.floor, jit.fetchFloor]) await run(200);
+    jitAgent.destroy();
     for (const { concurrency, requests } of cfg.levels) {
       log(`precision: concurrency ${concurrency}, ${requests} requests per client`);
       const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
       const c = clients(sim.url, concurrency, cfg.tokens, agent);
       const order: [keyof typeof c, Samples][] = [['ours', new Samples()], ['floor', new Samples()], ['fetchFloor', new Samples()]];
-      // Warm-up: open `concurrency` pooled connections per client and get the code paths JIT-compiled.
-      const warm = Math.max(concurrency * 2, 100);
-      for (const [name] of order) await c[name](warm);
+      // Warm-up at this level: every client opens its `concurrency` pooled connections.
+      for (const [name] of order) await c[name](concurrency * 2);
       const per = Math.max(1, Math.ceil(requests / cfg.rounds));
       const cpu0 = sim.cpuMs();
       const t0 = performance.now();

@@ -18,7 +18,7 @@ let stdout = '';
 let stderr = '';
 let exitCode = 0;
 
-const scenarios = ['timed', 'no-usage', '429-once', '500-always', '400', 'html-502', 'reset-mid-stream', 'error-event', 'echo-key', 'plain'];
+const scenarios = ['timed', 'timed-2', 'timed-3', 'no-usage', '429-once', '500-always', '400', 'html-502', 'reset-mid-stream', 'error-event', 'echo-key', 'plain'];
 
 beforeAll(async () => {
   server = await startFakeServer();
@@ -35,7 +35,7 @@ beforeAll(async () => {
     'timeout_ms: 5000',
     'concurrency: 4',
     'cases:',
-    ...scenarios.map((s) => `  - { id: "${s}", prompt: "scenario: ${s}" }`),
+    ...scenarios.map((s) => `  - { id: "${s}", prompt: "scenario: ${s.replace(/-\d$/, '')} ${s}" }`),
   ].join('\n');
   fs.writeFileSync(path.join(dir, 'suite.yaml'), suite);
   try {
@@ -52,6 +52,7 @@ beforeAll(async () => {
   }
   if (!fs.existsSync(path.join(dir, "out/results.jsonl"))) throw new Error(`no results.jsonl; exit ${exitCode}; stderr:\n${stderr}`);
   const lines = fs.readFileSync(path.join(dir, 'out/results.jsonl'), 'utf8').trim().split('\n');
+  if (process.env.DEBUG_ROWS) console.error(lines.filter((l) => l.includes('timed')).map((l) => { const r = JSON.parse(l); return [r.case_id, r.ttfb_ms, r.ttft_ms, r.ttfa_ms]; }));
   rows = new Map(lines.map((l) => JSON.parse(l) as ResultRow).map((r) => [r.case_id, r]));
 }, 60_000);
 afterAll(async () => {
@@ -66,17 +67,23 @@ describe('evalbench run against a misbehaving server', () => {
     expect(fs.existsSync(path.join(dir, 'out/results.csv'))).toBe(true);
     expect(fs.existsSync(path.join(dir, 'out/summary.json'))).toBe(true);
     expect(stdout).toContain('fake:m1');
+    expect(rows.get('timed')!.itl_samples.length).toBe(2); // reasoning -> content -> content: two gaps
   });
 
   it('measures TTFT and TTFA against the injected delays; role-only chunks are not tokens', () => {
-    const r = rows.get('timed')!;
-    expect(r.status).toBe('ok');
-    expect(r.ttft_ms!).toBeGreaterThanOrEqual(79);
-    expect(r.ttft_ms!).toBeLessThan(80 + 40);
-    expect(r.ttfa_ms!).toBeGreaterThanOrEqual(149);
-    expect(r.ttfa_ms!).toBeLessThan(150 + 40);
-    expect(r.ttfb_ms!).toBeLessThan(r.ttft_ms!);
-    expect(r.output).toBe('Paris is the answer.');
+    // Three identical timed requests: every one is at or above the injected delay, and the best
+    // is close to it (a busy machine may stall any single one; systematic overhead shows in all).
+    const timed = ['timed', 'timed-2', 'timed-3'].map((id) => rows.get(id)!);
+    for (const r of timed) {
+      expect(r.status).toBe('ok');
+      expect(r.ttft_ms!).toBeGreaterThanOrEqual(79);
+      expect(r.ttfa_ms!).toBeGreaterThanOrEqual(149);
+      expect(r.ttfb_ms!).toBeLessThan(r.ttft_ms!);
+      expect(r.ttft_ms!).toBeLessThan(r.ttfa_ms!);
+      expect(r.output).toBe('Paris is the answer.');
+    }
+    expect(Math.min(...timed.map((r) => r.ttft_ms!))).toBeLessThan(80 + 35);
+    expect(Math.min(...timed.map((r) => r.ttfa_ms!))).toBeLessThan(150 + 35);
   });
 
   it('reads reasoning and cached tokens from usage', () => {

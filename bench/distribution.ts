@@ -33,12 +33,19 @@ export interface RssPoint {
  * scaled to MB per 100,000 jobs. Flat = under `toleranceMb` per 100k jobs: about 320 bytes a job,
  * less than keeping one plan entry or one summary row per job in memory costs.
  */
-export function memoryGrowth(points: readonly RssPoint[], toleranceMb = 32): { mbPer100kJobs: number | null; flat: boolean | null } {
+export interface MemoryGrowth {
+  mbPer100kJobs: number | null;
+  flat: boolean | null;
+  /** The two runs compared (job counts). */
+  between: [number, number] | null;
+}
+
+export function memoryGrowth(points: readonly RssPoint[], toleranceMb = 32): MemoryGrowth {
   const sorted = [...points].sort((a, b) => a.jobs - b.jobs);
-  if (sorted.length < 2) return { mbPer100kJobs: null, flat: null };
+  if (sorted.length < 2) return { mbPer100kJobs: null, flat: null, between: null };
   const a = sorted[sorted.length - 2];
   const b = sorted[sorted.length - 1];
-  if (b.jobs === a.jobs) return { mbPer100kJobs: null, flat: null };
+  if (b.jobs === a.jobs) return { mbPer100kJobs: null, flat: null, between: null };
   const slope = ((b.peakRssMb - a.peakRssMb) / (b.jobs - a.jobs)) * 100_000;
-  return { mbPer100kJobs: slope, flat: slope < toleranceMb };
+  return { mbPer100kJobs: slope, flat: slope < toleranceMb, between: [a.jobs, b.jobs] };
 }

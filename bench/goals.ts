@@ -50,7 +50,7 @@ export function checkGoals(x: GoalInputs): GoalCheck[] {
   const g = x.scale?.growth;
   out.push({
     goal: 'peak RSS flat across run sizes',
-    value: g?.mbPer100kJobs == null ? 'not run' : `${fmt(g.mbPer100kJobs, 1)} MB per 100k jobs`,
+    value: g?.mbPer100kJobs == null || !g.between ? 'not run' : `${fmt(g.mbPer100kJobs, 1)} MB per 100k jobs (${g.between[0]} -> ${g.between[1]} jobs)`,
     met: g?.flat ?? null,
   });
   out.push({ goal: `whole bench < ${GOALS.maxWallSec} s`, value: `${fmt(x.wallSec, 0)} s`, met: x.wallSec < GOALS.maxWallSec });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BenchConfig } from './config.ts';
 import { BENCH_MODEL, BENCH_PROMPT, BENCH_PROVIDER } from './bench-jobs.ts';
-import { memoryGrowth } from './distribution.ts';
+import { memoryGrowth, type MemoryGrowth } from './distribution.ts';
 import { CLI, REPO_ROOT, spawnSimulator } from './sim-process.ts';
 import { fmt, fmtInt, renderTable } from './table.ts';
 
@@ -38,7 +38,7 @@ export interface ScaleResult {
   runs: ScaleRun[];
   /** Runs left out because they would not fit in the bench's time budget. */
   skipped: ScaleSkip[];
-  growth: { mbPer100kJobs: number | null; flat: boolean | null };
+  growth: MemoryGrowth;
 }
 
 /** A suite of CASES cases x repeats, on an external simulator, no grading, no retries. */
@@ -184,7 +184,8 @@ export function renderScale(r: ScaleResult): string {
       x.rssCurveMb.map((v) => fmt(v, 0)).join(' / '),
     ]),
     [
-      `peak RSS growth: ${fmt(g.mbPer100kJobs, 1)} MB per 100k jobs -> ${g.flat === null ? 'n/a' : g.flat ? 'FLAT (< 32 MB per 100k jobs)' : 'NOT FLAT (>= 32 MB per 100k jobs)'} (between the two largest runs)`,
+      `peak RSS growth ${g.between ? `from ${fmtInt(g.between[0])} to ${fmtInt(g.between[1])} jobs` : ''}: ${fmt(g.mbPer100kJobs, 1)} MB per 100k jobs -> ` +
+        `${g.flat === null ? 'n/a' : g.flat ? 'FLAT (< 32 MB per 100k jobs)' : 'NOT FLAT (>= 32 MB per 100k jobs)'}`,
       `answers of ${r.tokens} tokens; a run = plan, requests, results.jsonl, results.csv, summary.json/.md`,
       ...r.skipped.map((s) => `SKIPPED ${fmtInt(s.jobs)} jobs: projected ${fmt(s.projectedSec, 0)} s > ${fmt(s.budgetLeftSec, 0)} s left of the time budget (BENCH_ONLY=scale or BENCH_BUDGET_SEC to measure it)`),
     ],

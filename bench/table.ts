@@ -3,7 +3,8 @@ export type Cell = string | number | null | undefined;
 /** A number for a table cell: fixed decimals, '-' for missing. */
 export function fmt(v: number | null | undefined, digits = 2): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '-';
-  return v.toFixed(digits);
+  const s = v.toFixed(digits);
+  return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s; // no "-0.000" for a tiny negative
 }
 
 /** Integer with thousands separators (1,234,567). */

@@ -4,7 +4,7 @@
  *   import { runSuite } from 'evalbench';
  *   const { summary, outDir } = await runSuite('suites/example.yaml', { concurrency: 8 });
  */
-export { runSuite, runJobs, withRetry, isRetryable, backoffDelayMs, resolveProviders, RESULT_COLUMNS } from './run/index.ts';
+export { runSuite, sweepSuite, runJobs, withRetry, isRetryable, backoffDelayMs, resolveProviders, RESULT_COLUMNS } from './run/index.ts';
 export type { RunOptions, RunOutcome, RunJobsOptions, RunJobsResult, RunEvent, ResolvedProvider, DispatchGate, ResultRow, RowStatus } from './run/index.ts';
 export { loadSuite, parseSuite, suiteJsonSchema, suiteSchema, EFFORTS } from './suite/index.ts';
 export type { Suite, SuiteDocument, Effort, AssertionSpec } from './suite/index.ts';
@@ -14,3 +14,6 @@ export * from './providers/index.ts';
 export * from './measure/index.ts';
 export * from './report/index.ts';
 export * from './errors/index.ts';
+export { estimateSuite } from './cost/estimate-suite.ts';
+export * as cost from './cost/index.ts';
+export * as grade from './grade/index.ts';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EvalbenchError, EXIT } from '../errors/index.ts';
-import { runSuite, type RunOutcome } from '../run/index.ts';
+import { runSuite, type RunOptions, type RunOutcome } from '../run/index.ts';
 import { loadSuite, suiteJsonSchema } from '../suite/index.ts';
 import { planJobs } from '../plan/index.ts';
 import { startSimulator } from '../providers/sim/index.ts';
@@ -11,11 +11,26 @@ import {
   renderGatesTable, renderSummaryTable, resolveGates, REPORT_FILES, type GateConfig,
 } from '../report/index.ts';
 import { parseShard } from '../plan/index.ts';
+import { parseRunDuration, parseWarmup } from '../run/duration.ts';
+import { parseSweep, renderSweepTable } from '../run/sweep.ts';
+import { parseSlo } from '../measure/goodput.ts';
+import { sweepSuite } from '../run/sweep-suite.ts';
 import { writeHtmlReport } from '../report/html/index.ts';
 import { createProgress } from './progress.ts';
 import { estimateSuite } from '../cost/estimate-suite.ts';
 import { estimateOverBudget, formatUsd, renderEstimateText } from '../cost/index.ts';
 import { parseDurationMs, parseEfforts, parseList, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber, parseShare, parseUsd } from './parse-flags.ts';
+
+/** Library parsers throw InputError; commander wants InvalidArgumentError to name the flag. */
+function wrapInputParser<T>(parse: (value: string) => T): (value: string) => T {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
+  };
+}
 
 /** --shard i/n: commander shows our InputError's message as the flag's error. */
 function parseShardFlag(value: string) {
@@ -102,6 +117,14 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--baseline <dir>', 'compare with an earlier run folder when done')
     .option('--fail-on-regression', 'with --baseline: exit 1 on a significant quality drop or a p95 latency/TTFT ratio above --latency-tolerance')
     .option('--latency-tolerance <ratio>', 'with --baseline: largest acceptable p95 ratio new/base', parsePositiveNumber, 1.2)
+    .option('--rate <n>', 'open loop: release requests at n per second whatever the server does (--concurrency becomes an optional ceiling; retries off unless --max-retries)', parsePositiveNumber)
+    .addOption(new Option('--arrival <kind>', 'open-loop arrivals').choices(['poisson', 'constant']).default('poisson'))
+    .option('--arrival-seed <n>', 'seed of the Poisson arrival schedule', parseNonNegativeInt)
+    .option('--duration <time>', 'cycle through the jobs until this much time has passed (30s, 5m); requests in flight at the end are rows with error_type incomplete', wrapInputParser(parseRunDuration))
+    .option('--warmup <n|time>', 'run N jobs (or for a time, e.g. 10s) first and leave them out of every statistic', wrapInputParser(parseWarmup))
+    .option('--sweep <param=levels>', 'run once per level: concurrency=1,4,16,64 or rate=1,5,10,20; writes sweep.csv and sweep.json', wrapInputParser(parseSweep))
+    .option('--slo <list>', 'service-level objectives for goodput, e.g. ttft_ms=500,tpot_ms=50,latency_ms=10000', wrapInputParser(parseSlo))
+    .option('--adaptive', 'adapt each provider\'s concurrency: halve on 429, add one back after a run of successes')
     .addOption(new Option('--progress <mode>', 'progress on stderr').choices(['auto', 'off']).default('auto'))
     .addHelpText('after', `
 Writes results.jsonl (one row per job, as each ends), results.csv, summary.json and summary.md,
@@ -128,7 +151,7 @@ Examples:
       process.on('SIGINT', onSigint);
       const progress = createProgress(process.stderr, o.progress);
       try {
-        const outcome = await runSuite(file, {
+        const runOptions: RunOptions = {
           overrides: { models: o.models, efforts: o.efforts, repeats: o.repeats, timeoutMs: o.timeout, filter: o.filter },
           concurrency: o.concurrency,
           maxRetries: o.maxRetries,
@@ -146,7 +169,22 @@ Examples:
           onPlan: ({ jobs }) => progress.start(jobs.length),
           onEvent: (e) => progress.onEvent(e),
           onWarning: (m) => err(`warning: ${m}`),
-        });
+          mode: o.rate !== undefined ? { kind: 'open', rate: o.rate, arrival: o.arrival, seed: o.arrivalSeed } : undefined,
+          durationMs: o.duration,
+          warmup: o.warmup,
+          adaptive: o.adaptive,
+          slo: o.slo,
+        };
+        if (o.sweep) {
+          const sweep = await sweepSuite(file, o.sweep, { ...runOptions, onPlan: undefined, onEvent: undefined });
+          progress.stop();
+          out(renderSweepTable(sweep.result));
+          out(`sweep: ${sweep.outDir} (sweep.csv, sweep.json; one folder per level)`);
+          const failed = sweep.levels.some((l) => l.counts.interrupted || (l.counts.rows > 0 && l.counts.ok === 0));
+          setExit(failed ? EXIT.runIncomplete : EXIT.ok);
+          return;
+        }
+        const outcome = await runSuite(file, runOptions);
         progress.stop();
         out(renderSummaryTable(outcome.summary));
         out(`results: ${outcome.outDir}`);

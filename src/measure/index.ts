@@ -6,3 +6,6 @@ export {
   countTokens, countMessageTokens,
   TOKENS_PER_MESSAGE, TOKENS_REPLY_PRIMING, IMAGE_TOKENS_LOW, IMAGE_TOKENS_DEFAULT,
 } from './tokenizer.ts';
+export { loadTokenizer } from './tokenizer.ts';
+export { parseSlo, formatSlo, GoodputCounter, type Slo, type GoodputResult } from './goodput.ts';
+export { startSelfCheck, SelfCheck, type SelfCheckReport } from './self-check.ts';

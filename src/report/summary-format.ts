@@ -134,5 +134,22 @@ export function runFacts(summary: Summary): [string, string][] {
     ['Cost', fmtCost(o.cost_usd)],
   ];
   if (o.grading.graded > 0) facts.push(['Pass rate', fmtPassRate(o, true)]);
+  if (c.incomplete > 0) facts.push(['Incomplete', `${c.incomplete} requests in flight when the duration ended`]);
+  if (summary.warmup_rows > 0) facts.push(['Warm-up', `${summary.warmup_rows} rows left out of every statistic`]);
+  const load = summary.load;
+  if (load) {
+    facts.push(['Load', load.mode === 'open'
+      ? `open loop, ${fmtNum(load.rate_per_s)} req/s ${load.arrival ?? ''}` + (load.concurrency ? `, concurrency ceiling ${load.concurrency}` : '')
+      : `closed loop, concurrency ${load.concurrency ?? NONE}`
+      + (load.duration_ms ? `, duration ${fmtSeconds(load.duration_ms)}` : '')]);
+  }
+  const g = summary.goodput;
+  if (g) facts.push(['Goodput', `${fmtPct(g.share)} of ${fmtInt(g.total)} requests met every SLO (${fmtNum(g.rate_per_s)} req/s)`]);
+  const sc = summary.self_check;
+  if (sc) {
+    facts.push(['Self-check', `event-loop delay p99 ${fmtMs(sc.event_loop_delay_ms.p99)} ms`
+      + (sc.schedule_lag_ms ? `, schedule lag p99 ${fmtMs(sc.schedule_lag_ms.p99)} ms` : '')
+      + (sc.offered_rate_per_s !== null && sc.offered_rate_per_s !== undefined ? `, offered ${fmtNum(sc.offered_rate_per_s)} req/s` : '')]);
+  }
   return facts;
 }

@@ -1,3 +1,6 @@
+import type { GoodputResult } from '../measure/goodput.ts';
+import type { SelfCheckReport } from '../measure/self-check.ts';
+import type { ConcurrencyChange } from '../run/adaptive-concurrency.ts';
 import { buildQualityReport, type QualityReport, type QualityRow } from '../grade/statistics/index.ts';
 import { rename, writeFile } from 'node:fs/promises';
 import type { ResultRow } from '../run/result-row.ts';
@@ -81,7 +84,8 @@ export interface GroupSummary {
   model: string;
   /** '' = not sent (platform default); '*' in the overall summary. */
   reasoning_effort: string;
-  counts: { total: number; ok: number; error: number; skipped: number; cached: number };
+  /** incomplete: in flight when a --duration run ended (neither an error nor a skip). */
+  counts: { total: number; ok: number; error: number; skipped: number; cached: number; incomplete: number };
   /** error_type of rows with status error ('unknown' when unset). */
   errors_by_type: Record<string, number>;
   /** error_type of rows with status skipped (e.g. budget). */
@@ -113,6 +117,25 @@ export interface Summary {
   overall: GroupSummary;
   /** Pass rates with intervals, pairwise verdicts, best configuration, effort tables (when graded or several efforts). */
   quality?: QualityReport;
+  /** Rows of --warmup requests: in results.jsonl, left out of every statistic. */
+  warmup_rows: number;
+  /** How load was offered (closed loop at a concurrency, or open loop at a rate), and for how long. */
+  load?: LoadSummary;
+  /** --slo: share and rate of requests that met every SLO (errors count as misses). */
+  goodput?: GoodputResult;
+  /** The client's own health: event-loop delay, schedule lag, offered vs target rate. */
+  self_check?: SelfCheckReport;
+  /** --adaptive: every change of a provider's concurrency limit. */
+  adaptive_concurrency?: ConcurrencyChange[];
+}
+
+export interface LoadSummary {
+  mode: 'closed' | 'open';
+  concurrency: number | null;
+  rate_per_s: number | null;
+  arrival: 'poisson' | 'constant' | null;
+  duration_ms: number | null;
+  warmup: string | null;
 }
 
 const METRICS = ['ttfb_ms', 'ttft_ms', 'ttfa_ms', 'latency_ms', 'tpot_ms', 'output_tps', 'queue_ms'] as const;
@@ -145,7 +168,7 @@ function sortedRecord(map: Map<string, number>): Record<string, number> {
 
 /** Running totals of one group (or of the whole run, for the scalar parts). */
 class GroupAccumulator {
-  counts = { total: 0, ok: 0, error: 0, skipped: 0, cached: 0 };
+  counts = { total: 0, ok: 0, error: 0, skipped: 0, cached: 0, incomplete: 0 };
   errors = new Map<string, number>();
   skipped = new Map<string, number>();
   attempts = 0;
@@ -185,6 +208,7 @@ class GroupAccumulator {
     this.retryWaitMs += num(row.retry_wait_ms) ?? 0;
 
     if (row.status === 'ok') c.ok++;
+    else if (row.error_type === 'incomplete') c.incomplete++;
     else if (row.status === 'skipped') {
       c.skipped++;
       bump(this.skipped, row.error_type ?? 'unknown');
@@ -321,8 +345,14 @@ export class SummaryBuilder implements ReportSink {
   private readonly groups = new Map<string, GroupAccumulator>();
   /** The few fields the quality statistics need (pairing by case needs them all, ~150 bytes a row). */
   private readonly quality: QualityRow[] = [];
+  /** Warm-up rows are written but left out of every statistic. */
+  private warmupRows = 0;
 
   add(row: SummaryInputRow): void {
+    if (row.warmup) {
+      this.warmupRows++;
+      return;
+    }
     this.quality.push({
       case_id: row.case_id, provider: row.provider, model: row.model, reasoning_effort: row.reasoning_effort ?? '',
       repeat: row.repeat, status: row.status, passed: row.passed, score: row.score, latency_ms: row.latency_ms,
@@ -364,6 +394,7 @@ export class SummaryBuilder implements ReportSink {
       itl_relative_error: all.itl.relativeAccuracy,
       groups,
       overall,
+      warmup_rows: this.warmupRows,
       ...(this.wantsQuality() ? { quality: buildQualityReport(this.quality) } : {}),
     };
   }

@@ -153,8 +153,10 @@ export class AdaptiveLimiter {
     }
     const pause = this.pauseFor(result);
     if (pause > 0 && t + pause > this.pausedUntil) {
+      // Only the start of a pause goes on record: every 429 of a burst extends it.
+      const wasPaused = t < this.pausedUntil;
       this.pausedUntil = t + pause;
-      this.record('paused', Math.round(pause));
+      if (!wasPaused) this.record('paused', Math.round(pause));
     }
   }
 

@@ -12,6 +12,10 @@ import { runJobs, type RunEvent, type RunJobsResult } from './run-jobs.ts';
 import { warmUp } from './warm-up.ts';
 import { loadTokenizer } from '../measure/tokenizer.ts';
 import { prepareResume } from './resume.ts';
+import type { LoadMode } from './run-jobs.ts';
+import type { WarmupSpec } from './duration.ts';
+import { GoodputCounter, type Slo } from '../measure/goodput.ts';
+import { startSelfCheck, type SelfCheckReport } from '../measure/self-check.ts';
 import { shardJobs, type ShardSpec } from '../plan/index.ts';
 import { compareRuns, evaluateGates, renderGatesTable, resolveGates, type Comparison, type GateConfig, type GateResult } from '../report/index.ts';
 import { writeHtmlReport, HTML_REPORT_FILE } from '../report/html/index.ts';
@@ -22,7 +26,7 @@ import { createRowFinisher } from './finish-row.ts';
 import { createJudge } from './judge-client.ts';
 import { assertPricedModels, loadPriceTable, mergePricing, pricingFromMap, unpricedModels, unpricedWarning, type PriceTable } from '../cost/index.ts';
 import { preloadGraders } from '../grade/validate-assertions.ts';
-import { SuiteError, type SuiteIssue } from '../errors/index.ts';
+import { InputError, SuiteError, type SuiteIssue } from '../errors/index.ts';
 import { parseModelRef } from '../plan/index.ts';
 import { defaultOutDir } from './out-dir.ts';
 
@@ -46,6 +50,16 @@ export interface RunOptions {
   cacheDir?: string;
   /** Budget in USD: dispatch stops before spent + in-flight worst cases could exceed it; jobs not run are skipped rows. */
   maxCostUsd?: number;
+  /** Closed loop (default) or open loop at a request rate (`--rate`): retries default to off in open loop. */
+  mode?: LoadMode;
+  /** Cycle through the jobs until this much time has passed (`--duration`). */
+  durationMs?: number;
+  /** Run first and leave out of every statistic (`--warmup N|10s`). */
+  warmup?: WarmupSpec;
+  /** AIMD concurrency per provider: halve on 429, add one back after a run of successes (`--adaptive`). */
+  adaptive?: boolean;
+  /** Service-level objectives for goodput (`--slo ttft_ms=500,...`). */
+  slo?: Slo;
   /** Gate thresholds from flags; they override the suite's `gates:` key by key. */
   gates?: Partial<GateConfig>;
   /** Run only shard `index` of `count` (1-based): a deterministic, balanced slice by job id. Gates are skipped. */
@@ -78,6 +92,20 @@ export interface RunOutcome {
   comparison?: Comparison;
 }
 
+/** Options that cannot work together: refused before anything runs. */
+function checkOptionCombinations(o: RunOptions): void {
+  const bad = (message: string) => {
+    throw new InputError('BAD_FLAGS', message);
+  };
+  if (o.resume && (o.durationMs !== undefined || o.warmup)) {
+    bad('--resume cannot be combined with --duration or --warmup: a duration run has no fixed set of jobs to complete');
+  }
+  if (o.cacheDir && (o.mode?.kind === 'open' || o.durationMs !== undefined)) {
+    bad('--cache cannot be combined with --rate or --duration: instant cached replies would distort the offered load');
+  }
+  if (o.shard && o.durationMs !== undefined) bad('--shard cannot be combined with --duration');
+}
+
 /** Shipped prices, then --prices, then the suite's own `pricing:` (later wins per model). */
 export function resolvePrices(suite: Suite, pricesFile?: string): PriceTable {
   const tables = [loadPriceTable()];
@@ -102,6 +130,7 @@ async function preloadSuiteGraders(suite: Suite): Promise<void> {
 
 /** Loads (or takes) a suite, runs every job, and writes the run folder. The library's main entry. */
 export async function runSuite(suiteOrFile: string | Suite, options: RunOptions = {}): Promise<RunOutcome> {
+  checkOptionCombinations(options);
   const suite = typeof suiteOrFile === 'string' ? await loadSuite(suiteOrFile) : suiteOrFile;
   const planned = planJobs(suite, options.overrides);
   const jobs = options.shard ? shardJobs(planned, options.shard.index, options.shard.count) : planned;
@@ -144,6 +173,8 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
       html: path.join(outDir, HTML_REPORT_FILE),
     };
     const summaryBuilder = new SummaryBuilder();
+    const goodput = options.slo ? new GoodputCounter(options.slo) : undefined;
+    const open = options.mode?.kind === 'open' ? options.mode : undefined;
     let toRun = jobs;
     if (options.resume) {
       const r = await prepareResume(files.jsonl, jobs, { retryErrors: options.retryErrors, onKept: (row) => summaryBuilder.add(row) });
@@ -156,12 +187,20 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
     const gate = options.maxCostUsd !== undefined ? createBudgetGate(options.maxCostUsd, prices) : undefined;
     const startedAt = new Date().toISOString();
     let counts: RunJobsResult;
+    const selfCheck = startSelfCheck({ targetRate: open?.rate });
+    let selfCheckReport: SelfCheckReport;
     try {
       counts = await runJobs(toRun, {
         gate,
         send: options.cacheDir ? withResponseCache(options.cacheDir, sendChatCompletion) : undefined,
         providers,
-        concurrency: options.concurrency ?? suite.concurrency,
+        // Open loop releases jobs on schedule; --concurrency is then only an optional ceiling.
+        concurrency: open && options.concurrency === undefined ? Infinity : options.concurrency ?? suite.concurrency,
+        mode: open ? { ...open, retries: open.retries ?? options.maxRetries !== undefined } : options.mode,
+        durationMs: options.durationMs,
+        warmup: options.warmup,
+        adaptive: options.adaptive,
+        onRelease: (r) => selfCheck.observeRelease(r.dueAt, r.releasedAt, r.warmup),
         retry: { ...suite.retry, ...(options.maxRetries !== undefined ? { max_retries: options.maxRetries } : {}) },
         signal: options.signal,
         graceMs: options.graceMs,
@@ -169,6 +208,7 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
         onRow: (row) => {
           sink.write(row);
           summaryBuilder.add(row);
+          if (!row.warmup) goodput?.add(row);
         },
         onEvent: options.onEvent,
         finishRow: createRowFinisher({
@@ -178,8 +218,21 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
       });
     } finally {
       sink.close();
+      selfCheckReport = selfCheck.stop();
     }
+    if (selfCheckReport.warning) warn(selfCheckReport.warning);
     const summary = summaryBuilder.finish({ suite: suite.name, startedAt, finishedAt: new Date().toISOString() });
+    summary.self_check = selfCheckReport;
+    summary.load = {
+      mode: open ? 'open' : 'closed',
+      concurrency: open && options.concurrency === undefined ? null : options.concurrency ?? suite.concurrency,
+      rate_per_s: open?.rate ?? null,
+      arrival: open ? open.arrival ?? 'poisson' : null,
+      duration_ms: options.durationMs ?? null,
+      warmup: options.warmup ? ('jobs' in options.warmup ? `${options.warmup.jobs} jobs` : `${options.warmup.ms} ms`) : null,
+    };
+    if (goodput) summary.goodput = goodput.result(summary.overall.throughput.window_ms);
+    if (options.adaptive) summary.adaptive_concurrency = counts.concurrency;
     let gates: GateResult[] = [];
     if (gateConfig && options.shard) warn('gates are not checked on a shard (it sees part of the jobs): check them after `evalbench merge`');
     else if (gateConfig) gates = evaluateGates(summary, gateConfig);

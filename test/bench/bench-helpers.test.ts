@@ -7,7 +7,7 @@ import { memoryGrowth, offsetSummary, overheadAbove } from '../../bench/distribu
 import { isRawTokenEvent, splitEvents } from '../../bench/raw-client.ts';
 import { benchConfig, parseScale, parseSections, SECTIONS } from '../../bench/config.ts';
 import { chunkFixed, chunkPerEvent, parseAndMeasure, syntheticStream } from '../../bench/micro.ts';
-import { renderTable } from '../../bench/table.ts';
+import { fmt, renderTable } from '../../bench/table.ts';
 import { taskStats } from '../../bench/tinybench-result.ts';
 import { scaleSuiteYaml } from '../../bench/scale.ts';
 import { checkGoals } from '../../bench/goals.ts';
@@ -37,12 +37,13 @@ describe('memoryGrowth', () => {
     const g = memoryGrowth([{ jobs: 100_000, peakRssMb: 150 }, { jobs: 1_000, peakRssMb: 60 }, { jobs: 10_000, peakRssMb: 125 }]);
     expect(g.mbPer100kJobs).toBeCloseTo((25 / 90_000) * 100_000, 9);
     expect(g.flat).toBe(true);
+    expect(g.between).toEqual([10_000, 100_000]);
   });
   it('flags growth at or above the tolerance', () => {
     expect(memoryGrowth([{ jobs: 1_000, peakRssMb: 100 }, { jobs: 101_000, peakRssMb: 400 }]).flat).toBe(false);
   });
   it('cannot judge from one point', () => {
-    expect(memoryGrowth([{ jobs: 1_000, peakRssMb: 100 }])).toEqual({ mbPer100kJobs: null, flat: null });
+    expect(memoryGrowth([{ jobs: 1_000, peakRssMb: 100 }])).toEqual({ mbPer100kJobs: null, flat: null, between: null });
   });
 });
 
@@ -109,6 +110,14 @@ describe('tinybench result adapter', () => {
     expect(() => taskStats({ name: 'c', result: { error: new Error('boom') } })).toThrow('boom');
     expect(() => taskStats({ name: 'd', result: { state: 'errored' } })).toThrow(/errored/);
     expect(() => taskStats({ name: 'e' })).toThrow(/no result/);
+  });
+});
+
+describe('fmt', () => {
+  it('never prints a negative zero', () => {
+    expect(fmt(-0.0001, 3)).toBe('0.000');
+    expect(fmt(-0.0006, 3)).toBe('-0.001');
+    expect(fmt(null)).toBe('-');
   });
 });
 

@@ -100,7 +100,7 @@ describe('mergeRunDirs', () => {
     const all = runRows();
     const whole = await summarizeRows(all, { suite: 'merge-demo', startedAt: iso(T0), finishedAt: iso(T0 + 25_000) });
     expect(whole.quality).toBeDefined();
-    expect(whole.overall.counts).toEqual({ total: 72, ok: 67, error: 3, skipped: 2, cached: 1 });
+    expect(whole.overall.counts).toEqual({ total: 72, ok: 67, error: 3, skipped: 2, cached: 1, incomplete: 0 });
 
     const shards = [1, 2, 3, 4].map((i) => shardJobs(all.map((r) => ({ id: r.job_id, row: r })), i, 4).map((j) => j.row));
     expect(shards.map((s) => s.length)).toEqual([18, 18, 18, 18]);

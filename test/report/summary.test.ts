@@ -28,12 +28,12 @@ describe('SummaryBuilder', () => {
   });
 
   it('counts statuses, errors by type, attempts and retries', () => {
-    expect(fast.counts).toEqual({ total: 3, ok: 2, error: 1, skipped: 0, cached: 0 });
+    expect(fast.counts).toEqual({ total: 3, ok: 2, error: 1, skipped: 0, cached: 0, incomplete: 0 });
     expect(fast.errors_by_type).toEqual({ timeout: 1 });
     expect(fast.attempts).toBe(6);
     expect(fast.retries).toBe(3);
     expect(fast.retry_wait_ms).toBe(1000);
-    expect(slow.counts).toEqual({ total: 4, ok: 2, error: 1, skipped: 1, cached: 1 });
+    expect(slow.counts).toEqual({ total: 4, ok: 2, error: 1, skipped: 1, cached: 1, incomplete: 0 });
     expect(slow.errors_by_type).toEqual({ rate_limited: 1 });
     expect(slow.skipped_by_type).toEqual({ budget: 1 });
     expect(s.overall.counts).toEqual({ total: 7, ok: 4, error: 2, skipped: 1, cached: 1 });

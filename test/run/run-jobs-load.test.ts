@@ -157,6 +157,24 @@ describe('open loop', () => {
     expect(rows.map((r) => r.job_id).sort()).toEqual(jobs(12, 'fast').map((j) => j.id).sort());
   });
 
+  it('a duration run with a ceiling: released jobs never sent get skipped incomplete rows', async () => {
+    const rows: ResultRow[] = [];
+    const res = await runJobs(jobs(4, 'fast'), {
+      providers: simProviders(slow), concurrency: 1, retry: NO_RETRY,
+      mode: { kind: 'open', rate: 50, arrival: 'constant' }, durationMs: 300,
+      onRow: (r) => rows.push(r),
+    });
+    expect(res.released).toBe(15);
+    expect(rows).toHaveLength(15);
+    const queued = rows.filter((r) => r.status === 'skipped');
+    const cut = rows.filter((r) => r.status === 'error');
+    expect(queued.length).toBeGreaterThanOrEqual(11);
+    expect(queued.every((r) => r.error_type === 'incomplete' && r.attempts === 0)).toBe(true);
+    expect(cut.every((r) => r.error_type === 'incomplete')).toBe(true);
+    expect(res.incomplete).toBe(queued.length + cut.length);
+    expect(res.ok + res.incomplete).toBe(15);
+  });
+
   it('open-loop warm-up: the first arrivals are warm-up rows, the schedule goes on without a gap', async () => {
     const rows: ResultRow[] = [];
     const res = await runJobs(jobs(5, 'fast'), {

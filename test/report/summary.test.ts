@@ -36,7 +36,7 @@ describe('SummaryBuilder', () => {
     expect(slow.counts).toEqual({ total: 4, ok: 2, error: 1, skipped: 1, cached: 1, incomplete: 0 });
     expect(slow.errors_by_type).toEqual({ rate_limited: 1 });
     expect(slow.skipped_by_type).toEqual({ budget: 1 });
-    expect(s.overall.counts).toEqual({ total: 7, ok: 4, error: 2, skipped: 1, cached: 1 });
+    expect(s.overall.counts).toEqual({ total: 7, ok: 4, error: 2, skipped: 1, cached: 1, incomplete: 0 });
     expect(s.overall.errors_by_type).toEqual({ rate_limited: 1, timeout: 1 });
     expect(s.overall.attempts).toBe(9);
   });

@@ -67,7 +67,7 @@ export function benchConfig(env: Record<string, string | undefined> = process.en
         : [{ concurrency: 1, requests: 20 }, { concurrency: 64, requests: 256 }, { concurrency: 256, requests: 512 }],
       rounds: full ? 4 : 2,
     },
-    throughput: { concurrency: 64, durationSec: full ? 8 : 3, tokens: 8 },
+    throughput: { concurrency: 64, durationSec: full ? 6 : 3, tokens: 8 },
     scale: { jobs: full ? [1_000, 10_000, 100_000] : [1_000, 10_000], concurrency: 64, tokens: 4 },
     openLoop: { rates: [100, 500, 1_000], durationSec: full ? 5 : 2, tokens: 8 },
   };

@@ -65,11 +65,17 @@ export async function spawnSimulator(opts: { ttftMs: number; itlMs: number }): P
     child.once('exit', (code) => fail(new Error(`simulator exited (code ${code}) before listening: ${errOut || out}`)));
   });
   child.removeAllListeners('exit');
+  // A bench that dies half-way must not leave a simulator behind.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
   return {
     url,
     pid: child.pid!,
     cpuMs: () => procCpuMs(child.pid!),
-    close: () => stopChild(child),
+    close: async () => {
+      await stopChild(child);
+      process.off('exit', orphanGuard);
+    },
   };
 }
 

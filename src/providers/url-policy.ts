@@ -11,9 +11,11 @@ import { InputError } from '../errors/input-error.ts';
  *   unencrypted.
  * - The same rule holds for redirect targets (the client checks each hop).
  *
- * Report files: results.jsonl and results.csv hold prompts' answers (response bodies) and are
- * written with mode 0600 (owner only), as are any other files that carry request or response
- * text; summary files (counts, percentiles) keep the default umask. Keys never reach any file.
+ * Files on disk (decided with this policy): every file that quotes a request or a response
+ * (results.jsonl, results.csv, junit.xml, report.html, --cache entries) is written mode 0600,
+ * owner only, whatever the umask: answers may hold private data even when keys never do.
+ * summary.json / summary.md hold aggregates only and keep the default mode, so they can be
+ * shared as CI artefacts. Keys never reach any file (redact.ts).
  */
 
 export interface UrlPolicyOptions {

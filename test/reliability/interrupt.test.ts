@@ -113,8 +113,14 @@ describe('Ctrl-C (SIGINT) mid-run', () => {
     expect(finished.filter((r) => r.status === 'ok').every((r) => r.latency_ms !== null && r.output !== '')).toBe(true);
   });
 
-  it('still writes the report files', () => {
+  it('still writes the report files; those holding response text are owner-only (0600)', () => {
     for (const f of ['results.csv', 'summary.json', 'summary.md']) expect(fs.existsSync(path.join(out, f)), f).toBe(true);
+    // Decision (see src/providers/url-policy.ts): files that quote requests or responses are
+    // 0600; summary.json / summary.md hold only aggregates and keep the umask default.
+    for (const f of ['results.jsonl', 'results.csv', 'junit.xml', 'report.html']) {
+      const file = path.join(out, f);
+      if (f === 'results.jsonl' || f === 'results.csv' || fs.existsSync(file)) expect(fs.statSync(file).mode & 0o777, f).toBe(0o600);
+    }
   });
 
   // `--resume` exists in this build (the lead wired it); the `skipIf` keeps this file usable on

@@ -19,13 +19,13 @@ export function parseEfforts(value: string): Effort[] {
 }
 
 export function parsePositiveInt(value: string): number {
-  const n = Number(value);
+  const n = value.trim() === '' ? NaN : Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a whole number above 0, got "${value}"`);
   return n;
 }
 
 export function parseNonNegativeInt(value: string): number {
-  const n = Number(value);
+  const n = value.trim() === '' ? NaN : Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a whole number 0 or above, got "${value}"`);
   return n;
 }

@@ -8,3 +8,5 @@ export type {
   ProviderEndpoint, ChatMessage, ChatContentPart, ChatRequestBody, AttemptRequest, AttemptResult,
   ErrorType, Usage, ToolCallOut, FetchLike,
 } from './types.ts';
+export { checkBaseUrl, isLoopbackHost, urlRefusal } from './url-policy.ts';
+export type { ClientDeps } from './openai-client.ts';

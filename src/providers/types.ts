@@ -65,7 +65,8 @@ export interface AttemptRequest {
  * - connection: refused, DNS, TLS, reset before the response headers
  * - stream_reset: the connection broke after headers, mid-body
  * - stream_error: an error object or `error` event inside a 200 response
- * - invalid_response: a 2xx body that is not the chat-completions shape (HTML, bad JSON)
+ * - invalid_response: a 2xx body that is not the chat-completions shape (HTML, bad JSON, a
+ *   malformed JSON event in a stream, over the size limits), or a redirect that is not followed
  * - empty_response: a stream with no token-bearing event / a body with no content
  * - truncated: a stream that ended without finish_reason or [DONE]
  * - interrupted: cancelled by the user (Ctrl-C) while in flight

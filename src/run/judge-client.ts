@@ -1,6 +1,5 @@
 import type { JudgeFn } from '../grade/types.ts';
-import { sendChatCompletion } from '../providers/openai-client.ts';
-import type { FetchLike } from '../providers/types.ts';
+import { sendChatCompletion, type ClientDeps } from '../providers/openai-client.ts';
 import { requestCostFor, type PriceTable } from '../cost/index.ts';
 import type { ResolvedProvider } from './run-jobs.ts';
 
@@ -8,7 +7,7 @@ import type { ResolvedProvider } from './run-jobs.ts';
  * The judge for llm-rubric assertions: one non-streamed request to `grading.judge`. Its tokens,
  * cost and latency go back to the grader and are recorded apart from the judged model's row.
  */
-export function createJudge(modelRef: string, provider: ResolvedProvider, prices: PriceTable, fetchImpl?: FetchLike): JudgeFn {
+export function createJudge(modelRef: string, provider: ResolvedProvider, prices: PriceTable, deps: ClientDeps = {}): JudgeFn {
   const model = modelRef.slice(modelRef.indexOf(':') + 1);
   return async (prompt, options) => {
     const r = await sendChatCompletion(
@@ -20,7 +19,7 @@ export function createJudge(modelRef: string, provider: ResolvedProvider, prices
         timeoutMs: 120_000,
         signal: options?.signal,
       },
-      { fetch: fetchImpl },
+      deps,
     );
     if (!r.ok) throw new Error(`judge ${modelRef} failed: ${r.errorType}: ${r.errorMessage}`);
     const u = r.usage;

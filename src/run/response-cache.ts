@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureDir } from './ensure-dir.ts';
 import type { AttemptRequest, AttemptResult } from '../providers/types.ts';
 import type { sendChatCompletion } from '../providers/openai-client.ts';
 
@@ -22,7 +23,7 @@ export function cacheKey(req: Pick<AttemptRequest, 'url' | 'body'>): string {
  * latency statistic leaves it out. Errors are never cached. Files are 0600 (they hold answers).
  */
 export function withResponseCache(dir: string, send: Send): Send {
-  fs.mkdirSync(dir, { recursive: true });
+  ensureDir(dir, '--cache');
   return async (req, deps) => {
     const file = path.join(dir, `${cacheKey(req)}.json`);
     const now = deps?.now ?? (() => performance.now());

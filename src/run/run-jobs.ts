@@ -77,6 +77,8 @@ export interface RunJobsOptions {
   random?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   gate?: DispatchGate;
+  /** `--allow-insecure-http`: let a redirect lead to http:// on another machine. */
+  allowInsecureHttp?: boolean;
   /** The HTTP client (default sendChatCompletion); --cache wraps it. */
   send?: typeof sendChatCompletion;
   /** Fills in grading and cost before the row is written. */
@@ -272,7 +274,7 @@ export async function runJobs(jobs: JobSource, opts: RunJobsOptions): Promise<Ru
           if (limiter) await limiter.ready(stopSending.signal);
           const r = await send(
             { url, apiKey: provider.apiKey, headers, body, timeoutMs: job.timeoutMs, signal: hardStop.signal },
-            { fetch: opts.fetch, now },
+            { fetch: opts.fetch, now, allowInsecureHttp: opts.allowInsecureHttp },
           );
           limiter?.observe(r);
           return r;

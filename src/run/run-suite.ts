@@ -12,6 +12,7 @@ import { runJobs, type RunEvent, type RunJobsResult } from './run-jobs.ts';
 import { warmUp } from './warm-up.ts';
 import { loadTokenizer } from '../measure/tokenizer.ts';
 import { prepareResume } from './resume.ts';
+import { ensureDir } from './ensure-dir.ts';
 import type { LoadMode } from './run-jobs.ts';
 import type { WarmupSpec } from './duration.ts';
 import { GoodputCounter, type Slo } from '../measure/goodput.ts';
@@ -22,6 +23,7 @@ import { writeHtmlReport, HTML_REPORT_FILE } from '../report/html/index.ts';
 import { withResponseCache } from './response-cache.ts';
 import { createBudgetGate } from './budget-gate.ts';
 import { sendChatCompletion } from '../providers/openai-client.ts';
+import { checkBaseUrl } from '../providers/url-policy.ts';
 import { createRowFinisher } from './finish-row.ts';
 import { createJudge } from './judge-client.ts';
 import { assertPricedModels, loadPriceTable, mergePricing, pricingFromMap, unpricedModels, unpricedWarning, type PriceTable } from '../cost/index.ts';
@@ -67,6 +69,8 @@ export interface RunOptions {
   /** Compare this run with an earlier run folder when it ends. */
   baseline?: string;
   latencyTolerance?: number;
+  /** Allow http:// base URLs (and redirects) to hosts other than this machine: keys would cross the network in clear text. */
+  allowInsecureHttp?: boolean;
   /** A price file (`--prices`) whose entries override the shipped prices.yaml; the suite's `pricing:` wins over both. */
   pricesFile?: string;
   /** Non-fatal notes for the user (unpriced models...). Default: collected in RunOutcome.warnings only. */
@@ -160,11 +164,12 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
   if (providerIds.has(SIM_PROVIDER_ID) && !suite.providers?.[SIM_PROVIDER_ID]) sim = await startSimulator(options.simulator);
   try {
     const providers = resolveProviders(providerIds, suite.providers, env, sim?.url);
+    for (const p of providers.values()) checkBaseUrl(p.endpoint.baseUrl, { allowInsecureHttp: options.allowInsecureHttp }, p.endpoint.id);
     loadTokenizer();
     if (options.warmUp !== false) await warmUp(providers.values(), options.fetch);
 
     const outDir = options.resume ?? options.outDir ?? defaultOutDir(suite.name);
-    fs.mkdirSync(outDir, { recursive: true });
+    ensureDir(outDir, options.resume ? '--resume' : '--out');
     const files = {
       jsonl: path.join(outDir, REPORT_FILES.jsonl),
       csv: path.join(outDir, REPORT_FILES.csv),
@@ -205,6 +210,7 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
         signal: options.signal,
         graceMs: options.graceMs,
         fetch: options.fetch,
+        allowInsecureHttp: options.allowInsecureHttp,
         onRow: (row) => {
           sink.write(row);
           summaryBuilder.add(row);
@@ -213,7 +219,7 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
         onEvent: options.onEvent,
         finishRow: createRowFinisher({
           prices, suiteDir: suite.dir,
-          judge: judgeRef && judgeProvider ? createJudge(judgeRef, providers.get(judgeProvider)!, prices, options.fetch) : undefined,
+          judge: judgeRef && judgeProvider ? createJudge(judgeRef, providers.get(judgeProvider)!, prices, { fetch: options.fetch, allowInsecureHttp: options.allowInsecureHttp }) : undefined,
         }),
       });
     } finally {

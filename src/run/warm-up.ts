@@ -20,6 +20,7 @@ export async function warmUp(providers: Iterable<ResolvedProvider>, fetchImpl?: 
         const res = await (fetchImpl ?? fetch)(`${endpoint.baseUrl}/models`, {
           headers: { ...endpoint.headers, ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) },
           signal: AbortSignal.timeout(3000),
+          redirect: 'manual', // never carry the key to wherever a redirect points
         });
         await res.arrayBuffer();
       } catch {

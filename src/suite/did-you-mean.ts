@@ -55,7 +55,7 @@ const ALIASES: Record<string, string[]> = {
 /** The closest candidate to `input`, or undefined when none is close enough to be a plausible typo. */
 export function didYouMean(input: string, candidates: Iterable<string>): string | undefined {
   const list = [...candidates];
-  for (const alias of ALIASES[input] ?? []) if (list.includes(alias)) return alias;
+  for (const alias of Object.hasOwn(ALIASES, input) ? ALIASES[input] : []) if (list.includes(alias)) return alias;
   const lower = input.toLowerCase();
   // Roughly one typo per three characters, at most 3: `promt` -> `prompt`, but `foo` matches nothing.
   const limit = Math.max(1, Math.min(3, Math.floor(input.length / 3)));

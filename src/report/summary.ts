@@ -353,7 +353,9 @@ export class SummaryBuilder implements ReportSink {
       this.warmupRows++;
       return;
     }
-    this.quality.push({
+    // Quality statistics need graded rows and effort comparisons: an ungraded run at the platform
+    // default effort keeps nothing per row here, so memory stays flat for pure latency runs.
+    if (row.passed !== null || (row.reasoning_effort ?? '') !== '') this.quality.push({
       case_id: row.case_id, provider: row.provider, model: row.model, reasoning_effort: row.reasoning_effort ?? '',
       repeat: row.repeat, status: row.status, passed: row.passed, score: row.score, latency_ms: row.latency_ms,
       ttft_ms: row.ttft_ms, ttfa_ms: row.ttfa_ms, completion_tokens: row.completion_tokens,

@@ -1,7 +1,8 @@
 import type { AttemptRequest, AttemptResult, ErrorType, FetchLike } from './types.ts';
 import type { Clock, Marks } from '../measure/types.ts';
 import { normalizeUsage } from '../measure/usage.ts';
-import { readSseStream, SseLimitError } from './sse-stream.ts';
+import { validateHeaderName, validateHeaderValue } from 'node:http';
+import { SseFeeder, SseLimitError } from './sse-stream.ts';
 import { keepText, StreamAccumulator } from './chunk-parser.ts';
 import { parseCompletionBody } from './completion-parser.ts';
 import { collectRateLimitHeaders, parseRetryAfter } from './retry-after.ts';
@@ -10,9 +11,15 @@ import { describeUrl, urlRefusal } from './url-policy.ts';
 import {
   classifyHttpStatus, describeTransportError, summarizeErrorBody, summarizeHtml, truncateMessage,
 } from './error-classify.ts';
+import type { ChunkSink, Exchange, Transport, TransportResponse } from './transport.ts';
+import { httpTransport } from './http-transport.ts';
+import { fetchTransport } from './fetch-transport.ts';
 
 export interface ClientDeps {
-  /** Defaults to the global fetch (undici). */
+  /**
+   * Send through this fetch instead of the default node:http/https transport (tests inject one
+   * to stand in for hosts that do not exist). Both give the same AttemptResult for a server.
+   */
   fetch?: FetchLike;
   /** Monotonic ms clock for the marks; defaults to performance.now(). */
   now?: Clock;
@@ -44,7 +51,7 @@ interface Failure {
  * The attempt is bounded by `timeoutMs` (headers and body together) and by `signal`.
  */
 export async function sendChatCompletion(req: AttemptRequest, deps: ClientDeps = {}): Promise<AttemptResult> {
-  const fetchImpl: FetchLike = deps.fetch ?? globalThis.fetch;
+  const transport: Transport = deps.fetch ? fetchTransport(deps.fetch) : httpTransport;
   const now = deps.now ?? defaultNow;
   const secrets = requestSecrets(req.apiKey, req.headers);
   const marks: Marks = { send: 0, hdr: null, firstTok: null, firstAnswer: null, lastTok: null, end: 0, tokenTimes: [] };
@@ -60,7 +67,7 @@ export async function sendChatCompletion(req: AttemptRequest, deps: ClientDeps =
     return result;
   };
 
-  let headers: Headers;
+  let headers: Record<string, string>;
   try {
     headers = buildHeaders(req);
   } catch (err) {
@@ -74,21 +81,21 @@ export async function sendChatCompletion(req: AttemptRequest, deps: ClientDeps =
     return fail({ type: 'interrupted', message: interruptMessage(req.signal) });
   }
 
-  // One controller for both limits (instead of AbortSignal.any + AbortSignal.timeout): the
-  // timer is cleared when the attempt ends, and the flags say which limit fired.
-  const ctl = new AbortController();
+  // Both limits stop the request in flight (`ex`: the current redirect hop), and the flags say
+  // which one fired. One timer and one listener on the run signal, both removed at the end.
+  let ex: Exchange | null = null;
   let interrupted = false;
   let timedOut = false;
   const onAbort = (): void => {
     interrupted = true;
-    ctl.abort(req.signal?.reason);
+    ex?.abort(new Error(interruptMessage(req.signal)));
   };
   req.signal?.addEventListener('abort', onAbort, { once: true });
   const timer =
     req.timeoutMs > 0 && Number.isFinite(req.timeoutMs)
       ? setTimeout(() => {
           timedOut = true;
-          ctl.abort(new DOMException(`timeout after ${req.timeoutMs} ms`, 'TimeoutError'));
+          ex?.abort(new Error(`timeout after ${req.timeoutMs} ms`));
         }, req.timeoutMs)
       : undefined;
   const abortFailure = (phase: string): Failure | null => {
@@ -98,18 +105,21 @@ export async function sendChatCompletion(req: AttemptRequest, deps: ClientDeps =
   };
 
   try {
-    let res: Response;
+    let res: TransportResponse;
     let url = req.url;
     let sendHeaders = headers;
     /** Credentials were dropped on a cross-origin hop (a later 401 says why). */
     let stripped = false;
-    marks.send = now();
     for (let hop = 0; ; hop++) {
+      // Redirects are followed here, not by the transport: fetch drops only Authorization on a
+      // cross-origin hop, not `api-key` / `x-api-key`, and would turn a POST into a GET on
+      // 301/302/303.
+      ex = transport.post(url, sendHeaders, payload, now);
+      if (hop === 0) marks.send = ex.sentAt;
+      // A limit that fired while no request was in flight (between two hops) stops this one.
+      else if (interrupted || timedOut) ex.abort(new Error('stopped'));
       try {
-        // Redirects are followed here, not by fetch: fetch drops only Authorization on a
-        // cross-origin hop, not `api-key` / `x-api-key`, and would turn a POST into a GET on
-        // 301/302/303.
-        res = await fetchImpl(url, { method: 'POST', headers: sendHeaders, body: payload, signal: ctl.signal, redirect: 'manual' });
+        res = await ex.response;
       } catch (err) {
         marks.end = now();
         return fail(abortFailure('waiting for response headers') ?? {
@@ -119,7 +129,7 @@ export async function sendChatCompletion(req: AttemptRequest, deps: ClientDeps =
       const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
       if (location === null) break;
       result.httpStatus = res.status;
-      await res.body?.cancel().catch(() => {});
+      ex.release();
       const next = redirectTarget(res.status, location, url, hop, deps.allowInsecureHttp ?? false);
       if (typeof next === 'string') {
         marks.end = now();
@@ -132,9 +142,10 @@ export async function sendChatCompletion(req: AttemptRequest, deps: ClientDeps =
       }
       url = next.href;
     }
-    marks.hdr = now();
+    marks.hdr = res.receivedAt;
 
     result.httpStatus = res.status;
+    // Both header views (fetch's Headers, node's parsed headers) have the get/forEach this uses.
     result.rateLimitHeaders = collectRateLimitHeaders(res.headers);
     result.retryAfterMs = parseRetryAfter(res.headers, Date.now());
     const contentType = (res.headers.get('content-type') ?? '').toLowerCase();
@@ -145,7 +156,7 @@ export async function sendChatCompletion(req: AttemptRequest, deps: ClientDeps =
     if (res.status < 200 || res.status >= 300) {
       let summary: string;
       try {
-        summary = summarizeErrorBody((await readCapped(res.body, MAX_ERROR_BODY_BYTES)).text, contentType);
+        summary = summarizeErrorBody((await readCapped(res, MAX_ERROR_BODY_BYTES)).text, contentType);
       } catch (err) {
         if (interrupted) {
           marks.end = now();
@@ -160,7 +171,7 @@ export async function sendChatCompletion(req: AttemptRequest, deps: ClientDeps =
     if (contentType.includes('text/html')) {
       let summary = 'HTML page';
       try {
-        summary = summarizeHtml((await readCapped(res.body, MAX_ERROR_BODY_BYTES)).text);
+        summary = summarizeHtml((await readCapped(res, MAX_ERROR_BODY_BYTES)).text);
       } catch {
         // the content type alone decides; the title is a courtesy
       }
@@ -175,6 +186,8 @@ export async function sendChatCompletion(req: AttemptRequest, deps: ClientDeps =
   } finally {
     if (timer !== undefined) clearTimeout(timer);
     req.signal?.removeEventListener('abort', onAbort);
+    // A body not read to its end (a failure above) must not hold its connection.
+    (ex as Exchange | null)?.release();
   }
 }
 
@@ -199,51 +212,75 @@ function redirectTarget(status: number, location: string, from: string, hop: num
 }
 
 /** The headers minus Authorization and other credential-looking ones; the same object when none. */
-function withoutCredentials(h: Headers): Headers {
-  const drop: string[] = [];
-  h.forEach((_, name) => {
-    if (isCredentialHeader(name)) drop.push(name);
-  });
-  if (drop.length === 0) return h;
-  const out = new Headers(h);
-  for (const name of drop) out.delete(name);
-  return out;
-}
-
-/** Reads at most `maxBytes` of a body (then cancels it): error pages and JSON answers alike. */
-async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<{ text: string; truncated: boolean }> {
-  if (!body) return { text: '', truncated: false };
-  const reader = body.getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  let truncated = false;
-  try {
-    for (;;) {
-      const r = await reader.read();
-      if (r.done) break;
-      if (size + r.value.length > maxBytes) {
-        parts.push(r.value.subarray(0, maxBytes - size));
-        size = maxBytes;
-        truncated = true;
-        await reader.cancel().catch(() => {});
-        break;
-      }
-      parts.push(r.value);
-      size += r.value.length;
-    }
-  } finally {
-    reader.releaseLock();
+function withoutCredentials(h: Record<string, string>): Record<string, string> {
+  let out: Record<string, string> | null = null;
+  for (const name of Object.keys(h)) {
+    if (!isCredentialHeader(name)) continue;
+    out ??= { ...h };
+    delete out[name];
   }
-  return { text: new TextDecoder().decode(Buffer.concat(parts, size)), truncated };
+  return out ?? h;
 }
 
-function buildHeaders(req: AttemptRequest): Headers {
-  const h = new Headers();
-  h.set('content-type', 'application/json');
-  h.set('accept', req.body.stream ? 'text/event-stream' : 'application/json');
-  for (const [k, v] of Object.entries(req.headers ?? {})) h.set(k, v);
-  if (req.apiKey) h.set('authorization', `Bearer ${req.apiKey}`);
+/** Collects up to `maxBytes` of a body, then stops reading it. */
+class CappedBody implements ChunkSink {
+  readonly parts: Uint8Array[] = [];
+  size = 0;
+  truncated = false;
+
+  constructor(private readonly maxBytes: number) {}
+
+  push(chunk: Uint8Array): boolean {
+    if (this.size + chunk.length > this.maxBytes) {
+      this.parts.push(chunk.subarray(0, this.maxBytes - this.size));
+      this.size = this.maxBytes;
+      this.truncated = true;
+      return false;
+    }
+    this.parts.push(chunk);
+    this.size += chunk.length;
+    return true;
+  }
+}
+
+const utf8 = new TextDecoder();
+
+/** Reads at most `maxBytes` of a body (the rest is discarded): error pages and JSON answers alike. */
+async function readCapped(res: TransportResponse, maxBytes: number): Promise<{ text: string; truncated: boolean }> {
+  const body = new CappedBody(maxBytes);
+  await res.read(body);
+  return { text: utf8.decode(Buffer.concat(body.parts, body.size)), truncated: body.truncated };
+}
+
+/**
+ * The request headers as one record of lower-case names (a later name wins, as Headers.set),
+ * values trimmed of surrounding whitespace as fetch does (a key read with its trailing newline
+ * still works). Throws on a name or a value HTTP does not allow.
+ */
+function buildHeaders(req: AttemptRequest): Record<string, string> {
+  const h: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: req.body.stream ? 'text/event-stream' : 'application/json',
+  };
+  for (const [k, v] of Object.entries(req.headers ?? {})) {
+    validateHeaderName(k);
+    const name = k.toLowerCase();
+    const value = trimHttpWhitespace(v);
+    validateHeaderValue(name, value);
+    h[name] = value;
+  }
+  if (req.apiKey) {
+    const value = trimHttpWhitespace(`Bearer ${req.apiKey}`);
+    validateHeaderValue('authorization', value);
+    h.authorization = value;
+  }
   return h;
+}
+
+const HTTP_WHITESPACE_AROUND = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+
+function trimHttpWhitespace(v: string): string {
+  return v.replace(HTTP_WHITESPACE_AROUND, '');
 }
 
 function interruptMessage(signal: AbortSignal | undefined): string {
@@ -255,28 +292,26 @@ function interruptMessage(signal: AbortSignal | undefined): string {
 type AbortFailure = (phase: string) => Failure | null;
 type Fail = (f: Failure) => AttemptResult;
 
-async function readStreamed(res: Response, result: AttemptResult, now: Clock, aborted: AbortFailure, fail: Fail): Promise<AttemptResult> {
+async function readStreamed(res: TransportResponse, result: AttemptResult, now: Clock, aborted: AbortFailure, fail: Fail): Promise<AttemptResult> {
   const acc = new StreamAccumulator();
   const marks = result.marks;
   let broken: Failure | null = null;
-  if (res.body) {
-    try {
-      const closedAt = await readSseStream(res.body, now, acc);
-      marks.end = acc.doneAt ?? closedAt;
-    } catch (err) {
-      const at = now();
-      // After [DONE] the answer is complete: a reset or timeout while waiting for the close is
-      // not a failure of this request.
-      if (acc.sawDone) marks.end = acc.doneAt ?? at;
-      else {
-        marks.end = at;
-        broken = aborted('reading the stream') ?? (err instanceof SseLimitError
-          ? { type: 'invalid_response', message: `HTTP ${res.status} body is not an SSE stream of chat-completion chunks: ${err.message}` }
-          : { type: 'stream_reset', message: `connection lost mid-stream: ${describeTransportError(err)}` });
-      }
+  const feeder = new SseFeeder(acc);
+  try {
+    const closedAt = await res.read(feeder);
+    feeder.end(closedAt);
+    marks.end = acc.doneAt ?? closedAt;
+  } catch (err) {
+    const at = now();
+    // After [DONE] the answer is complete: a reset or timeout while waiting for the close is
+    // not a failure of this request.
+    if (acc.sawDone) marks.end = acc.doneAt ?? at;
+    else {
+      marks.end = at;
+      broken = aborted('reading the stream') ?? (err instanceof SseLimitError
+        ? { type: 'invalid_response', message: `HTTP ${res.status} body is not an SSE stream of chat-completion chunks: ${err.message}` }
+        : { type: 'stream_reset', message: `connection lost mid-stream: ${describeTransportError(err)}` });
     }
-  } else {
-    marks.end = now();
   }
   acc.finish();
 
@@ -315,12 +350,12 @@ async function readStreamed(res: Response, result: AttemptResult, now: Clock, ab
 }
 
 async function readWhole(
-  res: Response, result: AttemptResult, now: Clock, contentType: string, aborted: AbortFailure, fail: Fail,
+  res: TransportResponse, result: AttemptResult, now: Clock, contentType: string, aborted: AbortFailure, fail: Fail,
 ): Promise<AttemptResult> {
   const marks = result.marks;
   let text: string;
   try {
-    const body = await readCapped(res.body, MAX_BODY_BYTES);
+    const body = await readCapped(res, MAX_BODY_BYTES);
     if (body.truncated) {
       marks.end = now();
       return fail({ type: 'invalid_response', message: `HTTP ${res.status} body is larger than ${MAX_BODY_BYTES} bytes; not read further` });

@@ -37,7 +37,7 @@ export function parseRetryAfter(headers: HeaderSource, nowEpochMs: number = Date
  * Response headers a scheduler can use: x-ratelimit-*, the IETF draft ratelimit-*, and
  * retry-after*. Names are lower-case (fetch Headers already are).
  */
-export function collectRateLimitHeaders(headers: Headers): Record<string, string> {
+export function collectRateLimitHeaders(headers: { forEach(cb: (value: string, name: string) => void): void }): Record<string, string> {
   const out: Record<string, string> = {};
   headers.forEach((value, name) => {
     if (name.startsWith('x-ratelimit-') || name.startsWith('ratelimit') || name.startsWith('retry-after')) {

@@ -1,4 +1,5 @@
-import { createParser } from 'eventsource-parser';
+import { StringDecoder } from 'node:string_decoder';
+import { createParser, type EventSourceParser } from 'eventsource-parser';
 import type { Clock } from '../measure/types.ts';
 
 export interface SseHandlers {
@@ -28,53 +29,87 @@ export interface SseReadOptions {
 }
 
 /**
- * Read an SSE body to its end. Each chunk is stamped with `now()` the moment `read()` resolves,
- * before decoding or parsing, and every event parsed out of it gets that stamp (DESIGN.md
- * marks). Returns the time the stream closed. Rejects like the reader does (abort, socket reset),
- * or with SseLimitError when `maxEventChars` pass without an event (memory stays bounded).
+ * Push-driven SSE reading: the transport hands over each body chunk with the time its bytes
+ * arrived (taken before any decoding), and every event parsed out of it gets that stamp
+ * (DESIGN.md marks). Synchronous, with no allocation per chunk beyond the decoded string, so
+ * both transports (node:http 'data' events, a fetch body reader) feed the same code.
  *
- * At the close an unterminated last event is still dispatched: servers that end with
- * `data: {...}\n` and no blank line happen, and a cut mid-line is caught by the caller
- * (the fragment is not JSON, and finish_reason / [DONE] are missing).
+ * UTF-8 split across chunks is carried over by a streaming decoder; a leading BOM is dropped
+ * by the parser.
+ */
+export class SseFeeder {
+  private stamp = 0;
+  /**
+   * Characters fed since the last event or comment (a chunk's tail after its last event is
+   * forgotten: the bound is loose by one chunk, and costs one addition per chunk).
+   */
+  private pending = 0;
+  private readonly decoder = new StringDecoder('utf8');
+  private readonly parser: EventSourceParser;
+  private readonly maxChars: number;
+
+  constructor(h: SseHandlers, opts: SseReadOptions = {}) {
+    this.maxChars = opts.maxEventChars ?? MAX_SSE_EVENT_CHARS;
+    this.parser = createParser({
+      onEvent: (e) => {
+        this.pending = 0;
+        h.onEvent(e.event, e.data, this.stamp);
+      },
+      onComment: () => {
+        this.pending = 0;
+      },
+      onError: (err) => {
+        if (err.type === 'unknown-field') h.onUnknownField?.(err.field ?? '', err.value ?? '', this.stamp);
+      },
+    });
+  }
+
+  /** One body chunk, arrived at `t`. Throws SseLimitError when `maxEventChars` pass without an event. */
+  push(chunk: Uint8Array, t: number): void {
+    this.stamp = t;
+    const text = this.decoder.write(chunk as Buffer);
+    this.pending += text.length;
+    if (this.pending > this.maxChars) throw new SseLimitError(this.maxChars);
+    if (text.length > 0) this.parser.feed(text);
+  }
+
+  /**
+   * The body ended at `t`. An unterminated last event is still dispatched: servers that end
+   * with `data: {...}\n` and no blank line happen, and a cut mid-line is caught by the caller
+   * (the fragment is not JSON, and finish_reason / [DONE] are missing).
+   */
+  end(t: number): void {
+    this.stamp = t;
+    this.parser.feed(`${this.decoder.end()}\n\n`);
+  }
+}
+
+/**
+ * Read a web-stream SSE body to its end through an SseFeeder. Each chunk is stamped with `now()`
+ * the moment `read()` resolves. Returns the time the stream closed. Rejects like the reader does
+ * (abort, socket reset), or with SseLimitError (the reader is cancelled first).
  */
 export async function readSseStream(
   body: ReadableStream<Uint8Array>, now: Clock, h: SseHandlers, opts: SseReadOptions = {},
 ): Promise<number> {
-  const maxChars = opts.maxEventChars ?? MAX_SSE_EVENT_CHARS;
-  let stamp = 0;
-  // Characters fed since the last event or comment (a chunk's tail after its last event is
-  // forgotten: the bound is loose by one chunk, and costs one addition per chunk).
-  let pending = 0;
-  const parser = createParser({
-    onEvent: (e) => {
-      pending = 0;
-      h.onEvent(e.event, e.data, stamp);
-    },
-    onComment: () => {
-      pending = 0;
-    },
-    onError: (err) => {
-      if (err.type === 'unknown-field') h.onUnknownField?.(err.field ?? '', err.value ?? '', stamp);
-    },
-  });
-  const decoder = new TextDecoder();
+  const feeder = new SseFeeder(h, opts);
   const reader = body.getReader();
+  let stamp: number;
   try {
     for (;;) {
       const r = await reader.read();
       stamp = now();
       if (r.done) break;
-      const text = decoder.decode(r.value, { stream: true });
-      pending += text.length;
-      if (pending > maxChars) {
+      try {
+        feeder.push(r.value, stamp);
+      } catch (err) {
         await reader.cancel().catch(() => {});
-        throw new SseLimitError(maxChars);
+        throw err;
       }
-      parser.feed(text);
     }
   } finally {
     reader.releaseLock();
   }
-  parser.feed(`${decoder.decode()}\n\n`);
+  feeder.end(stamp);
   return stamp;
 }

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sendChatCompletion } from '../providers/openai-client.ts';
+import { warmConnection } from '../providers/http-transport.ts';
 import type { FetchLike } from '../providers/types.ts';
 import type { ResolvedProvider } from './run-jobs.ts';
 
@@ -16,9 +17,12 @@ export async function warmUp(providers: Iterable<ResolvedProvider>, fetchImpl?: 
   await warmClientPath(fetchImpl);
   await Promise.all(
     [...providers].map(async ({ endpoint, apiKey }) => {
+      const headers = { ...endpoint.headers, ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) };
+      // The default client pools its own connections: open one there (fetch's pool is another).
+      if (!fetchImpl) return warmConnection(`${endpoint.baseUrl}/models`, headers);
       try {
-        const res = await (fetchImpl ?? fetch)(`${endpoint.baseUrl}/models`, {
-          headers: { ...endpoint.headers, ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) },
+        const res = await fetchImpl(`${endpoint.baseUrl}/models`, {
+          headers,
           signal: AbortSignal.timeout(3000),
           redirect: 'manual', // never carry the key to wherever a redirect points
         });

@@ -2,37 +2,11 @@
 // client. Expected values are read from the fixture files themselves (a naive reference parse
 // below), so a test fails when the client disagrees with what the server actually sent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { sendChatCompletion } from '../../src/providers/openai-client.ts';
 import type { AttemptResult } from '../../src/providers/types.ts';
+import { listFixtures, meta, raw, startFixtureServer, type FixtureServer, type Meta } from './fixture-server.ts';
 
-const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/', import.meta.url));
-
-interface Meta {
-  status: { code: number };
-  headers: Record<string, string[]>;
-}
-
-function listFixtures(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string, prefix: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const full = `${dir}${name}`;
-      if (statSync(full).isDirectory()) walk(`${full}/`, `${prefix}${name}/`);
-      else if (name.endsWith('.json') && !name.endsWith('.meta.json')) out.push(`${prefix}${name}`);
-      else if (name.endsWith('.sse')) out.push(`${prefix}${name}`);
-    }
-  };
-  walk(FIXTURES, '');
-  return out;
-}
-
-const raw = (name: string): Buffer => readFileSync(`${FIXTURES}${name}`);
 const text = (name: string): string => raw(name).toString('utf8');
-const meta = (name: string): Meta => JSON.parse(readFileSync(`${FIXTURES}${name}.meta.json`, 'utf8')) as Meta;
 const json = (name: string): any => JSON.parse(text(name));
 
 /** Reference SSE reading: blocks split on blank lines, `data:` lines joined. Deliberately naive. */
@@ -76,56 +50,20 @@ function headerValue(m: Meta, name: string): string | undefined {
   return k ? m.headers[k][0] : undefined;
 }
 
-const HOP_BY_HOP = new Set(['transfer-encoding', 'content-length', 'content-encoding', 'connection', 'keep-alive']);
-
-let server: Server;
-let base = '';
+let server: FixtureServer;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const name = decodeURIComponent(req.url!.split('/')[1]);
-    req.resume();
-    req.on('end', () => {
-      const m = meta(name);
-      // The recorded headers (rate limits, Retry-After...), minus framing the replay redoes.
-      for (const [k, v] of Object.entries(m.headers)) {
-        if (HOP_BY_HOP.has(k.toLowerCase())) continue;
-        try {
-          res.setHeader(k, v);
-        } catch {
-          // a recorder placeholder that is not a legal header value
-        }
-      }
-      res.statusCode = m.status.code;
-      const body = raw(name);
-      // Odd-sized slices, so events and UTF-8 sequences straddle reads.
-      let at = 0;
-      const step = 1009;
-      const pump = (): void => {
-        if (at >= body.length) {
-          res.end();
-          return;
-        }
-        res.write(body.subarray(at, at + step));
-        at += step;
-        setImmediate(pump);
-      };
-      pump();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startFixtureServer();
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
+  await server.close();
 });
 
 async function replay(name: string): Promise<AttemptResult> {
   const stream = name.endsWith('.sse');
   const r = await sendChatCompletion({
-    url: `${base}/${encodeURIComponent(name)}/v1/chat/completions`,
+    url: server.url(name),
     apiKey: 'sk-fixture-test-key',
     headers: {},
     body: {

@@ -1,0 +1,353 @@
+import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import type { Duplex } from 'node:stream';
+import type { Clock } from '../measure/types.ts';
+import { contentDecoders, type Decoder } from './content-decoding.ts';
+import type { ChunkSink, Exchange, HeaderView, Transport, TransportResponse } from './transport.ts';
+
+/**
+ * The default transport: node:http / node:https with one shared keep-alive agent per protocol.
+ * Why not fetch: undici plus WHATWG streams cost ~8x the CPU per streamed request (a promise and
+ * several objects per chunk), and at 64 concurrent streams that CPU shows up as TTFT/ITL error
+ * (events batched into one read). Here a body chunk is a 'data' callback, stamped with now()
+ * before anything else and handed on synchronously.
+ */
+
+/**
+ * Idle pooled sockets are closed after this (undici's default too); Node lowers it to 1 s
+ * before a server's own `Keep-Alive: timeout=N`, and does not pool the socket when that leaves
+ * nothing. A request written to a socket the server is closing would fail before any answer.
+ * On an active socket the timeout only emits an event nobody acts on (the client's per-attempt
+ * timer bounds requests).
+ */
+const IDLE_SOCKET_MS = 4_000;
+
+/** A mixin base must take any constructor arguments (TypeScript's rule for mixins). */
+type AgentClass = new (...args: any[]) => http.Agent;
+
+/** Nagle off on every socket: the `noDelay` option reaches plain sockets but not TLS ones, so it is set where sockets are made. */
+function noDelayAgent<B extends AgentClass>(Base: B) {
+  return class extends Base {
+    override createConnection(options: http.ClientRequestArgs, cb?: (err: Error | null, s: Duplex) => void): Duplex | null | undefined {
+      const s = super.createConnection(options, cb);
+      (s as { setNoDelay?: (on: boolean) => unknown } | null | undefined)?.setNoDelay?.(true);
+      return s;
+    }
+  };
+}
+
+/**
+ * One pool per protocol. `lifo` reuses the most recently freed socket, so after a busy period the
+ * extra ones idle out (fifo measured the same in the bench); maxSockets is unlimited because the
+ * scheduler (run/) caps concurrency.
+ */
+const AGENT_OPTIONS = { keepAlive: true, maxSockets: Infinity, scheduling: 'lifo', timeout: IDLE_SOCKET_MS } as const;
+const httpAgent = new (noDelayAgent(http.Agent))(AGENT_OPTIONS);
+const httpsAgent = new (noDelayAgent(https.Agent))(AGENT_OPTIONS);
+
+/** What we can decode, as fetch asks for it (br only over TLS, where proxies pass it through). */
+const ACCEPT_ENCODING_HTTP = 'gzip, deflate';
+const ACCEPT_ENCODING_HTTPS = 'br, gzip, deflate';
+/** Sent unless the provider's headers set one (some gateways refuse requests without it). */
+const USER_AGENT = 'evalbench';
+
+/** node:http / node:https, the client's default. */
+export const httpTransport: Transport = {
+  post: (url, headers, payload, now) => new NodeExchange(url, headers, payload, now),
+};
+
+/**
+ * GET `url` through the pooled agents and drain the answer, so a connection (and its TLS
+ * session) to that origin is open before the first measured request. For warm-up: resolves in
+ * every case (no server, an error status, a redirect, which is not followed), within `timeoutMs`.
+ */
+export function warmConnection(url: string, headers: Record<string, string>, timeoutMs = 3_000): Promise<void> {
+  return new Promise((resolve) => {
+    let req: http.ClientRequest;
+    try {
+      const u = new URL(url);
+      const secure = u.protocol === 'https:';
+      if (!secure && u.protocol !== 'http:') throw new TypeError(`unsupported URL scheme ${u.protocol}`);
+      if (u.username !== '' || u.password !== '') throw new TypeError('the URL includes credentials');
+      req = (secure ? https : http).get(u, { headers: { 'user-agent': USER_AGENT, ...headers }, agent: secure ? httpsAgent : httpAgent });
+    } catch {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(() => req.destroy(), timeoutMs);
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    req.on('response', (res) => {
+      res.on('end', done);
+      res.on('error', done);
+      res.resume();
+    });
+    req.on('error', done);
+    req.on('close', done);
+  });
+}
+
+const enum Phase {
+  /** Waiting for the response head. */
+  Head,
+  /** Head received, body not being read yet. */
+  Held,
+  Reading,
+  Done,
+}
+
+/**
+ * One request: the ClientRequest, its response, and the two promises the client waits on
+ * (head, then body end). Node may emit several of error / close / end for one failure; `phase`
+ * makes the first one count and the rest no-ops.
+ */
+class NodeExchange implements Exchange, TransportResponse {
+  sentAt = 0;
+  readonly response: Promise<TransportResponse>;
+  status = 0;
+  headers: HeaderView = EMPTY_HEADERS;
+  receivedAt = 0;
+
+  private phase = Phase.Head;
+  private req: http.ClientRequest | null = null;
+  private res: IncomingMessage | null = null;
+  /** Set while phase is Head. */
+  private resolveHead: ((r: TransportResponse) => void) | null = null;
+  private rejectHead: ((e: unknown) => void) | null = null;
+  /** Set while phase is Reading. */
+  private resolveBody: ((t: number) => void) | null = null;
+  private rejectBody: ((e: unknown) => void) | null = null;
+  /** A failure while phase was Held: the next read() rejects with it. */
+  private heldError: unknown = null;
+  /** The response's 'end' came (compressed: its decoding may still be under way). */
+  private rawEnded = false;
+  private decoders: Decoder[] | null = null;
+
+  constructor(url: string, headers: Record<string, string>, payload: string, private readonly now: Clock) {
+    this.response = new Promise<TransportResponse>((resolve, reject) => {
+      this.resolveHead = resolve;
+      this.rejectHead = reject;
+    });
+    let req: http.ClientRequest;
+    try {
+      const u = new URL(url);
+      const secure = u.protocol === 'https:';
+      if (!secure && u.protocol !== 'http:') throw new TypeError(`unsupported URL scheme ${u.protocol}`);
+      // As fetch: a key in the URL would be sent as Basic auth next to ours.
+      if (u.username !== '' || u.password !== '') throw new TypeError('the URL includes credentials (user:password@)');
+      const h: Record<string, string | number> = { ...headers };
+      h['content-length'] = Buffer.byteLength(payload);
+      h['accept-encoding'] ??= secure ? ACCEPT_ENCODING_HTTPS : ACCEPT_ENCODING_HTTP;
+      h['user-agent'] ??= USER_AGENT;
+      const host = u.hostname;
+      req = (secure ? https : http).request({
+        method: 'POST',
+        hostname: host.charCodeAt(0) === 0x5b ? host.slice(1, -1) : host, // [::1] -> ::1
+        port: u.port === '' ? undefined : Number(u.port),
+        path: `${u.pathname}${u.search}`,
+        headers: h,
+        agent: secure ? httpsAgent : httpAgent,
+      });
+    } catch (err) {
+      this.sentAt = now();
+      this.failHead(err);
+      return;
+    }
+    this.req = req;
+    req.on('response', this.onResponse);
+    // Stays attached for the request's life: Node can emit 'error' after a destroy.
+    req.on('error', this.onError);
+    this.sentAt = now();
+    req.end(payload);
+  }
+
+  private readonly onResponse = (res: IncomingMessage): void => {
+    this.receivedAt = this.now();
+    if (this.phase !== Phase.Head) {
+      res.destroy();
+      return;
+    }
+    this.phase = Phase.Held;
+    this.res = res;
+    this.status = res.statusCode ?? 0;
+    this.headers = new NodeHeaders(res.headers);
+    res.on('error', this.onError);
+    res.on('close', this.onClose);
+    const resolve = this.resolveHead!;
+    this.resolveHead = this.rejectHead = null;
+    resolve(this);
+  };
+
+  private readonly onError = (err: unknown): void => {
+    const e = explained(err);
+    if (this.phase === Phase.Head) this.failHead(e);
+    else if (this.phase === Phase.Held) this.heldError ??= e;
+    else if (this.phase === Phase.Reading) this.failBody(e);
+  };
+
+  /** 'close' after 'end' is normal; before it, the body was cut (Node usually says so with 'error' first). */
+  private readonly onClose = (): void => {
+    if ((this.phase === Phase.Reading || this.phase === Phase.Held) && !this.rawEnded) {
+      this.onError(new Error('the connection closed before the response ended'));
+    }
+  };
+
+  private failHead(err: unknown): void {
+    this.phase = Phase.Done;
+    const reject = this.rejectHead;
+    this.resolveHead = this.rejectHead = null;
+    this.destroy();
+    reject?.(err);
+  }
+
+  private failBody(err: unknown): void {
+    this.phase = Phase.Done;
+    const reject = this.rejectBody;
+    this.resolveBody = this.rejectBody = null;
+    this.destroy();
+    reject?.(err);
+  }
+
+  private finishBody(t: number, complete: boolean): void {
+    this.phase = Phase.Done;
+    const resolve = this.resolveBody;
+    this.resolveBody = this.rejectBody = null;
+    if (!complete) this.destroy();
+    resolve?.(t);
+  }
+
+  /** Close the connection (never reused: its body was not read to the end). */
+  private destroy(): void {
+    if (this.decoders) for (const d of this.decoders) d.destroy();
+    this.req?.destroy();
+  }
+
+  abort(reason: Error): void {
+    if (this.phase === Phase.Head) this.failHead(reason);
+    else if (this.phase === Phase.Held) {
+      this.heldError ??= reason;
+      this.destroy();
+    } else if (this.phase === Phase.Reading) this.failBody(reason);
+  }
+
+  release(): void {
+    if (this.phase === Phase.Done) return;
+    const res = this.res;
+    this.phase = Phase.Done;
+    // A body that has fully arrived (a redirect's, usually) is drained, keeping the connection.
+    if (res !== null && res.complete) res.resume();
+    else this.destroy();
+  }
+
+  read(sink: ChunkSink): Promise<number> {
+    if (this.phase !== Phase.Held) {
+      return Promise.reject(this.heldError ?? new Error(this.phase === Phase.Reading ? 'the body is already being read' : 'the body is gone'));
+    }
+    if (this.heldError !== null) {
+      this.phase = Phase.Done;
+      this.destroy();
+      return Promise.reject(this.heldError);
+    }
+    const res = this.res!;
+    const body = new Promise<number>((resolve, reject) => {
+      this.resolveBody = resolve;
+      this.rejectBody = reject;
+    });
+    this.phase = Phase.Reading;
+    const now = this.now;
+    const decoders = contentDecoders(res.headers['content-encoding']);
+    if (decoders === null) {
+      res.on('data', (chunk: Buffer) => {
+        if (this.phase !== Phase.Reading) return;
+        const t = now();
+        let more: boolean | void;
+        try {
+          more = sink.push(chunk, t);
+        } catch (err) {
+          this.failBody(err);
+          return;
+        }
+        if (more === false) this.finishBody(t, false);
+      });
+      res.on('end', () => {
+        this.rawEnded = true;
+        if (this.phase === Phase.Reading) this.finishBody(now(), true);
+      });
+      return body;
+    }
+
+    // Compressed: stamps are taken as the raw bytes arrive; decoded output is stamped with the
+    // oldest raw chunk still being decoded (zlib works in order, one chunk at a time).
+    this.decoders = decoders;
+    const stamps: number[] = [];
+    let lastDone = 0;
+    const rawDone = (): void => {
+      lastDone = stamps.shift() ?? lastDone;
+    };
+    const first = decoders[0];
+    const last = decoders[decoders.length - 1];
+    for (let i = 0; i < decoders.length; i++) {
+      const d = decoders[i];
+      d.on('error', (err: unknown) => {
+        if (this.phase === Phase.Reading) this.failBody(err);
+      });
+      const next = decoders[i + 1];
+      if (next !== undefined) {
+        d.on('data', (out: Buffer) => next.write(out));
+        d.on('end', () => next.end());
+      }
+    }
+    last.on('data', (out: Buffer) => {
+      if (this.phase !== Phase.Reading) return;
+      const t = stamps.length > 0 ? stamps[0] : lastDone;
+      let more: boolean | void;
+      try {
+        more = sink.push(out, t);
+      } catch (err) {
+        this.failBody(err);
+        return;
+      }
+      if (more === false) this.finishBody(t, false);
+    });
+    last.on('end', () => {
+      if (this.phase === Phase.Reading) this.finishBody(now(), true);
+    });
+    res.on('data', (chunk: Buffer) => {
+      if (this.phase !== Phase.Reading) return;
+      stamps.push(now());
+      first.write(chunk, rawDone);
+    });
+    res.on('end', () => {
+      this.rawEnded = true;
+      if (this.phase === Phase.Reading) first.end();
+    });
+    return body;
+  }
+}
+
+/** Node's two terse words for a connection closed by the other side, said in full (the original stays as the cause). */
+function explained(err: unknown): unknown {
+  if (!(err instanceof Error) || (err as { code?: unknown }).code !== 'ECONNRESET') return err;
+  if (err.message === 'aborted') return new Error('the connection closed before the response ended', { cause: err });
+  if (err.message === 'socket hang up') return new Error('the server closed the connection without answering', { cause: err });
+  return err;
+}
+
+/** Node's parsed headers (names already lower-case, repeats joined) seen as fetch's Headers. */
+class NodeHeaders implements HeaderView {
+  constructor(private readonly h: IncomingHttpHeaders) {}
+
+  get(name: string): string | null {
+    const v = this.h[name];
+    if (v === undefined) return null;
+    return typeof v === 'string' ? v : v.join(', ');
+  }
+
+  forEach(fn: (value: string, name: string) => void): void {
+    for (const name of Object.keys(this.h).sort()) fn(this.get(name)!, name);
+  }
+}
+
+const EMPTY_HEADERS: HeaderView = { get: () => null, forEach: () => {} };

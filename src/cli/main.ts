@@ -167,7 +167,7 @@ Examples:
           baseline: o.baseline,
           latencyTolerance: o.latencyTolerance,
           signal: controller.signal,
-          onPlan: ({ jobs }) => progress.start(jobs.length),
+          onPlan: ({ total }) => progress.start(total),
           onEvent: (e) => progress.onEvent(e),
           onWarning: (m) => err(`warning: ${m}`),
           mode: o.rate !== undefined ? { kind: 'open', rate: o.rate, arrival: o.arrival, seed: o.arrivalSeed } : undefined,

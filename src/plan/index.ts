@@ -1,4 +1,4 @@
-export { planJobs, type PlanOverrides } from './plan-jobs.ts';
+export { planJobs, makePlan, type Plan, type PlanOverrides } from './plan-jobs.ts';
 export { parseModelRef, type ModelRef } from './model-ref.ts';
 export { jobId } from './job-id.ts';
 export { renderMessages } from './render-messages.ts';

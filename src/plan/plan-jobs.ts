@@ -27,34 +27,55 @@ const PARAM_KEYS = [
   'max_completion_tokens', 'temperature', 'top_p', 'presence_penalty', 'frequency_penalty', 'stop', 'seed',
 ] as const;
 
+/** A validated plan: its size and models are known at once; its jobs are made on demand. */
+export interface Plan {
+  /** Number of jobs `jobs()` yields. */
+  count: number;
+  /** The models run (deduplicated, in suite order). */
+  models: ModelRef[];
+  /**
+   * The jobs, in plan order (case-major: all jobs of the first case first; within a case, model,
+   * then effort, then repeat). Made lazily, so a run of 100,000 jobs never holds them all.
+   */
+  jobs(): Generator<Job>;
+}
+
 /**
- * Expands a suite into jobs: cases x models x efforts x repeats, in that nesting (case-major:
- * all jobs of the first case come first; within a case, model, then effort, then repeat).
- * Duplicate models or efforts are dropped so job ids stay unique. Throws InputError on bad overrides.
+ * Expands a suite into a plan of cases x models x efforts x repeats. Duplicate models or efforts
+ * are dropped so job ids stay unique. Throws InputError on bad overrides.
  */
-export function planJobs(suite: Suite, overrides: PlanOverrides = {}): Job[] {
+export function makePlan(suite: Suite, overrides: PlanOverrides = {}): Plan {
   const models = dedupeBy((overrides.models ?? suite.models).map((ref) => checkModel(ref, suite)), (m) => m.ref);
   const efforts: (Effort | null)[] = checkEfforts(overrides.efforts ?? suite.reasoning_effort);
   const repeats = checkPositiveInt(overrides.repeats ?? suite.repeats, 'BAD_REPEATS', 'repeats');
   const timeoutMs = checkPositiveInt(overrides.timeoutMs ?? suite.timeout_ms, 'BAD_TIMEOUT', 'timeout (ms)');
   const cases = selectCases(suite.cases, overrides.filter);
-
-  const jobs: Job[] = [];
-  for (const c of cases) {
-    // Rendered once per case and shared by its jobs: read-only (images can be large data URLs).
-    const messages = renderMessages(c, suite.defaults);
-    const params = mergeParams(c, suite);
-    const stream = c.stream ?? suite.defaults?.stream ?? true;
-    const assert = [...(suite.default_assert ?? []), ...(c.assert ?? [])];
-    for (const m of models) {
-      for (const effort of efforts) {
-        for (let repeat = 1; repeat <= repeats; repeat++) {
-          jobs.push(makeJob(suite, c, m, effort, repeat, jobs.length, messages, params, stream, timeoutMs, assert));
+  return {
+    count: cases.length * models.length * efforts.length * repeats,
+    models,
+    *jobs() {
+      let index = 0;
+      for (const c of cases) {
+        // Rendered once per case and shared by its jobs: read-only (images can be large data URLs).
+        const messages = renderMessages(c, suite.defaults);
+        const params = mergeParams(c, suite);
+        const stream = c.stream ?? suite.defaults?.stream ?? true;
+        const assert = [...(suite.default_assert ?? []), ...(c.assert ?? [])];
+        for (const m of models) {
+          for (const effort of efforts) {
+            for (let repeat = 1; repeat <= repeats; repeat++) {
+              yield makeJob(suite, c, m, effort, repeat, index++, messages, params, stream, timeoutMs, assert);
+            }
+          }
         }
       }
-    }
-  }
-  return jobs;
+    },
+  };
+}
+
+/** Every job of the plan, as an array (see makePlan for the order). */
+export function planJobs(suite: Suite, overrides: PlanOverrides = {}): Job[] {
+  return [...makePlan(suite, overrides).jobs()];
 }
 
 function makeJob(

@@ -21,7 +21,7 @@ export interface ResumePlan {
  */
 export async function prepareResume(
   jsonlPath: string,
-  jobs: Job[],
+  jobs: Iterable<Job>,
   opts: { retryErrors?: boolean; onKept?: (row: ResultRow) => void } = {},
 ): Promise<ResumePlan> {
   if (!fs.existsSync(jsonlPath)) {
@@ -53,5 +53,7 @@ export async function prepareResume(
     sink.close();
   }
   fs.renameSync(tmp, jsonlPath);
-  return { jobsToRun: jobs.filter((j) => !keptLine.has(j.id)), kept: keptLine.size, tornLines };
+  const jobsToRun: Job[] = [];
+  for (const j of jobs) if (!keptLine.has(j.id)) jobsToRun.push(j);
+  return { jobsToRun, kept: keptLine.size, tornLines };
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadSuite, type Suite } from '../suite/index.ts';
-import { planJobs, type PlanOverrides } from '../plan/index.ts';
+import { makePlan, type PlanOverrides } from '../plan/index.ts';
 import type { Job } from '../plan/types.ts';
 import type { FetchLike } from '../providers/types.ts';
 import { SIM_PROVIDER_ID } from '../providers/presets.ts';
@@ -81,7 +81,7 @@ export interface RunOptions {
   warmUp?: boolean;
   onEvent?: (event: RunEvent) => void;
   /** Called once the plan is known, before any request: the CLI starts its progress bar here. */
-  onPlan?: (info: { suite: Suite; jobs: Job[]; outDir: string }) => void;
+  onPlan?: (info: { suite: Suite; total: number; outDir: string }) => void;
 }
 
 export interface RunOutcome {
@@ -136,12 +136,14 @@ async function preloadSuiteGraders(suite: Suite): Promise<void> {
 export async function runSuite(suiteOrFile: string | Suite, options: RunOptions = {}): Promise<RunOutcome> {
   checkOptionCombinations(options);
   const suite = typeof suiteOrFile === 'string' ? await loadSuite(suiteOrFile) : suiteOrFile;
-  const planned = planJobs(suite, options.overrides);
-  const jobs = options.shard ? shardJobs(planned, options.shard.index, options.shard.count) : planned;
+  const plan = makePlan(suite, options.overrides);
+  // Jobs are made lazily (a big run never holds them all); a shard needs the whole list to slice it.
+  const sharded = options.shard ? shardJobs([...plan.jobs()], options.shard.index, options.shard.count) : undefined;
   const gateConfig = resolveGates(suite.gates, options.gates);
-  const providerIds = new Set(jobs.map((j) => j.provider));
+  const providerIds = new Set(plan.models.map((m) => m.provider));
   const judgeRef = suite.grading?.judge;
-  const judgeProvider = judgeRef && jobs.some((j) => j.assert.some((a) => a.type.replace(/^not-/, '') === 'llm-rubric'))
+  const isRubric = (a: { type: string }) => a.type.replace(/^not-/, '') === 'llm-rubric';
+  const judgeProvider = judgeRef && [suite.default_assert ?? [], ...suite.cases.map((c) => c.assert ?? [])].some((l) => l.some(isRubric))
     ? parseModelRef(judgeRef).provider : undefined;
   if (judgeProvider) providerIds.add(judgeProvider);
   const warnings: string[] = [];
@@ -149,7 +151,7 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
     warnings.push(m);
     options.onWarning?.(m);
   };
-  const modelRefs = [...new Set(jobs.map((j) => `${j.provider}:${j.model}`))];
+  const modelRefs = plan.models.map((m) => m.ref);
   const prices = resolvePrices(suite, options.pricesFile);
   assertPricedModels(prices, modelRefs);
   const unpriced = unpricedWarning(unpricedModels(prices, modelRefs));
@@ -180,13 +182,15 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
     const summaryBuilder = new SummaryBuilder();
     const goodput = options.slo ? new GoodputCounter(options.slo) : undefined;
     const open = options.mode?.kind === 'open' ? options.mode : undefined;
-    let toRun = jobs;
+    let toRun: Job[] | (() => Iterable<Job>) = sharded ?? (() => plan.jobs());
+    let total = sharded?.length ?? plan.count;
     if (options.resume) {
-      const r = await prepareResume(files.jsonl, jobs, { retryErrors: options.retryErrors, onKept: (row) => summaryBuilder.add(row) });
+      const r = await prepareResume(files.jsonl, sharded ?? plan.jobs(), { retryErrors: options.retryErrors, onKept: (row) => summaryBuilder.add(row) });
       toRun = r.jobsToRun;
-      warn(`resuming ${outDir}: ${r.kept} rows kept, ${toRun.length} jobs to run${r.tornLines ? `, ${r.tornLines} torn line dropped` : ''}`);
+      total = toRun.length;
+      warn(`resuming ${outDir}: ${r.kept} rows kept, ${total} jobs to run${r.tornLines ? `, ${r.tornLines} torn line dropped` : ''}`);
     }
-    options.onPlan?.({ suite, jobs: toRun, outDir });
+    options.onPlan?.({ suite, total, outDir });
 
     const sink = JsonlSink.open(files.jsonl, { append: Boolean(options.resume) });
     const gate = options.maxCostUsd !== undefined ? createBudgetGate(options.maxCostUsd, prices) : undefined;

@@ -5,7 +5,7 @@ export {
 } from './jsonl-sink.ts';
 export { writeCsvFromJsonl, resultCsvOptions, CSV_COLUMNS } from './csv-writer.ts';
 export {
-  summarizeDistribution, SampleBuffer, LogHistogram, wilsonInterval, EMPTY_DISTRIBUTION,
+  summarizeDistribution, SampleBuffer, LogHistogram, EMPTY_DISTRIBUTION,
   type DistributionSummary, type LogHistogramOptions,
 } from './statistics.ts';
 export {

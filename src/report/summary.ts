@@ -1,12 +1,13 @@
 import type { GoodputResult } from '../measure/goodput.ts';
 import type { SelfCheckReport } from '../measure/self-check.ts';
 import type { ConcurrencyChange } from '../run/adaptive-concurrency.ts';
+import { wilsonInterval } from '../grade/statistics/wilson-interval.ts';
 import { buildQualityReport, type QualityReport, type QualityRow } from '../grade/statistics/index.ts';
 import { rename, writeFile } from 'node:fs/promises';
 import type { ResultRow } from '../run/result-row.ts';
 import type { ReportSink } from './report-sink.ts';
 import {
-  LogHistogram, SampleBuffer, summarizeDistribution, wilsonInterval, type DistributionSummary,
+  LogHistogram, SampleBuffer, summarizeDistribution, type DistributionSummary,
 } from './statistics.ts';
 
 /**
@@ -308,7 +309,7 @@ class GroupAccumulator {
         graded: this.graded,
         passed: this.passed,
         pass_rate: this.graded > 0 ? this.passed / this.graded : null,
-        pass_rate_ci95: wilsonInterval(this.passed, this.graded),
+        pass_rate_ci95: this.graded > 0 ? lowHigh(wilsonInterval(this.passed, this.graded)) : null,
         scored: this.scored,
         score_mean: this.scored > 0 ? this.scoreSum / this.scored : null,
       },
@@ -428,4 +429,9 @@ export async function writeSummaryJson(path: string, summary: Summary): Promise<
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, JSON.stringify(summary, null, 2) + '\n', 'utf8');
   await rename(tmp, path);
+}
+
+/** The summary's {low, high} from the shared Wilson interval (the estimate is already pass_rate). */
+function lowHigh(i: { low: number; high: number }): { low: number; high: number } {
+  return { low: i.low, high: i.high };
 }

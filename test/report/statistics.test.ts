@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { percentileSorted } from '../../src/measure/percentile.ts';
-import { LogHistogram, SampleBuffer, summarizeDistribution, wilsonInterval } from '../../src/report/index.ts';
+import { LogHistogram, SampleBuffer, summarizeDistribution } from '../../src/report/index.ts';
 
 /** Deterministic PRNG (mulberry32) so failures reproduce. */
 function rng(seed: number): () => number {
@@ -164,17 +164,5 @@ describe('LogHistogram', () => {
     expect(h.percentile(0)).toBe(0);
     expect(h.percentile(100)).toBe(2e7);
     expect(h.percentile(50)).toBe(0);
-  });
-});
-
-describe('wilsonInterval', () => {
-  it('matches the hand-computed 95% interval of 7/8', () => {
-    const ci = wilsonInterval(7, 8)!;
-    expect(ci.low).toBeCloseTo(0.5291, 3);
-    expect(ci.high).toBeCloseTo(0.9776, 3);
-    expect(wilsonInterval(0, 0)).toBeNull();
-    const zero = wilsonInterval(0, 10)!;
-    expect(zero.low).toBe(0);
-    expect(zero.high).toBeGreaterThan(0.2);
   });
 });

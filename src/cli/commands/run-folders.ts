@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { EXIT } from '../../errors/index.ts';
+import { loadSuite } from '../../suite/index.ts';
+import {
+  compareRuns, evaluateGates, gatesPassed, mergeRunDirs, rebuildReports, renderComparisonMarkdown, renderComparisonText,
+  renderGatesTable, renderSummaryTable, resolveGates, REPORT_FILES,
+} from '../../report/index.ts';
+import { writeHtmlReport } from '../../report/html/index.ts';
+import { appendStepSummary, err, out, type SetExit } from '../console.ts';
+import { addGateOptions, gateFlags } from '../flag-groups.ts';
+import { parsePositiveNumber, parseUsd } from '../parse-flags.ts';
+
+/** Commands that read run folders: `report` (rebuild + gates), `merge` (shards), `compare` (baseline). */
+export function registerRunFolderCommands(program: Command, setExit: SetExit): void {
+  addGateOptions(program
+    .command('report'))
+    .description('Rebuild a run folder\'s reports (results.csv, summary.json, summary.md, junit.xml, report.html) from its results.jsonl, and check gates.')
+    .argument('<dir>', 'run folder (or a merged one)')
+    .option('--max-cost <usd>', 'gate: highest acceptable total cost', parseUsd)
+    .option('--suite <file>', 'take the gates: block from this suite file')
+    .action(async (dir: string, o) => {
+      const { summary } = await rebuildReports(dir);
+      const html = await writeHtmlReport(dir, { summary, quality: summary.quality });
+      out(renderSummaryTable(summary));
+      out(`report: ${html}`);
+      const suiteGates = o.suite ? (await loadSuite(o.suite)).gates : undefined;
+      const gates = resolveGates(suiteGates, gateFlags(o));
+      let md = '';
+      if (gates) {
+        const results = evaluateGates(summary, gates);
+        out('\n' + renderGatesTable(results));
+        md = '\n' + renderGatesTable(results, 'markdown');
+        fs.appendFileSync(path.join(dir, REPORT_FILES.summaryMd), md);
+        if (!gatesPassed(results)) setExit(EXIT.gateFailed);
+      }
+      appendStepSummary(path.join(dir, REPORT_FILES.summaryMd));
+    });
+
+  program
+    .command('merge')
+    .description('Join the result folders of shards (run --shard i/n) into one folder with one summary.')
+    .argument('<dirs...>', 'shard result folders')
+    .requiredOption('--out <dir>', 'folder for the merged results')
+    .action(async (dirs: string[], o) => {
+      const merged = await mergeRunDirs(dirs, o.out);
+      for (const d of merged.duplicates) err(`warning: job ${d.job_id} appears in more than one shard; kept one row`);
+      await writeHtmlReport(o.out, { summary: merged.summary, quality: merged.summary.quality });
+      out(renderSummaryTable(merged.summary));
+      out(`merged ${merged.rows} rows from ${dirs.length} folders into ${o.out}`);
+    });
+
+  program
+    .command('compare')
+    .description('Compare two runs: pass rates (paired McNemar test), p50/p95 TTFT and latency ratios, tokens, cost, new failures.')
+    .argument('<base>', 'baseline run folder')
+    .argument('<new>', 'new run folder')
+    .option('--fail-on-regression', 'exit 1 on a significant quality drop or a p95 latency/TTFT ratio above --latency-tolerance')
+    .option('--latency-tolerance <ratio>', 'largest acceptable p95 ratio new/base', parsePositiveNumber, 1.2)
+    .option('--markdown', 'print Markdown instead of plain text')
+    .action(async (base: string, next: string, o) => {
+      const c = await compareRuns(base, next, { latencyTolerance: o.latencyTolerance });
+      out(o.markdown ? renderComparisonMarkdown(c) : renderComparisonText(c));
+      if (o.failOnRegression && c.regressed) setExit(EXIT.gateFailed);
+    });
+}

@@ -1,0 +1,45 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import type { GateConfig } from '../report/index.ts';
+import { parseEfforts, parseList, parsePositiveInt, parsePositiveNumber, parseShare } from './parse-flags.ts';
+
+/** Library parsers throw InputError; commander wants InvalidArgumentError to name the flag. */
+export function wrapInputParser<T>(parse: (value: string) => T): (value: string) => T {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
+  };
+}
+
+/** The flags that change the plan, shared by `run` and `estimate`. */
+export function addPlanOptions(cmd: Command): Command {
+  return cmd
+    .option('--models <list>', 'models instead of the suite\'s, comma-separated provider:model (e.g. sim:fast,vigthoria:v2-code)', parseList)
+    .option('--efforts <list>', 'reasoning efforts instead of the suite\'s: none,low,medium,high', parseEfforts)
+    .option('--repeats <n>', 'times to run each case', parsePositiveInt)
+    .option('--filter <list>', 'only cases with these ids or tags, comma-separated', parseList);
+}
+
+/** The gate flags, shared by `run` and `report`. Rates are fractions (0.9 = 90%). */
+export function addGateOptions(cmd: Command): Command {
+  return cmd
+    .option('--min-pass-rate <x>', 'gate: lowest acceptable pass rate, 0..1', parseShare)
+    .option('--max-error-rate <x>', 'gate: highest acceptable share of failed requests, 0..1', parseShare)
+    .option('--max-p95-ttft-ms <ms>', 'gate: highest acceptable p95 time to first token', parsePositiveNumber)
+    .option('--max-p95-latency-ms <ms>', 'gate: highest acceptable p95 latency', parsePositiveNumber)
+    .option('--per-config', 'gates apply to every model x effort, not only the run as a whole');
+}
+
+/** The gate flags' values as a gates: block (unset flags stay unset; the suite fills them). */
+export function gateFlags(o: Record<string, unknown>): Partial<GateConfig> {
+  return {
+    min_pass_rate: o.minPassRate as number | undefined,
+    max_error_rate: o.maxErrorRate as number | undefined,
+    max_p95_ttft_ms: o.maxP95TtftMs as number | undefined,
+    max_p95_latency_ms: o.maxP95LatencyMs as number | undefined,
+    max_cost_usd: o.maxCost as number | undefined,
+    per_config: o.perConfig ? true : undefined,
+  };
+}

@@ -2,18 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { percentileSorted } from '../../src/measure/percentile.ts';
 import { LogHistogram, SampleBuffer, summarizeDistribution } from '../../src/report/index.ts';
+import { seededRandom as rng } from '../../src/grade/statistics/seeded-random.ts';
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('summarizeDistribution', () => {
   it('matches hand-computed values for [1, 2, 3, 4]', () => {

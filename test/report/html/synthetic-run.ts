@@ -1,17 +1,6 @@
 import type { ResultRow } from '../../../src/run/result-row.ts';
 import { makeRow } from '../make-row.ts';
-
-/** A small deterministic PRNG (mulberry32) so generated runs are the same on every machine. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../../../src/grade/statistics/seeded-random.ts';
 
 export interface SyntheticConfig {
   model: string;

@@ -166,3 +166,38 @@ describe.skipIf(!CHROMIUM)(TITLE, () => {
     expect(Number(bodyAttr(run.stdout, 'data-bad'))).toBe(bad);
   }, 120_000);
 });
+
+describe.skipIf(!CHROMIUM)(`${TITLE}: a real simulator run`, () => {
+  it('renders the report.html that `run` wrote, with its charts, no console error, and a screenshot', async () => {
+    const { runSuite } = await import('../../../src/run/run-suite.ts');
+    const { parseSuite } = await import('../../../src/suite/load-suite.ts');
+    // The suite above removed its folder: chromium() keeps profiles under `work`, so point it here.
+    work = await mkdtemp(join(tmpdir(), 'evalbench-chromium-sim-'));
+    const dir = work;
+    const suite = parseSuite([
+      'name: sim-report',
+      'models: [sim:fast, sim:reasoner]',
+      'reasoning_effort: [low, high]',
+      'repeats: 3',
+      'concurrency: 16',
+      'cases:',
+      ...Array.from({ length: 6 }, (_, i) => `  - { id: c${i}, prompt: "What is ${i + 3} * 4?", assert: [{ type: equals, value: "${(i + 3) * 4}" }] }`),
+    ].join('\n'), join(dir, 'suite.yaml'));
+    const outcome = await runSuite(suite, { outDir: join(dir, 'out'), warmUp: false });
+    expect(outcome.counts.ok).toBe(6 * 2 * 2 * 3);
+    const page = pathToFileURL(outcome.files.html).href;
+    const run = await chromium(['--dump-dom', page]);
+    expect(pageConsole(run.stderr)).toEqual([]);
+    for (const id of ['ttft-cdf', 'ttfa-cdf', 'itl-cdf', 'latency-cdf', 'tokens-bar', 'cost-bar', 'quality-latency', 'quality-cost', 'effort-pass-rate']) {
+      expect(run.stdout, id).toMatch(new RegExp(`<figure class="chart" data-chart="${id}"><figcaption>[^<]*</figcaption><svg `));
+    }
+    expect(run.stdout).toContain('sim:reasoner');
+    const shot = join(dir, 'shot.png');
+    const s = await chromium(['--screenshot=' + shot, '--window-size=1400,2400', '--hide-scrollbars', page]);
+    expect(pageConsole(s.stderr)).toEqual([]);
+    const png = await readFile(shot);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.length).toBeGreaterThan(50_000); // a blank page is about 9 KB
+    await rm(work, { recursive: true, force: true });
+  }, 120_000);
+});

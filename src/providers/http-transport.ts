@@ -257,19 +257,21 @@ class NodeExchange implements Exchange, TransportResponse {
     });
     this.phase = Phase.Reading;
     const now = this.now;
+    /** Hands one (decoded) chunk to the sink; the sink may say it has read enough. */
+    const deliver = (chunk: Buffer, t: number): void => {
+      let more: boolean | void;
+      try {
+        more = sink.push(chunk, t);
+      } catch (err) {
+        this.failBody(err);
+        return;
+      }
+      if (more === false) this.finishBody(t, false);
+    };
     const decoders = contentDecoders(res.headers['content-encoding']);
     if (decoders === null) {
       res.on('data', (chunk: Buffer) => {
-        if (this.phase !== Phase.Reading) return;
-        const t = now();
-        let more: boolean | void;
-        try {
-          more = sink.push(chunk, t);
-        } catch (err) {
-          this.failBody(err);
-          return;
-        }
-        if (more === false) this.finishBody(t, false);
+        if (this.phase === Phase.Reading) deliver(chunk, now());
       });
       res.on('end', () => {
         this.rawEnded = true;
@@ -300,16 +302,7 @@ class NodeExchange implements Exchange, TransportResponse {
       }
     }
     last.on('data', (out: Buffer) => {
-      if (this.phase !== Phase.Reading) return;
-      const t = stamps.length > 0 ? stamps[0] : lastDone;
-      let more: boolean | void;
-      try {
-        more = sink.push(out, t);
-      } catch (err) {
-        this.failBody(err);
-        return;
-      }
-      if (more === false) this.finishBody(t, false);
+      if (this.phase === Phase.Reading) deliver(out, stamps.length > 0 ? stamps[0] : lastDone);
     });
     last.on('end', () => {
       if (this.phase === Phase.Reading) this.finishBody(now(), true);

@@ -309,7 +309,7 @@ class GroupAccumulator {
         graded: this.graded,
         passed: this.passed,
         pass_rate: this.graded > 0 ? this.passed / this.graded : null,
-        pass_rate_ci95: this.graded > 0 ? lowHigh(wilsonInterval(this.passed, this.graded)) : null,
+        pass_rate_ci95: this.graded > 0 ? lowHigh(this.passed, this.graded) : null,
         scored: this.scored,
         score_mean: this.scored > 0 ? this.scoreSum / this.scored : null,
       },
@@ -432,6 +432,7 @@ export async function writeSummaryJson(path: string, summary: Summary): Promise<
 }
 
 /** The summary's {low, high} from the shared Wilson interval (the estimate is already pass_rate). */
-function lowHigh(i: { low: number; high: number }): { low: number; high: number } {
-  return { low: i.low, high: i.high };
+function lowHigh(passed: number, graded: number): { low: number; high: number } {
+  const { low, high } = wilsonInterval(passed, graded);
+  return { low, high };
 }

@@ -9,9 +9,19 @@ export const BENCH_MODEL = 'instant';
 /** A prompt with no gradable task: the simulator answers 30-80 tokens of prose, cut at max tokens. */
 export const BENCH_PROMPT = 'Tell me about benchmarking streaming HTTP clients';
 
-export function benchJob(index: number, maxTokens: number): Job {
+/**
+ * The prompt of a tagged job: unique per request, so the simulator's own timing record of it
+ * (`x-sim-record-timing`, read back from /sim/timings) can be paired with the client's.
+ */
+export function taggedPrompt(jobId: string): string {
+  return `${BENCH_PROMPT} [${jobId}]`;
+}
+
+/** Job `index`; with a `tag`, its id is `<tag>-<index>` and its prompt is unique (taggedPrompt). */
+export function benchJob(index: number, maxTokens: number, tag?: string): Job {
+  const id = tag === undefined ? `bench-${index}` : `${tag}-${index}`;
   return {
-    id: `bench-${index}`,
+    id,
     index,
     suite: 'bench',
     caseId: 'stream',
@@ -20,7 +30,7 @@ export function benchJob(index: number, maxTokens: number): Job {
     model: BENCH_MODEL,
     reasoningEffort: null,
     repeat: index + 1,
-    messages: [{ role: 'user', content: BENCH_PROMPT }],
+    messages: [{ role: 'user', content: tag === undefined ? BENCH_PROMPT : taggedPrompt(id) }],
     params: { max_completion_tokens: maxTokens, temperature: 0 },
     stream: true,
     timeoutMs: 30_000,
@@ -30,8 +40,8 @@ export function benchJob(index: number, maxTokens: number): Job {
 }
 
 /** `count` jobs, made one at a time as runJobs pulls them (no plan array held in memory). */
-export function* benchJobs(count: number, maxTokens: number): Generator<Job> {
-  for (let i = 0; i < count; i++) yield benchJob(i, maxTokens);
+export function* benchJobs(count: number, maxTokens: number, tag?: string): Generator<Job> {
+  for (let i = 0; i < count; i++) yield benchJob(i, maxTokens, tag);
 }
 
 /** Jobs for as long as `until()` says so: a fixed-duration closed-loop run. */
@@ -39,13 +49,16 @@ export function* benchJobsWhile(until: () => boolean, maxTokens: number): Genera
   for (let i = 0; until(); i++) yield benchJob(i, maxTokens);
 }
 
-export function benchProviders(baseUrl: string): Map<string, ResolvedProvider> {
-  return new Map([[BENCH_PROVIDER, { endpoint: { id: BENCH_PROVIDER, baseUrl, headers: {} } }]]);
+export function benchProviders(baseUrl: string, headers: Record<string, string> = {}): Map<string, ResolvedProvider> {
+  return new Map([[BENCH_PROVIDER, { endpoint: { id: BENCH_PROVIDER, baseUrl, headers } }]]);
 }
 
-/** The exact body our client sends for a bench job: the raw client and autocannon send it too. */
-export function benchPayload(maxTokens: number): Buffer {
-  return Buffer.from(JSON.stringify(buildRequestBody(benchJob(0, maxTokens))));
+/** Asks the simulator to record its own TTFT of each request (see src/providers/sim/timing-log.ts). */
+export const RECORD_TIMING_HEADERS: Record<string, string> = { 'x-sim-record-timing': '1' };
+
+/** The exact body our client sends for a bench job (tagged: for job `<tag>-<index>`): the raw client and autocannon send it too. */
+export function benchPayload(maxTokens: number, tag?: string, index = 0): Buffer {
+  return Buffer.from(JSON.stringify(buildRequestBody(benchJob(index, maxTokens, tag))));
 }
 
 export const NO_RETRY = { max_retries: 0, base_delay_ms: 0, max_delay_ms: 0 };

@@ -2,10 +2,22 @@ import http from 'node:http';
 import { runJobs } from '../src/run/run-jobs.ts';
 import { warmUp } from '../src/run/warm-up.ts';
 import type { BenchConfig } from './config.ts';
-import { benchJobs, benchPayload, benchProviders, NO_RETRY } from './bench-jobs.ts';
+import { benchJobs, benchPayload, benchProviders, NO_RETRY, RECORD_TIMING_HEADERS, taggedPrompt } from './bench-jobs.ts';
 import { offsetSummary, overheadAbove, type OffsetSummary } from './distribution.ts';
 import { fetchStream, rawStream, rawTarget, runClosedLoop, type RawTiming } from './raw-client.ts';
 import { spawnSimulator, type SimProcess } from './sim-process.ts';
+import { sendChatCompletion } from '../src/providers/openai-client.ts';
+import { monotonicOffsetMs, type SimTiming } from '../src/providers/sim/timing-log.ts';
+
+/** This process's performance.now() → the machine-wide monotonic clock the simulator stamps with. */
+const OFFSET_MS = monotonicOffsetMs();
+
+/** What a client saw of one request, by prompt, until paired with the simulator's record. */
+interface ClientStamps {
+  /** performance.now() of this process. */
+  send: number;
+  firstTok: number;
+}
 import { fmt, fmtInt, renderTable, type Cell } from './table.ts';
 
 /** Timings one client collected: per-request TTFT and TTFB, per-gap ITL (ms), and its CPU. */
@@ -15,6 +27,16 @@ class Samples {
   itl: number[] = [];
   errors = 0;
   cpuMs = 0;
+  /** Stamps by prompt, until paired with the simulator's record of the same request. */
+  byKey = new Map<string, ClientStamps>();
+  /** Client TTFT minus the simulator's own TTFT of the same request (ms): sendLeg + deliveryLeg. */
+  paired: number[] = [];
+  /** Client's send stamp → the simulator's handler got the request (includes the simulator's own queueing). */
+  sendLeg: number[] = [];
+  /** The simulator handed the first token to its socket → the client stamped it (ms). */
+  deliveryLeg: number[] = [];
+  /** Requests the simulator had no record of (should be 0). */
+  unpaired = 0;
 }
 
 export interface ClientReading {
@@ -24,6 +46,16 @@ export interface ClientReading {
   itl: OffsetSummary;
   /** Headers received after send (not injected: the simulator sends headers at once). */
   ttfb: OffsetSummary;
+  /**
+   * Per request: client TTFT minus the TTFT the simulator itself recorded (request head in →
+   * first token handed to the socket). What is left is the client's own cost plus loopback,
+   * without the simulator's timer lateness or queueing.
+   */
+  paired: OffsetSummary;
+  sendLeg: OffsetSummary;
+  /** Per request: the simulator wrote the first token → the client stamped it (machine-wide monotonic clock). */
+  deliveryLeg: OffsetSummary;
+  unpaired: number;
   /** Bench-process CPU (user + system) per request, µs: load-independent cost of the client. */
   cpuUsPerRequest: number | null;
 }
@@ -40,7 +72,8 @@ export interface PrecisionLevel {
   floor: ClientReading;
   /** Diagnostic: the same minimal client over fetch (splits our overhead into fetch vs the rest). */
   fetchFloor: ClientReading;
-  overhead: { ttft: Overhead; itl: Overhead; ttfb: Overhead };
+  /** ours minus floor: `paired` is the headline (the simulator's own jitter taken out per request). */
+  overhead: { paired: Overhead; deliveryLeg: Overhead; ttft: Overhead; itl: Overhead; ttfb: Overhead };
   /** Simulator process CPU over the level's wall time (100 = one core busy). */
   simCpuPct: number | null;
   wallSec: number;
@@ -59,23 +92,45 @@ function reading(s: Samples, injected: { ttftMs: number; itlMs: number }): Clien
     ttft: offsetSummary(s.ttft, injected.ttftMs),
     itl: offsetSummary(s.itl, injected.itlMs),
     ttfb: offsetSummary(s.ttfb, 0),
+    paired: offsetSummary(s.paired, 0),
+    sendLeg: offsetSummary(s.sendLeg, 0),
+    deliveryLeg: offsetSummary(s.deliveryLeg, 0),
+    unpaired: s.unpaired,
     cpuUsPerRequest: n > 0 ? (s.cpuMs * 1000) / n : null,
   };
 }
 
-type Client = (n: number, into?: Samples) => Promise<void>;
+/** Run `n` requests; `tag` makes their prompts unique (`<tag>-<i>`) for pairing. */
+type Client = (n: number, tag: string, into?: Samples) => Promise<void>;
 
-/** Wrap a client run: add its process CPU time to the samples. */
-async function timed(run: Client, n: number, into?: Samples): Promise<void> {
-  const c0 = process.cpuUsage();
-  await run(n, into);
-  if (into) {
-    const c = process.cpuUsage(c0);
-    into.cpuMs += (c.user + c.system) / 1000;
-  }
+/** The simulator's timing records since the last call (src/providers/sim/timing-log.ts). */
+async function simTimings(baseUrl: string): Promise<SimTiming[]> {
+  const res = await fetch(new URL('/sim/timings', baseUrl));
+  const body = (await res.json()) as { timings: SimTiming[]; dropped: number };
+  if (body.dropped > 0) throw new Error(`the simulator dropped ${body.dropped} timing records`);
+  return body.timings;
 }
 
-function collectRaw(into: Samples | undefined) {
+/** Wrap a client run: add its process CPU time to the samples, then pair its TTFTs with the simulator's. */
+async function timed(run: Client, n: number, tag: string, baseUrl: string, into: Samples): Promise<void> {
+  await simTimings(baseUrl); // forget records of earlier, unmeasured runs
+  const c0 = process.cpuUsage();
+  await run(n, tag, into);
+  const c = process.cpuUsage(c0);
+  into.cpuMs += (c.user + c.system) / 1000;
+  for (const t of await simTimings(baseUrl)) {
+    const c = into.byKey.get(t.key);
+    if (c === undefined) continue;
+    into.paired.push(c.firstTok - c.send - t.ttft_ms);
+    into.sendLeg.push(t.recv_at_ms - (c.send + OFFSET_MS));
+    into.deliveryLeg.push(c.firstTok + OFFSET_MS - t.sent_at_ms);
+    into.byKey.delete(t.key);
+  }
+  into.unpaired += into.byKey.size;
+  into.byKey.clear();
+}
+
+function collectRaw(into: Samples | undefined, key: string) {
   return (r: RawTiming) => {
     if (!into) return;
     if (!r.ok || r.firstTok === null) {
@@ -83,19 +138,40 @@ function collectRaw(into: Samples | undefined) {
       return;
     }
     into.ttft.push(r.firstTok - r.send);
+    into.byKey.set(key, { send: r.send, firstTok: r.firstTok });
     if (r.hdr !== null) into.ttfb.push(r.hdr - r.send);
     for (let i = 1; i < r.tokenTimes.length; i++) into.itl.push(r.tokenTimes[i] - r.tokenTimes[i - 1]);
   };
 }
 
+/** A closed loop of raw requests, each with its own tagged prompt (built before its send stamp). */
+function rawClient(concurrency: number, tokens: number, one: (payload: Buffer) => Promise<RawTiming>): Client {
+  return async (n, tag, into) => {
+    let i = 0;
+    await runClosedLoop(n, concurrency, async () => {
+      const k = i++;
+      const r = await one(benchPayload(tokens, tag, k));
+      collectRaw(into, taggedPrompt(`${tag}-${k}`))(r);
+      return r;
+    }, () => {});
+  };
+}
+
 function clients(baseUrl: string, concurrency: number, tokens: number, agent: http.Agent) {
-  const payload = benchPayload(tokens);
   const target = rawTarget(baseUrl);
   const url = `${baseUrl}/chat/completions`;
-  const text = payload.toString('utf8');
-  const ours: Client = async (n, into) => {
-    await runJobs(benchJobs(n, tokens), {
-      providers: benchProviders(baseUrl),
+  const ours: Client = async (n, tag, into) => {
+    await runJobs(benchJobs(n, tokens, tag), {
+      providers: benchProviders(baseUrl, RECORD_TIMING_HEADERS),
+      // The attempt's own stamps, for pairing with the simulator's record (read after the stream ended).
+      send: async (req, deps) => {
+        const r = await sendChatCompletion(req, deps);
+        const m = req.body.messages[req.body.messages.length - 1];
+        if (into && r.ok && r.marks.firstTok !== null && typeof m?.content === 'string') {
+          into.byKey.set(m.content, { send: r.marks.send, firstTok: r.marks.firstTok });
+        }
+        return r;
+      },
       concurrency,
       retry: NO_RETRY,
       onRow: (row) => {
@@ -110,8 +186,8 @@ function clients(baseUrl: string, concurrency: number, tokens: number, agent: ht
       },
     });
   };
-  const floor: Client = (n, into) => runClosedLoop(n, concurrency, () => rawStream(agent, target, payload), collectRaw(into));
-  const fetchFloor: Client = (n, into) => runClosedLoop(n, concurrency, () => fetchStream(url, text), collectRaw(into));
+  const floor = rawClient(concurrency, tokens, (p) => rawStream(agent, target, p, RECORD_TIMING_HEADERS));
+  const fetchFloor = rawClient(concurrency, tokens, (p) => fetchStream(url, p.toString('utf8'), RECORD_TIMING_HEADERS));
   return { ours, floor, fetchFloor };
 }
 
@@ -130,7 +206,7 @@ export async function runPrecision(cfg: BenchConfig['precision'], log: (s: strin
     await warmUp(benchProviders(sim.url).values());
     const jitAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
     const jit = clients(sim.url, 32, cfg.tokens, jitAgent);
-    for (const run of [jit.ours, jit.floor, jit.fetchFloor]) await run(200);
+    for (const run of [jit.ours, jit.floor, jit.fetchFloor]) await run(200, 'jit');
     jitAgent.destroy();
     for (const { concurrency, requests } of cfg.levels) {
       log(`precision: concurrency ${concurrency}, ${requests} requests per client`);
@@ -138,14 +214,14 @@ export async function runPrecision(cfg: BenchConfig['precision'], log: (s: strin
       const c = clients(sim.url, concurrency, cfg.tokens, agent);
       const order: [keyof typeof c, Samples][] = [['ours', new Samples()], ['floor', new Samples()], ['fetchFloor', new Samples()]];
       // Warm-up at this level: every client opens its `concurrency` pooled connections.
-      for (const [name] of order) await c[name](concurrency * 2);
+      for (const [name] of order) await c[name](concurrency * 2, `warm-${name}`);
       const per = Math.max(1, Math.ceil(requests / cfg.rounds));
       const cpu0 = sim.cpuMs();
       const t0 = performance.now();
       for (let r = 0; r < cfg.rounds; r++) {
         for (let k = 0; k < order.length; k++) {
           const [name, into] = order[(r + k) % order.length];
-          await timed(c[name], per, into);
+          await timed(c[name], per, `c${concurrency}-${name}-r${r}`, sim.url, into);
         }
       }
       const wallMs = performance.now() - t0;
@@ -157,7 +233,7 @@ export async function runPrecision(cfg: BenchConfig['precision'], log: (s: strin
         ours: o,
         floor: f,
         fetchFloor: ff,
-        overhead: { ttft: overheadAbove(o.ttft, f.ttft), itl: overheadAbove(o.itl, f.itl), ttfb: overheadAbove(o.ttfb, f.ttfb) },
+        overhead: { paired: overheadAbove(o.paired, f.paired), deliveryLeg: overheadAbove(o.deliveryLeg, f.deliveryLeg), ttft: overheadAbove(o.ttft, f.ttft), itl: overheadAbove(o.itl, f.itl), ttfb: overheadAbove(o.ttfb, f.ttfb) },
         simCpuPct: cpu0 === null || cpu1 === null ? null : ((cpu1 - cpu0) / wallMs) * 100,
         wallSec: wallMs / 1000,
       });
@@ -173,6 +249,7 @@ export function renderPrecision(r: PrecisionResult): string {
   for (const l of r.levels) {
     const line = (who: string, x: ClientReading): Cell[] => [
       String(l.concurrency), who, fmtInt(x.requests - x.errors), String(x.errors),
+      fmt(x.paired.p50, 3), fmt(x.paired.p99, 3), fmt(x.deliveryLeg.p50, 3), fmt(x.deliveryLeg.p99, 3),
       fmt(x.ttft.p50, 3), fmt(x.ttft.p99, 3), fmt(x.ttft.max, 3),
       fmt(x.itl.p50, 3), fmt(x.itl.p99, 3), fmt(x.itl.max, 3), fmt(x.ttfb.p50, 3), fmt(x.ttfb.p99, 3), fmtInt(x.cpuUsPerRequest),
     ];
@@ -181,18 +258,21 @@ export function renderPrecision(r: PrecisionResult): string {
     rows.push(line('diag: same over fetch', l.fetchFloor));
     rows.push([
       String(l.concurrency), 'OVERHEAD ours - floor', '', '',
+      fmt(l.overhead.paired.p50, 3), fmt(l.overhead.paired.p99, 3), fmt(l.overhead.deliveryLeg.p50, 3), fmt(l.overhead.deliveryLeg.p99, 3),
       fmt(l.overhead.ttft.p50, 3), fmt(l.overhead.ttft.p99, 3), '',
       fmt(l.overhead.itl.p50, 3), fmt(l.overhead.itl.p99, 3), '', fmt(l.overhead.ttfb.p50, 3), fmt(l.overhead.ttfb.p99, 3), '',
     ]);
   }
   const notes = [
     `injected server-side: TTFT ${r.injected.ttftMs} ms, ITL ${r.injected.itlMs} ms, ${r.injected.tokens} tokens/answer; simulator in its own process`,
+    'paired: per request, client TTFT minus the TTFT the simulator recorded for it (request in -> first token written): the client\'s own cost plus loopback and the simulator\'s queueing of requests; deliv: the simulator wrote the first token -> the client stamped it (one machine-wide monotonic clock)',
     'TTFT/ITL columns: measured minus injected (ms). TTFB: measured (the simulator sends headers at once). cpu/req: bench-process CPU per request (µs)',
-    ...r.levels.map((l) => `concurrency ${l.concurrency}: ${fmt(l.wallSec, 1)} s for all clients, simulator CPU ${fmt(l.simCpuPct, 0)}% of one core`),
+    ...r.levels.map((l) => `concurrency ${l.concurrency}: ${fmt(l.wallSec, 1)} s for all clients, simulator CPU ${fmt(l.simCpuPct, 0)}% of one core` +
+      (l.ours.unpaired + l.floor.unpaired + l.fetchFloor.unpaired > 0 ? `; unpaired requests ${l.ours.unpaired}/${l.floor.unpaired}/${l.fetchFloor.unpaired}` : '')),
   ];
   return renderTable(
     '2. Precision: measured - injected (ms), ours vs a minimal node:http client in the same run',
-    ['conc', 'client', 'ok', 'err', 'TTFT p50', 'TTFT p99', 'TTFT max', 'ITL p50', 'ITL p99', 'ITL max', 'TTFB p50', 'TTFB p99', 'cpu/req'],
+    ['conc', 'client', 'ok', 'err', 'paired p50', 'paired p99', 'deliv p50', 'deliv p99', 'TTFT p50', 'TTFT p99', 'TTFT max', 'ITL p50', 'ITL p99', 'ITL max', 'TTFB p50', 'TTFB p99', 'cpu/req'],
     rows,
     notes,
   );

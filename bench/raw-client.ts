@@ -54,7 +54,7 @@ export function rawTarget(baseUrl: string): RawTarget {
  * a timestamp on every 'data' event, token events found by a string scan. Anything our client
  * measures above this is our overhead (fetch/undici, web streams, SSE parsing, JSON.parse).
  */
-export function rawStream(agent: http.Agent, target: RawTarget, payload: Buffer): Promise<RawTiming> {
+export function rawStream(agent: http.Agent, target: RawTarget, payload: Buffer, extraHeaders: Record<string, string> = {}): Promise<RawTiming> {
   return new Promise((resolve) => {
     const tokenTimes: number[] = [];
     let status = 0;
@@ -71,7 +71,7 @@ export function rawStream(agent: http.Agent, target: RawTarget, payload: Buffer)
     const req = http.request(
       {
         agent, host: target.host, port: target.port, path: target.path, method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'content-length': payload.length },
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'content-length': payload.length, ...extraHeaders },
       },
       (res) => {
         hdr = performance.now();
@@ -110,14 +110,14 @@ export function runRawClosedLoop(
  * instead of node:http. ours - fetchFloor = our parsing and accounting; fetchFloor - rawFloor =
  * what fetch itself costs.
  */
-export async function fetchStream(url: string, payload: string): Promise<RawTiming> {
+export async function fetchStream(url: string, payload: string, extraHeaders: Record<string, string> = {}): Promise<RawTiming> {
   const tokenTimes: number[] = [];
   let status = 0;
   let hdr: number | null = null;
   let sawDone = false;
   const send = performance.now();
   try {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: payload });
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...extraHeaders }, body: payload });
     hdr = performance.now();
     status = res.status;
     const reader = res.body!.getReader();

@@ -124,6 +124,14 @@ class NodeExchange implements Exchange, TransportResponse {
   /** The response's 'end' came (compressed: its decoding may still be under way). */
   private rawEnded = false;
   private decoders: Decoder[] | null = null;
+  /** Plain bodies: chunks stamped on arrival and not yet handed to the sink, with their stamps. */
+  private readonly stamped: Buffer[] = [];
+  private readonly stamps: number[] = [];
+  /** When the plain body's 'end' came, if it has and is not yet acted on (-1: not yet). */
+  private endedAt = -1;
+  /** In the flush queue. */
+  private queued = false;
+  private deliver: ((chunk: Buffer, t: number) => void) | null = null;
 
   constructor(url: string, headers: Record<string, string>, payload: string, private readonly now: Clock) {
     this.response = new Promise<TransportResponse>((resolve, reject) => {
@@ -184,7 +192,10 @@ class NodeExchange implements Exchange, TransportResponse {
     const e = explained(err);
     if (this.phase === Phase.Head) this.failHead(e);
     else if (this.phase === Phase.Held) this.heldError ??= e;
-    else if (this.phase === Phase.Reading) this.failBody(e);
+    else if (this.phase === Phase.Reading) {
+      this.drain();
+      if (this.phase === Phase.Reading) this.failBody(e);
+    }
   };
 
   /** 'close' after 'end' is normal; before it, the body was cut (Node usually says so with 'error' first). */
@@ -218,6 +229,30 @@ class NodeExchange implements Exchange, TransportResponse {
     resolve?.(t);
   }
 
+  private queueFlush(): void {
+    if (this.queued) return;
+    this.queued = true;
+    due.push(this);
+    if (due.length === 1) setImmediate(flushStamped);
+  }
+
+  /**
+   * Hand stamped chunks to the sink in arrival order, then settle the body if it ended. Runs from
+   * the flush, and first thing on an error or abort, so what arrived before it is never lost.
+   */
+  drain(): void {
+    this.queued = false;
+    const chunks = this.stamped;
+    const deliver = this.deliver;
+    if (chunks.length > 0 && deliver !== null) {
+      const stamps = this.stamps;
+      for (let i = 0; i < chunks.length && this.phase === Phase.Reading; i++) deliver(chunks[i], stamps[i]);
+      chunks.length = 0;
+      stamps.length = 0;
+    }
+    if (this.endedAt >= 0 && this.phase === Phase.Reading) this.finishBody(this.endedAt, true);
+  }
+
   /** Close the connection (never reused: its body was not read to the end). */
   private destroy(): void {
     if (this.decoders) for (const d of this.decoders) d.destroy();
@@ -229,7 +264,10 @@ class NodeExchange implements Exchange, TransportResponse {
     else if (this.phase === Phase.Held) {
       this.heldError ??= reason;
       this.destroy();
-    } else if (this.phase === Phase.Reading) this.failBody(reason);
+    } else if (this.phase === Phase.Reading) {
+      this.drain();
+      if (this.phase === Phase.Reading) this.failBody(reason);
+    }
   }
 
   release(): void {
@@ -270,12 +308,23 @@ class NodeExchange implements Exchange, TransportResponse {
     };
     const decoders = contentDecoders(res.headers['content-encoding']);
     if (decoders === null) {
+      // Plain body: stamp now, parse later (see flushStamped): the callback does no more than a
+      // floor client would, so the sockets read after this one in the same poll are stamped
+      // without waiting for this one's parsing, row building or next request.
+      this.deliver = deliver;
       res.on('data', (chunk: Buffer) => {
-        if (this.phase === Phase.Reading) deliver(chunk, now());
+        const t = now();
+        if (this.phase !== Phase.Reading) return;
+        this.stamped.push(chunk);
+        this.stamps.push(t);
+        this.queueFlush();
       });
       res.on('end', () => {
+        const t = now();
         this.rawEnded = true;
-        if (this.phase === Phase.Reading) this.finishBody(now(), true);
+        if (this.phase !== Phase.Reading) return;
+        this.endedAt = t;
+        this.queueFlush();
       });
       return body;
     }
@@ -318,6 +367,20 @@ class NodeExchange implements Exchange, TransportResponse {
     });
     return body;
   }
+}
+
+/**
+ * Exchanges with stamped chunks waiting for their sink. One setImmediate for all of them: it runs
+ * once the poll phase has read (and stamped) every socket that was ready.
+ */
+const due: NodeExchange[] = [];
+
+function flushStamped(): void {
+  // Exchanges queued while this runs (a sink's work can read more) wait for the next flush.
+  const n = due.length;
+  for (let i = 0; i < n; i++) due[i].drain();
+  due.splice(0, n);
+  if (due.length > 0) setImmediate(flushStamped);
 }
 
 /** Node's two terse words for a connection closed by the other side, said in full (the original stays as the cause). */

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sendChatCompletion } from '../../src/providers/openai-client.ts';
-import { warmConnection } from '../../src/providers/http-transport.ts';
+import { httpTransport, warmConnection } from '../../src/providers/http-transport.ts';
 import type { AttemptRequest, AttemptResult, ChatRequestBody } from '../../src/providers/types.ts';
 import type { Marks } from '../../src/measure/types.ts';
 import { listFixtures, meta, startFixtureServer, type FixtureServer, type ReplayEncoding } from './fixture-server.ts';
@@ -228,6 +228,53 @@ describe('node:http transport', () => {
       expect(rel[1]).toBeLessThan(180 + 80);
     });
   }
+
+  it('stamps chunks that arrive together before any sink works on them (a slow sink does not delay the next stamp)', async () => {
+    // Two streams whose first bytes the server writes in the same tick: the client reads both
+    // sockets in one poll. Each sink then spends 40 ms; had the first sink run inside the first
+    // socket's callback, the second stamp would come >= 40 ms after the first.
+    const held: ServerResponse[] = [];
+    const both = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.flushHeaders();
+        held.push(res);
+        if (held.length === 2) setTimeout(() => held.forEach((r) => r.end(chunk({ content: 'x' }, 'stop') + DONE)), 30);
+      });
+    });
+    await new Promise<void>((r) => both.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(both.address() as AddressInfo).port}/v1/chat/completions`;
+    const spin = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until) { /* a sink with real work to do */ }
+    };
+    const readOne = async (): Promise<{ stamp: number; pushedAt: number; bytes: number }> => {
+      const ex = httpTransport.post(url, { 'content-type': 'application/json' }, '{}', () => performance.now());
+      const res = await ex.response;
+      const got = { stamp: -1, pushedAt: -1, bytes: 0 };
+      await res.read({
+        push(c, t) {
+          if (got.stamp < 0) { got.stamp = t; got.pushedAt = performance.now(); }
+          got.bytes += c.length;
+          spin(40);
+        },
+      });
+      ex.release();
+      return got;
+    };
+    try {
+      const [a, b] = await Promise.all([readOne(), readOne()]);
+      expect(a.bytes).toBeGreaterThan(0);
+      expect(b.bytes).toBe(a.bytes);
+      // The sinks ran one after the other (40 ms apart), yet the stamps were taken together.
+      expect(Math.abs(a.pushedAt - b.pushedAt)).toBeGreaterThanOrEqual(39);
+      expect(Math.abs(a.stamp - b.stamp)).toBeLessThan(20);
+    } finally {
+      both.closeAllConnections();
+      await new Promise<void>((r) => both.close(() => r()));
+    }
+  });
 
   it('keeps connections alive: sequential requests share one socket', async () => {
     const url = route('/keepalive', paced([[0, chunk({ content: 'k' }, 'stop') + DONE]]));

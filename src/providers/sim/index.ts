@@ -13,3 +13,4 @@ export { answerPrompt, matchTask, CAPITALS, type EngineAnswer, type TaskMatch } 
 export { planResponse, promptKey, IMAGE_PROMPT_TOKENS, type ResponsePlan, type PlanInput, type UsageJson } from './response-plan.ts';
 export { CACHE_BLOCK_TOKENS, PromptCache } from './prompt-cache.ts';
 export { SeededRandom, hashString } from './seeded-random.ts';
+export { TimingLog, monotonicOffsetMs, MAX_TIMING_RECORDS, type SimTiming } from './timing-log.ts';

@@ -70,7 +70,7 @@ export function promptKey(request: SimRequest): string {
 }
 
 /** The text the answer engine reads: the last user message (else the last message). */
-function taskPrompt(request: SimRequest): string {
+export function taskPrompt(request: SimRequest): string {
   for (let i = request.messages.length - 1; i >= 0; i--) if (request.messages[i].role === 'user') return request.messages[i].text;
   return request.messages[request.messages.length - 1].text;
 }

@@ -8,6 +8,8 @@ export interface Step {
   exact?: boolean;
   /** end: finish the response; destroy: cut the socket; hold: stop here and wait for the client to leave. */
   then?: 'end' | 'destroy' | 'hold';
+  /** Called with performance.now() once the write holding this step has been handed to the socket. */
+  onSent?: (t: number) => void;
 }
 
 export interface Sink {
@@ -39,18 +41,22 @@ export function playSchedule(steps: readonly Step[], sink: Sink): { cancel(): vo
     if (stopped) return;
     const now = performance.now();
     let batch = '';
+    let sent: ((t: number) => void) | undefined;
     while (i < steps.length && steps[i].at <= now + (steps[i].exact ? 0 : EARLY_OK_MS)) {
       const step = steps[i++];
       batch += step.data;
+      sent ??= step.onSent;
       if (step.then) {
         stopped = true;
         if (step.then === 'destroy') return sink.destroy(batch);
         if (batch) sink.write(batch);
+        sent?.(performance.now());
         if (step.then === 'end') sink.end();
         return;
       }
     }
     if (batch) sink.write(batch);
+    sent?.(performance.now());
     if (i >= steps.length) {
       stopped = true;
       sink.end();

@@ -11,10 +11,11 @@ import {
 import { resolveModels, type SimModel, type SimModelOverride } from './models.ts';
 import { PromptCache } from './prompt-cache.ts';
 import { parseChatRequest, type SimRequest } from './request-parse.ts';
-import { planResponse, promptKey, type ResponsePlan } from './response-plan.ts';
+import { planResponse, promptKey, taskPrompt, type ResponsePlan } from './response-plan.ts';
 import { playSchedule, type Sink, type Step } from './schedule.ts';
 import { SeededRandom } from './seeded-random.ts';
 import { ChunkEncoder, SSE_DONE, errorEvent } from './sse-chunks.ts';
+import { TimingLog } from './timing-log.ts';
 
 export interface SimulatorOptions {
   /** Default 0: the OS picks a free port. */
@@ -83,6 +84,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const failTimes = new FailTimesRegistry();
   const occurrences = new Map<string, number>();
   const stats: SimulatorStats = { requests: 0, inFlight: 0, maxInFlight: 0 };
+  const timings = new TimingLog();
   const created = Math.floor(Date.now() / 1000);
   let idCounter = 0;
 
@@ -175,7 +177,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       'x-sim-task': plan.task ?? 'generic',
       'x-sim-correct': plan.correct === null ? 'n/a' : String(plan.correct),
     };
-    if (request.stream) streamChat(res, t0, id, request, plan, faults, planHeaders);
+    const record = header(req, 'x-sim-record-timing') !== undefined;
+    const onFirstSent = record ? (t: number) => timings.add(taskPrompt(request), t0, t) : undefined;
+    if (request.stream) streamChat(res, t0, id, request, plan, faults, planHeaders, onFirstSent);
     else completeChat(res, t0, id, request, plan, faults, planHeaders);
   };
 
@@ -211,7 +215,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   const streamChat = (
     res: ServerResponse, t0: number, id: string, request: SimRequest, plan: ResponsePlan,
-    faults: ReadonlySet<FaultKind>, planHeaders: Record<string, string>,
+    faults: ReadonlySet<FaultKind>, planHeaders: Record<string, string>, onFirstSent?: (t: number) => void,
   ): void => {
     const gzip = faults.has('gzip');
     res.writeHead(200, {
@@ -233,7 +237,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     let at = t0 + plan.ttftMs;
     for (let i = 0; i < events.length; i++) {
       if (i > 0) at += plan.gapsMs[i - 1];
-      steps.push({ at, data: events[i], exact: i === 0 });
+      steps.push(i === 0 ? { at, data: events[i], exact: true, onSent: onFirstSent } : { at, data: events[i] });
       if (i === 0 && faults.has('malformed-json')) steps.push({ at, data: enc.malformed() });
       if (i === faultAt) {
         if (faults.has('reset-mid-stream')) return run(res, [...steps, { at, data: '', then: 'destroy' }], makeSink(res, gzip));
@@ -334,6 +338,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       if (!lookupModel(name)) return sendJson(res, 404, ERR.modelNotFound(name));
       return sendJson(res, 200, { id: name, object: 'model', created, owned_by: 'evalbench-sim' });
     }
+    if (req.method === 'GET' && path === '/sim/timings') return sendJson(res, 200, timings.drain());
     if (req.method === 'GET' && (path === '' || path === '/health')) return sendJson(res, 200, { status: 'ok', simulator: true });
     return sendJson(res, 404, ERR.notFound(`${req.method} ${req.url}`));
   });

@@ -5,6 +5,7 @@ import {
 } from '../../../src/providers/sim/index.ts';
 import type { SimRequest } from '../../../src/providers/sim/request-parse.ts';
 import { postChat, readEvents, simpleBody } from './sse-read.ts';
+import { monotonicOffsetMs, type SimTiming } from '../../../src/providers/sim/timing-log.ts';
 
 let sim: RunningSimulator;
 beforeAll(async () => {
@@ -146,5 +147,37 @@ describe('delay distributions (seeded)', () => {
     expect(slow.ttftMean).toBeLessThan(300 * 1.15 + 5);
     expect(slow.itlMean).toBeGreaterThan(25 * 0.9);
     expect(fast.ttftP90 / fast.ttftP10).toBeGreaterThan(1.3); // a distribution, not a constant
+  });
+});
+
+describe('its own timing record (x-sim-record-timing, GET /sim/timings)', () => {
+  const timingsUrl = () => new URL('/sim/timings', sim.url);
+
+  it('records when asked, keyed by the prompt, on the machine-wide monotonic clock; a read forgets them', async () => {
+    await fetch(timingsUrl()); // whatever earlier tests left
+    const before = Number(process.hrtime.bigint()) / 1e6;
+    const sent = performance.now();
+    await readEvents(await postChat(sim.url, simpleBody('fast', 'timed #1'), { 'x-sim-ttft-ms': '40', 'x-sim-record-timing': '1' }));
+    const received = performance.now();
+    await readEvents(await postChat(sim.url, simpleBody('fast', 'not timed'), { 'x-sim-ttft-ms': '5' }));
+    const after = Number(process.hrtime.bigint()) / 1e6;
+
+    const first = (await (await fetch(timingsUrl())).json()) as { timings: SimTiming[]; dropped: number };
+    expect(first.dropped).toBe(0);
+    expect(first.timings.map((t) => t.key)).toEqual(['timed #1']);
+    const t = first.timings[0];
+    expect(t.ttft_ms).toBeGreaterThanOrEqual(40);
+    expect(t.ttft_ms).toBeLessThan(received - sent); // the server's TTFT is inside what the client saw
+    expect(t.sent_at_ms - t.recv_at_ms).toBeCloseTo(t.ttft_ms, 6);
+    expect(t.recv_at_ms).toBeGreaterThan(before);
+    expect(t.sent_at_ms).toBeLessThan(after);
+    const again = (await (await fetch(timingsUrl())).json()) as { timings: SimTiming[] };
+    expect(again.timings).toEqual([]);
+  });
+
+  it('monotonicOffsetMs maps performance.now() onto process.hrtime', () => {
+    const offset = monotonicOffsetMs();
+    const h = Number(process.hrtime.bigint()) / 1e6;
+    expect(Math.abs(performance.now() + offset - h)).toBeLessThan(1);
   });
 });

@@ -4,7 +4,7 @@ import http from 'node:http';
 export interface RawTiming {
   ok: boolean;
   status: number;
-  /** performance.now() just before http.request (the same point where our client stamps t_send). */
+  /** performance.now() when the request got its socket, just before it is written (where our client stamps t_send). */
   send: number;
   /** Response headers received. */
   hdr: number | null;
@@ -60,7 +60,7 @@ export function rawStream(agent: http.Agent, target: RawTarget, payload: Buffer,
     let status = 0;
     let sawDone = false;
     let hdr: number | null = null;
-    const send = performance.now();
+    let send = performance.now();
     let settled = false;
     const finish = (ok: boolean) => {
       if (settled) return;
@@ -93,6 +93,10 @@ export function rawStream(agent: http.Agent, target: RawTarget, payload: Buffer,
       },
     );
     req.on('error', () => finish(false));
+    // As our client does: re-stamp the send when the request gets its socket (it is written right after).
+    req.once('socket', () => {
+      send = performance.now();
+    });
     req.end(payload);
   });
 }

@@ -115,17 +115,19 @@ export async function sendChatCompletion(req: AttemptRequest, deps: ClientDeps =
       // cross-origin hop, not `api-key` / `x-api-key`, and would turn a POST into a GET on
       // 301/302/303.
       ex = transport.post(url, sendHeaders, payload, now);
-      if (hop === 0) marks.send = ex.sentAt;
       // A limit that fired while no request was in flight (between two hops) stops this one.
-      else if (interrupted || timedOut) ex.abort(new Error('stopped'));
+      if (hop > 0 && (interrupted || timedOut)) ex.abort(new Error('stopped'));
       try {
         res = await ex.response;
       } catch (err) {
+        if (hop === 0) marks.send = ex.sentAt;
         marks.end = now();
         return fail(abortFailure('waiting for response headers') ?? {
           type: 'connection', message: `request failed before a response: ${describeTransportError(err)}`,
         });
       }
+      // Read once the head is in: the transport may stamp the send only as the bytes go out.
+      if (hop === 0) marks.send = ex.sentAt;
       const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
       if (location === null) break;
       result.httpStatus = res.status;

@@ -18,7 +18,10 @@ export interface Transport {
 
 /** One request in flight. */
 export interface Exchange {
-  /** `now()` just before the request was written. */
+  /**
+   * `now()` just before the request was written. node:http updates it when the request gets its
+   * socket (the bytes go out right after), so read it once `response` has settled.
+   */
   readonly sentAt: number;
   /** The response head. Rejects on a transport error before it (refused, reset, TLS...) or on abort. */
   readonly response: Promise<TransportResponse>;

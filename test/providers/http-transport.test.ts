@@ -190,18 +190,18 @@ function paced(steps: [number, string | Buffer][], encoding?: 'gzip'): Handler {
 describe('node:http transport', () => {
   it('stamps each body chunk when it arrives, before decoding; events share their chunk\'s stamp (injected clock)', async () => {
     let t = 0;
-    const now = (): number => ++t; // send=1, hdr=2, then one tick per 'data' chunk
+    const now = (): number => ++t; // 1 at request creation, send=2 at 'socket', hdr=3, then one tick per 'data' chunk
     const url = route('/stamps', paced([
-      [40, chunk({ role: 'assistant' }) + chunk({ content: 'a' }) + chunk({ content: 'b' })], // chunk at 3
-      [100, chunk({ content: 'c' }, 'stop') + 'data: [DO'], // at 4
-      [160, 'NE]\n\n'], // at 5
+      [40, chunk({ role: 'assistant' }) + chunk({ content: 'a' }) + chunk({ content: 'b' })], // chunk at 4
+      [100, chunk({ content: 'c' }, 'stop') + 'data: [DO'], // at 5
+      [160, 'NE]\n\n'], // at 6
     ]));
     const r = await sendChatCompletion(request(url), { now });
     expect(r.ok, r.errorMessage ?? '').toBe(true);
-    expect(r.marks.send).toBe(1);
-    expect(r.marks.hdr).toBe(2);
-    expect(r.marks.tokenTimes).toEqual([3, 3, 4]);
-    expect(r.marks.end).toBe(5); // [DONE] completed in the third chunk
+    expect(r.marks.send).toBe(2); // the stamp taken as the request got its socket, not at creation
+    expect(r.marks.hdr).toBe(3);
+    expect(r.marks.tokenTimes).toEqual([4, 4, 5]);
+    expect(r.marks.end).toBe(6); // [DONE] completed in the third chunk
     expect(r.content).toBe('abc');
   });
 

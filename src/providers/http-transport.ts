@@ -131,6 +131,8 @@ class NodeExchange implements Exchange, TransportResponse {
   private endedAt = -1;
   /** In the flush queue. */
   private queued = false;
+  /** In the settle queue. */
+  private settleQueued = false;
   private deliver: ((chunk: Buffer, t: number) => void) | null = null;
 
   constructor(url: string, headers: Record<string, string>, payload: string, private readonly now: Clock) {
@@ -200,10 +202,7 @@ class NodeExchange implements Exchange, TransportResponse {
     const e = explained(err);
     if (this.phase === Phase.Head) this.failHead(e);
     else if (this.phase === Phase.Held) this.heldError ??= e;
-    else if (this.phase === Phase.Reading) {
-      this.drain();
-      if (this.phase === Phase.Reading) this.failBody(e);
-    }
+    else if (this.phase === Phase.Reading) this.stopReading(e);
   };
 
   /** 'close' after 'end' is normal; before it, the body was cut (Node usually says so with 'error' first). */
@@ -245,8 +244,9 @@ class NodeExchange implements Exchange, TransportResponse {
   }
 
   /**
-   * Hand stamped chunks to the sink in arrival order, then settle the body if it ended. Runs from
-   * the flush, and first thing on an error or abort, so what arrived before it is never lost.
+   * Hand stamped chunks to the sink in arrival order; a body that has ended is queued to settle
+   * (see settleNext). Runs from the flush, and first thing on an error or abort, so what arrived
+   * before it is never lost.
    */
   drain(): void {
     this.queued = false;
@@ -258,7 +258,24 @@ class NodeExchange implements Exchange, TransportResponse {
       chunks.length = 0;
       stamps.length = 0;
     }
-    if (this.endedAt >= 0 && this.phase === Phase.Reading) this.finishBody(this.endedAt, true);
+    if (this.endedAt >= 0 && this.phase === Phase.Reading && !this.settleQueued) {
+      this.settleQueued = true;
+      settling.push(this);
+      if (settling.length - settled === 1) setImmediate(settleNext);
+    }
+  }
+
+  /** Resolve the read of a body that ended (a no-op if an error or abort settled it first). */
+  settle(): void {
+    if (this.phase === Phase.Reading) this.finishBody(this.endedAt, true);
+  }
+
+  /** An error or abort while reading: what arrived first is delivered; a body that had ended still counts as read. */
+  private stopReading(err: unknown): void {
+    this.drain();
+    if (this.phase !== Phase.Reading) return;
+    if (this.endedAt >= 0) this.finishBody(this.endedAt, true);
+    else this.failBody(err);
   }
 
   /** Close the connection (never reused: its body was not read to the end). */
@@ -272,10 +289,7 @@ class NodeExchange implements Exchange, TransportResponse {
     else if (this.phase === Phase.Held) {
       this.heldError ??= reason;
       this.destroy();
-    } else if (this.phase === Phase.Reading) {
-      this.drain();
-      if (this.phase === Phase.Reading) this.failBody(reason);
-    }
+    } else if (this.phase === Phase.Reading) this.stopReading(reason);
   }
 
   release(): void {
@@ -389,6 +403,26 @@ function flushStamped(): void {
   for (let i = 0; i < n; i++) due[i].drain();
   due.splice(0, n);
   if (due.length > 0) setImmediate(flushStamped);
+}
+
+/**
+ * Bodies that ended, settled one per event-loop turn. Settling is what runs the request's
+ * continuation (metrics, the row, its write, the next request of that slot: a few hundred µs);
+ * when many streams end together (a closed loop keeps them in step), doing them all at once
+ * would hold every socket that becomes readable meanwhile unread and unstamped. One per turn,
+ * the poll phase between two of them stamps whatever arrived.
+ */
+const settling: NodeExchange[] = [];
+let settled = 0;
+
+function settleNext(): void {
+  const ex = settling[settled++];
+  if (settled < settling.length) setImmediate(settleNext);
+  else {
+    settling.length = 0;
+    settled = 0;
+  }
+  ex.settle();
 }
 
 /** Node's two terse words for a connection closed by the other side, said in full (the original stays as the cause). */

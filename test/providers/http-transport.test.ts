@@ -276,6 +276,51 @@ describe('node:http transport', () => {
     }
   });
 
+  it('bodies that end together settle one per event-loop turn, so a chunk arriving meanwhile is stamped between them', async () => {
+    // A and B end in the same tick; whoever reads them then works 40 ms each (a row, a write...).
+    // C's chunk arrives 10 ms into that work: it must be stamped after one 40 ms job, not two.
+    const held = new Map<string, ServerResponse>();
+    let endedAt = 0;
+    const srv = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.flushHeaders();
+        held.set(req.url!, res);
+        if (held.size < 3) return;
+        setTimeout(() => {
+          endedAt = performance.now();
+          held.get('/a')!.end(chunk({ content: 'a' }, 'stop') + DONE);
+          held.get('/b')!.end(chunk({ content: 'b' }, 'stop') + DONE);
+          setTimeout(() => held.get('/c')!.end(chunk({ content: 'c' }, 'stop') + DONE), 10);
+        }, 30);
+      });
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+    const base = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+    const spin = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until) { /* the work a finished request's continuation does */ }
+    };
+    const read = async (p: string, work: boolean): Promise<number> => {
+      const ex = httpTransport.post(`${base}${p}`, {}, '{}', () => performance.now());
+      const res = await ex.response;
+      let first = -1;
+      await res.read({ push: (_c, t) => void (first < 0 && (first = t)) });
+      ex.release();
+      if (work) spin(40);
+      return first;
+    };
+    try {
+      const [, , c] = await Promise.all([read('/a', true), read('/b', true), read('/c', false)]);
+      expect(c - endedAt).toBeGreaterThanOrEqual(9);
+      expect(c - endedAt).toBeLessThan(70); // after A's 40 ms of work, before B's would end (80)
+    } finally {
+      srv.closeAllConnections();
+      await new Promise<void>((r) => srv.close(() => r()));
+    }
+  });
+
   it('keeps connections alive: sequential requests share one socket', async () => {
     const url = route('/keepalive', paced([[0, chunk({ content: 'k' }, 'stop') + DONE]]));
     // A fresh origin for this test: the paced routes above used the same server, so count from here.

@@ -60,7 +60,7 @@ export interface ClientReading {
   cpuUsPerRequest: number | null;
 }
 
-interface Overhead {
+export interface Overhead {
   p50: number | null;
   p99: number | null;
 }
@@ -73,7 +73,12 @@ export interface PrecisionLevel {
   /** Diagnostic: the same minimal client over fetch (splits our overhead into fetch vs the rest). */
   fetchFloor: ClientReading;
   /** ours minus floor: `paired` is the headline (the simulator's own jitter taken out per request). */
-  overhead: { paired: Overhead; deliveryLeg: Overhead; ttft: Overhead; itl: Overhead; ttfb: Overhead };
+  overhead: { paired: Overhead; pairedRoundMedian: Overhead; deliveryLeg: Overhead; ttft: Overhead; itl: Overhead; ttfb: Overhead };
+  /**
+   * The paired overhead of each round alone (the clients take turns within a round): a burst of
+   * load from outside falls on one round, and the median over rounds leaves it out.
+   */
+  pairedRounds: Overhead[];
   /** Simulator process CPU over the level's wall time (100 = one core busy). */
   simCpuPct: number | null;
   wallSec: number;
@@ -218,11 +223,15 @@ export async function runPrecision(cfg: BenchConfig['precision'], log: (s: strin
       const per = Math.max(1, Math.ceil(requests / cfg.rounds));
       const cpu0 = sim.cpuMs();
       const t0 = performance.now();
+      const rounds: Overhead[] = [];
       for (let r = 0; r < cfg.rounds; r++) {
+        const from = order.map(([, s]) => s.paired.length);
         for (let k = 0; k < order.length; k++) {
           const [name, into] = order[(r + k) % order.length];
           await timed(c[name], per, `c${concurrency}-${name}-r${r}`, sim.url, into);
         }
+        const [ro, rf] = order.map(([, s], i) => offsetSummary(s.paired.slice(from[i]), 0));
+        rounds.push(overheadAbove(ro, rf));
       }
       const wallMs = performance.now() - t0;
       const cpu1 = sim.cpuMs();
@@ -233,7 +242,8 @@ export async function runPrecision(cfg: BenchConfig['precision'], log: (s: strin
         ours: o,
         floor: f,
         fetchFloor: ff,
-        overhead: { paired: overheadAbove(o.paired, f.paired), deliveryLeg: overheadAbove(o.deliveryLeg, f.deliveryLeg), ttft: overheadAbove(o.ttft, f.ttft), itl: overheadAbove(o.itl, f.itl), ttfb: overheadAbove(o.ttfb, f.ttfb) },
+        pairedRounds: rounds,
+        overhead: { paired: overheadAbove(o.paired, f.paired), pairedRoundMedian: medianOverhead(rounds), deliveryLeg: overheadAbove(o.deliveryLeg, f.deliveryLeg), ttft: overheadAbove(o.ttft, f.ttft), itl: overheadAbove(o.itl, f.itl), ttfb: overheadAbove(o.ttfb, f.ttfb) },
         simCpuPct: cpu0 === null || cpu1 === null ? null : ((cpu1 - cpu0) / wallMs) * 100,
         wallSec: wallMs / 1000,
       });
@@ -242,6 +252,18 @@ export async function runPrecision(cfg: BenchConfig['precision'], log: (s: strin
     await sim.close();
   }
   return { injected: { ttftMs: cfg.ttftMs, itlMs: cfg.itlMs, tokens: cfg.tokens }, levels };
+}
+
+/** Median of each percentile's overhead over the rounds that have it. */
+export function medianOverhead(rounds: readonly Overhead[]): Overhead {
+  const med = (xs: number[]): number | null => {
+    if (xs.length === 0) return null;
+    const s = [...xs].sort((a, b) => a - b);
+    const m = s.length >> 1;
+    return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+  };
+  const have = (k: keyof Overhead) => rounds.map((r) => r[k]).filter((x): x is number => x !== null);
+  return { p50: med(have('p50')), p99: med(have('p99')) };
 }
 
 export function renderPrecision(r: PrecisionResult): string {
@@ -267,6 +289,8 @@ export function renderPrecision(r: PrecisionResult): string {
     `injected server-side: TTFT ${r.injected.ttftMs} ms, ITL ${r.injected.itlMs} ms, ${r.injected.tokens} tokens/answer; simulator in its own process`,
     'paired: per request, client TTFT minus the TTFT the simulator recorded for it (request in -> first token written): the client\'s own cost plus loopback and the simulator\'s queueing of requests; deliv: the simulator wrote the first token -> the client stamped it (one machine-wide monotonic clock)',
     'TTFT/ITL columns: measured minus injected (ms). TTFB: measured (the simulator sends headers at once). cpu/req: bench-process CPU per request (µs)',
+    ...r.levels.map((l) => `concurrency ${l.concurrency}: paired overhead, median of ${l.pairedRounds.length} rounds: p50 ${fmt(l.overhead.pairedRoundMedian.p50, 3)}, p99 ${fmt(l.overhead.pairedRoundMedian.p99, 3)} ms` +
+      ` (rounds' p99: ${l.pairedRounds.map((x) => fmt(x.p99, 2)).join(', ')})`),
     ...r.levels.map((l) => `concurrency ${l.concurrency}: ${fmt(l.wallSec, 1)} s for all clients, simulator CPU ${fmt(l.simCpuPct, 0)}% of one core` +
       (l.ours.unpaired + l.floor.unpaired + l.fetchFloor.unpaired > 0 ? `; unpaired requests ${l.ours.unpaired}/${l.floor.unpaired}/${l.fetchFloor.unpaired}` : '')),
   ];

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { memoryGrowth, offsetSummary, overheadAbove } from '../../bench/distribution.ts';
+import { medianOverhead } from '../../bench/precision.ts';
 import { isRawTokenEvent, splitEvents } from '../../bench/raw-client.ts';
 import { benchConfig, parseScale, parseSections, SECTIONS } from '../../bench/config.ts';
 import { chunkFixed, chunkPerEvent, parseAndMeasure, syntheticStream } from '../../bench/micro.ts';
@@ -154,5 +155,14 @@ describe('goals', () => {
     expect(checks.filter((c) => c.met === null)).toHaveLength(4);
     expect(checks.at(-1)).toMatchObject({ met: true });
     expect(checkGoals({ wallSec: 400 }).at(-1)).toMatchObject({ met: false });
+  });
+});
+
+describe('medianOverhead', () => {
+  it('takes each percentile\'s median over the rounds that measured it, so one disturbed round does not decide', () => {
+    const rounds = [{ p50: 0.2, p99: 1.5 }, { p50: 0.3, p99: 40 }, { p50: 0.1, p99: 1.1 }, { p50: null, p99: null }];
+    expect(medianOverhead(rounds)).toEqual({ p50: 0.2, p99: 1.5 });
+    expect(medianOverhead([{ p50: 1, p99: 2 }, { p50: 3, p99: 6 }])).toEqual({ p50: 2, p99: 4 });
+    expect(medianOverhead([])).toEqual({ p50: null, p99: null });
   });
 });

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { Clock } from '../measure/types.ts';
 import { contentDecoders, type Decoder } from './content-decoding.ts';
 import type { ChunkSink, Exchange, HeaderView, Transport, TransportResponse } from './transport.ts';
+import { TurnQueue } from './turn-queue.ts';
 
 /**
  * The default transport: node:http / node:https with one shared keep-alive agent per protocol.
@@ -245,7 +246,7 @@ class NodeExchange implements Exchange, TransportResponse {
 
   /**
    * Hand stamped chunks to the sink in arrival order; a body that has ended is queued to settle
-   * (see settleNext). Runs from the flush, and first thing on an error or abort, so what arrived
+   * (see `settling`). Runs from the flush, and first thing on an error or abort, so what arrived
    * before it is never lost.
    */
   drain(): void {
@@ -261,7 +262,6 @@ class NodeExchange implements Exchange, TransportResponse {
     if (this.endedAt >= 0 && this.phase === Phase.Reading && !this.settleQueued) {
       this.settleQueued = true;
       settling.push(this);
-      if (settling.length - settled === 1) setImmediate(settleNext);
     }
   }
 
@@ -412,18 +412,7 @@ function flushStamped(): void {
  * would hold every socket that becomes readable meanwhile unread and unstamped. One per turn,
  * the poll phase between two of them stamps whatever arrived.
  */
-const settling: NodeExchange[] = [];
-let settled = 0;
-
-function settleNext(): void {
-  const ex = settling[settled++];
-  if (settled < settling.length) setImmediate(settleNext);
-  else {
-    settling.length = 0;
-    settled = 0;
-  }
-  ex.settle();
-}
+const settling = new TurnQueue<NodeExchange>((ex) => ex.settle());
 
 /** Node's two terse words for a connection closed by the other side, said in full (the original stays as the cause). */
 function explained(err: unknown): unknown {

@@ -20,6 +20,13 @@ export interface ScaleRun {
   wallSec: number;
   jobsPerSec: number;
   peakRssMb: number | null;
+  /**
+   * Largest V8 heap left after a full (mark-compact) GC, MB, from --trace-gc: what the run really
+   * holds. Peak RSS is mostly garbage waiting for the next full GC (V8 lets the old generation grow
+   * to a few times the live heap first), so it jumps with GC timing; this tracks retained data.
+   * null when no full GC ran.
+   */
+  liveHeapMb: number | null;
   /** RSS (MB) at 25/50/75% of the run's wall time and at the last sample: flat inside the run too. */
   rssCurveMb: (number | null)[];
   cpuSec: number | null;
@@ -39,6 +46,8 @@ export interface ScaleResult {
   /** Runs left out because they would not fit in the bench's time budget. */
   skipped: ScaleSkip[];
   growth: MemoryGrowth;
+  /** The same growth measure over liveHeapMb (less noisy than peak RSS). */
+  liveGrowth: MemoryGrowth;
 }
 
 /** A suite of CASES cases x repeats, on an external simulator, no grading, no retries. */
@@ -72,6 +81,19 @@ function vmRssKb(pid: number): number | null {
   }
 }
 
+/** `[pid:0xisolate]  1234 ms: Mark-Compact 150.2 (170.1) -> 35.1 (60.3) MB, ...`: heap before -> after. */
+const MARK_COMPACT = /^\[\d+:(0x[0-9a-f]+)\]\s+[\d.]+ ms: Mark-Compact(?: \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB/;
+
+/** Largest heap after a full GC over the --trace-gc lines (any isolate: the main one is the largest). */
+export function liveHeapFromTraceGc(lines: Iterable<string>): number | null {
+  let max: number | null = null;
+  for (const line of lines) {
+    const m = MARK_COMPACT.exec(line);
+    if (m) max = Math.max(max ?? 0, Number(m[2]));
+  }
+  return max;
+}
+
 async function countLines(file: string): Promise<number> {
   let n = 0;
   try {
@@ -94,10 +116,19 @@ async function runOne(baseUrl: string, jobs: number, concurrency: number, tokens
     const out = path.join(dir, 'out');
     writeFileSync(suite, scaleSuiteYaml(baseUrl, jobs, concurrency, tokens));
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['--import', PROBE, CLI, 'run', suite, '--out', out, '--progress', 'off'], {
+    // --trace-gc only prints (to stdout): it does not change when the GC runs.
+    const child = spawn(process.execPath, ['--trace-gc', '--import', PROBE, CLI, 'run', suite, '--out', out, '--progress', 'off'], {
       cwd: REPO_ROOT,
       env: { ...process.env, EVALBENCH_RSS_FILE: rssFile },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const gcLines: string[] = [];
+    let gcCarry = '';
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (s: string) => {
+      const lines = (gcCarry + s).split('\n');
+      gcCarry = lines.pop()!;
+      for (const l of lines) if (l.includes('Mark-Compact')) gcLines.push(l);
     });
     let stderr = '';
     child.stderr!.setEncoding('utf8');
@@ -135,6 +166,7 @@ async function runOne(baseUrl: string, jobs: number, concurrency: number, tokens
       wallSec: wallMs / 1000,
       jobsPerSec: rows / (wallMs / 1000),
       peakRssMb: probe ? probe.maxRssKb / 1024 : curve.length ? Math.max(...curve.map((x) => x.kb)) / 1024 : null,
+      liveHeapMb: liveHeapFromTraceGc([...gcLines, gcCarry]),
       rssCurveMb: [at(0.25), at(0.5), at(0.75), curve.length ? curve[curve.length - 1].kb / 1024 : null],
       cpuSec: probe ? (probe.cpuUserUs + probe.cpuSystemUs) / 1e6 : null,
     };
@@ -171,22 +203,24 @@ export async function runScale(cfg: BenchConfig['scale'], log: (s: string) => vo
     await sim.close();
   }
   const points = runs.filter((r) => r.peakRssMb !== null && r.exitCode === 0).map((r) => ({ jobs: r.jobs, peakRssMb: r.peakRssMb! }));
-  return { concurrency: cfg.concurrency, tokens: cfg.tokens, runs, skipped, growth: memoryGrowth(points) };
+  const live = runs.filter((r) => r.liveHeapMb !== null && r.exitCode === 0).map((r) => ({ jobs: r.jobs, peakRssMb: r.liveHeapMb! }));
+  return { concurrency: cfg.concurrency, tokens: cfg.tokens, runs, skipped, growth: memoryGrowth(points), liveGrowth: memoryGrowth(live) };
 }
 
 export function renderScale(r: ScaleResult): string {
   const g = r.growth;
   return renderTable(
     `4. Scale: \`evalbench run\` in its own process, concurrency ${r.concurrency}, zero-delay simulator (own process)`,
-    ['jobs', 'exit', 'rows', 'wall s', 'jobs/s', 'CPU s', 'peak RSS MB', 'RSS @25/50/75/100% MB'],
+    ['jobs', 'exit', 'rows', 'wall s', 'jobs/s', 'CPU s', 'peak RSS MB', 'live heap MB', 'RSS @25/50/75/100% MB'],
     r.runs.map((x) => [
       fmtInt(x.jobs), String(x.exitCode), fmtInt(x.rows), fmt(x.wallSec, 1), fmtInt(x.jobsPerSec), fmt(x.cpuSec, 1), fmt(x.peakRssMb, 1),
-      x.rssCurveMb.map((v) => fmt(v, 0)).join(' / '),
+      fmt(x.liveHeapMb, 1), x.rssCurveMb.map((v) => fmt(v, 0)).join(' / '),
     ]),
     [
       `peak RSS growth ${g.between ? `from ${fmtInt(g.between[0])} to ${fmtInt(g.between[1])} jobs` : ''}: ${fmt(g.mbPer100kJobs, 1)} MB per 100k jobs -> ` +
         `${g.flat === null ? 'n/a' : g.flat ? 'FLAT (< 32 MB per 100k jobs)' : 'NOT FLAT (>= 32 MB per 100k jobs)'}`,
-      `answers of ${r.tokens} tokens; a run = plan, requests, results.jsonl, results.csv, summary.json/.md`,
+      `live heap (largest heap after a full GC) growth: ${fmt(r.liveGrowth.mbPer100kJobs, 1)} MB per 100k jobs; peak RSS adds the garbage V8 lets pile up before a full GC (a few times the live heap), so it moves with GC timing`,
+      `answers of ${r.tokens} tokens; a run = plan, requests, results.jsonl, results.csv, summary.json/.md, junit.xml, report.html`,
       ...r.skipped.map((s) => `SKIPPED ${fmtInt(s.jobs)} jobs: projected ${fmt(s.projectedSec, 0)} s > ${fmt(s.budgetLeftSec, 0)} s left of the time budget (BENCH_ONLY=scale or BENCH_BUDGET_SEC to measure it)`),
     ],
   );

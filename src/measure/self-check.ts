@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { SampleBuffer, type DistributionSummary } from '../report/statistics.ts';
+import type { DistributionSummary } from '../report/statistics.ts';
+import { SampleSketch } from '../report/sample-sketch.ts';
 
 /**
  * Sampling interval of the event-loop delay monitor. 10 ms (Node's default) costs 100 wake-ups
@@ -53,7 +54,8 @@ function pick(d: DistributionSummary): PercentilesMs {
 export class SelfCheck {
   private readonly histogram: IntervalHistogram;
   private readonly resolutionMs: number;
-  private readonly lags = new SampleBuffer(1024);
+  /** One lag per open-loop release: exact up to the sketch's cap, then a log histogram (bounded memory). */
+  private readonly lags = new SampleSketch();
   private firstRelease = Infinity;
   private lastRelease = -Infinity;
   private report: SelfCheckReport | undefined;
@@ -83,7 +85,7 @@ export class SelfCheck {
       max: round3(less(h.max)), mean: h.count > 0 ? round3(Math.max(0, h.mean / 1e6 - this.resolutionMs)) : null,
       samples: h.count, resolution_ms: this.resolutionMs,
     };
-    const n = this.lags.length;
+    const n = this.lags.count;
     const lag = n > 0 ? { count: n, ...pick(this.lags.summarize()) } : null;
     const span = this.lastRelease - this.firstRelease;
     const offered = n >= 2 && span > 0 ? round3((n - 1) / (span / 1000)) : null;

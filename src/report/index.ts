@@ -8,8 +8,10 @@ export {
   summarizeDistribution, SampleBuffer, LogHistogram, EMPTY_DISTRIBUTION,
   type DistributionSummary, type LogHistogramOptions,
 } from './statistics.ts';
+export { SampleSketch, EXACT_SAMPLE_CAP, SKETCH_RELATIVE_ERROR, type SampleSketchOptions } from './sample-sketch.ts';
+export { ExternalSorter, type ExternalSortOptions } from './external-sort.ts';
 export {
-  SummaryBuilder, summarizeRows, writeSummaryJson,
+  SummaryBuilder, summarizeRows, writeSummaryJson, type SummaryBuilderOptions,
   type Summary, type SummaryMeta, type SummaryInputRow, type GroupSummary, type MetricDistributions,
   type TokenTotals, type GradingSummary, type ThroughputSummary,
 } from './summary.ts';

@@ -1,9 +1,12 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { configLabel } from '../grade/statistics/index.ts';
 import type { ResultRow } from '../run/result-row.ts';
+import { ExternalSorter } from './external-sort.ts';
 
 /** The fields of a result row junit.xml reads. */
 export type JunitRow = Pick<
@@ -17,6 +20,8 @@ export interface JunitOptions {
   name?: string;
   /** Characters of the model's answer quoted in a failure's body (more is cut); default 1000, 0 = none. */
   outputChars?: number;
+  /** Testcases held in memory before a sorted run goes to a temporary file (defaults: ExternalSorter's). */
+  sort?: { maxRecords?: number; maxChars?: number };
 }
 
 export interface JunitStats {
@@ -32,22 +37,35 @@ const MESSAGE_CHARS = 500;
 
 type Kind = 'pass' | 'failure' | 'error' | 'skipped';
 
+/** One testcase as it goes through the sort (plain data: it may be spilled to disk as JSON). */
 interface Testcase {
+  provider: string;
+  model: string;
+  effort: string;
+  /** First appearance of the configuration: breaks ties between configurations that sort equal. */
+  group: number;
   caseId: string;
+  /** First appearance of the case id: testcases are listed in case order, then by repeat. */
+  caseRank: number;
   repeat: number;
+  /** Position of the row: of two rows for the same case x repeat, the later one wins. */
+  seq: number;
   kind: Kind;
   seconds: number;
   /** Rendered children of <testcase> ('' for a pass). */
   inner: string;
 }
 
-interface Group {
+interface GroupTally {
   label: string;
   provider: string;
   model: string;
   effort: string;
-  /** `case_id \0 repeat` -> testcase; a later row for the same pair replaces it (resumed runs). */
-  cases: Map<string, Testcase>;
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+  seconds: number;
 }
 
 /**
@@ -58,16 +76,18 @@ interface Group {
  * <failure> with its assertion reasons and the start of the answer; a failed request an <error>
  * with its error type and message; a skipped job <skipped/>. Ungraded answers pass.
  *
- * Rows are read once, streaming; only each testcase's small XML fragment is kept until the end
- * (suite totals go in the opening tag), never the rows or whole answers. Written to a temporary
- * file and renamed, mode 0o600 (it quotes answers).
+ * Rows are read once, streaming, each turned into a small testcase fragment. The fragments are
+ * sorted into document order by an external sort (a bounded buffer; past it, sorted runs in a
+ * temporary folder next to `path`), then read in two passes: the totals first (they go in the
+ * opening tags), then the testcases, streamed to the file. So memory does not grow with the
+ * number of rows. Written to a temporary file and renamed, mode 0o600 (it quotes answers).
  */
 export async function writeJunitXml(
   rows: Iterable<JunitRow> | AsyncIterable<JunitRow>,
   path: string,
   opts: JunitOptions = {},
 ): Promise<JunitStats> {
-  const built = await collect(rows, opts);
+  const built = await collect(rows, opts, dirname(path));
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     await pipeline(Readable.from(xmlChunks(built)), createWriteStream(tmp, { mode: 0o600 }));
@@ -75,68 +95,112 @@ export async function writeJunitXml(
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
+  } finally {
+    await built.sorter.close();
   }
   return built.stats;
 }
 
 /** The same document as a string (tests, small runs). */
-export async function renderJunitXml(rows: Iterable<JunitRow> | AsyncIterable<JunitRow>, opts: JunitOptions = {}): Promise<string> {
-  const built = await collect(rows, opts);
-  let out = '';
-  for (const chunk of xmlChunks(built)) out += chunk;
-  return out;
+export async function renderJunitXml(
+  rows: Iterable<JunitRow> | AsyncIterable<JunitRow>,
+  opts: JunitOptions = {},
+): Promise<string> {
+  const built = await collect(rows, opts, tmpdir());
+  try {
+    let out = '';
+    for await (const chunk of xmlChunks(built)) out += chunk;
+    return out;
+  } finally {
+    await built.sorter.close();
+  }
 }
 
 interface Built {
   name: string;
-  groups: Group[];
+  sorter: ExternalSorter<Testcase>;
+  groups: GroupTally[];
   numbered: boolean;
   stats: JunitStats;
 }
 
-async function collect(rows: Iterable<JunitRow> | AsyncIterable<JunitRow>, opts: JunitOptions): Promise<Built> {
-  const outputChars = opts.outputChars ?? 1000;
-  const groups = new Map<string, Group>();
-  /** Case id -> first appearance: testcases are listed in case order, then by repeat. */
-  const caseOrder = new Map<string, number>();
-  let name = opts.name;
-  let numbered = false;
-  for await (const row of rows) {
-    name ??= row.suite;
-    const effort = row.reasoning_effort ?? '';
-    const key = `${row.provider}\u0000${row.model}\u0000${effort}`;
-    let g = groups.get(key);
-    if (!g) {
-      g = { label: configLabel(row.provider, row.model, effort), provider: row.provider, model: row.model, effort, cases: new Map() };
-      groups.set(key, g);
-    }
-    if (row.repeat > 1) numbered = true;
-    if (!caseOrder.has(row.case_id)) caseOrder.set(row.case_id, caseOrder.size);
-    const pair = `${row.case_id}\u0000${row.repeat}`;
-    g.cases.delete(pair); // last wins
-    g.cases.set(pair, testcase(row, outputChars));
-  }
-  const sorted = [...groups.values()].sort(compareGroups);
-  for (const g of sorted) {
-    const cases = [...g.cases].sort(([, a], [, b]) => caseOrder.get(a.caseId)! - caseOrder.get(b.caseId)! || a.repeat - b.repeat);
-    g.cases = new Map(cases);
-  }
-  const stats: JunitStats = { suites: sorted.length, tests: 0, failures: 0, errors: 0, skipped: 0 };
-  for (const g of sorted) {
-    const t = tally(g);
-    stats.tests += t.tests;
-    stats.failures += t.failures;
-    stats.errors += t.errors;
-    stats.skipped += t.skipped;
-  }
-  return { name: name ?? 'evalbench', groups: sorted, numbered, stats };
+function compareTestcases(a: Testcase, b: Testcase): number {
+  return compareGroups(a, b) || a.group - b.group || a.caseRank - b.caseRank || a.repeat - b.repeat || a.seq - b.seq;
 }
 
-function testcase(row: JunitRow, outputChars: number): Testcase {
-  const base = { caseId: row.case_id, repeat: row.repeat, seconds: (row.latency_ms ?? 0) / 1000 };
+/** The sorted testcases with only the last row of each configuration x case x repeat. */
+async function* lastOfEach(sorted: AsyncIterable<Testcase>): AsyncGenerator<Testcase> {
+  let held: Testcase | null = null;
+  for await (const t of sorted) {
+    if (held && (held.group !== t.group || held.caseRank !== t.caseRank || held.repeat !== t.repeat)) yield held;
+    held = t;
+  }
+  if (held) yield held;
+}
+
+async function collect(rows: Iterable<JunitRow> | AsyncIterable<JunitRow>, opts: JunitOptions, tempParent: string): Promise<Built> {
+  const outputChars = opts.outputChars ?? 1000;
+  const sorter = new ExternalSorter<Testcase>({ compare: compareTestcases, tempParent, ...opts.sort });
+  try {
+    // Both maps grow with the suite (configurations, case ids), never with repeats or rows.
+    const groupIndex = new Map<string, number>();
+    const caseOrder = new Map<string, number>();
+    let name = opts.name;
+    let numbered = false;
+    let seq = 0;
+    for await (const row of rows) {
+      name ??= row.suite;
+      const effort = row.reasoning_effort ?? '';
+      const key = `${row.provider}\u0000${row.model}\u0000${effort}`;
+      let group = groupIndex.get(key);
+      if (group === undefined) groupIndex.set(key, (group = groupIndex.size));
+      if (row.repeat > 1) numbered = true;
+      let caseRank = caseOrder.get(row.case_id);
+      if (caseRank === undefined) caseOrder.set(row.case_id, (caseRank = caseOrder.size));
+      await sorter.add({
+        provider: row.provider, model: row.model, effort, group, caseId: row.case_id, caseRank, repeat: row.repeat,
+        seq: seq++, ...testcase(row, outputChars),
+      });
+    }
+    // Pass 1 over the sorted testcases: the totals of every configuration, in document order.
+    const groups: GroupTally[] = [];
+    let current: GroupTally | null = null;
+    let currentGroup = -1;
+    for await (const t of lastOfEach(sorter.sorted())) {
+      if (t.group !== currentGroup) {
+        currentGroup = t.group;
+        current = {
+          label: configLabel(t.provider, t.model, t.effort), provider: t.provider, model: t.model, effort: t.effort,
+          tests: 0, failures: 0, errors: 0, skipped: 0, seconds: 0,
+        };
+        groups.push(current);
+      }
+      const g = current!;
+      g.tests++;
+      g.seconds += t.seconds;
+      if (t.kind === 'failure') g.failures++;
+      else if (t.kind === 'error') g.errors++;
+      else if (t.kind === 'skipped') g.skipped++;
+    }
+    const stats: JunitStats = { suites: groups.length, tests: 0, failures: 0, errors: 0, skipped: 0 };
+    for (const g of groups) {
+      stats.tests += g.tests;
+      stats.failures += g.failures;
+      stats.errors += g.errors;
+      stats.skipped += g.skipped;
+    }
+    return { name: name ?? 'evalbench', sorter, groups, numbered, stats };
+  } catch (err) {
+    await sorter.close();
+    throw err;
+  }
+}
+
+function testcase(row: JunitRow, outputChars: number): { kind: Kind; seconds: number; inner: string } {
+  const seconds = (row.latency_ms ?? 0) / 1000;
   if (row.status === 'skipped') {
     const why = `skipped: ${row.error_type ?? 'unknown'}${row.error_message ? ` (${row.error_message})` : ''}`;
-    return { ...base, kind: 'skipped', inner: `<skipped message="${escapeXmlAttr(clip(why, MESSAGE_CHARS))}"/>` };
+    return { seconds, kind: 'skipped', inner: `<skipped message="${escapeXmlAttr(clip(why, MESSAGE_CHARS))}"/>` };
   }
   if (row.status === 'error') {
     const type = row.error_type ?? 'unknown';
@@ -145,7 +209,7 @@ function testcase(row: JunitRow, outputChars: number): Testcase {
     const line = `${type}${http}${msg}`;
     const body = `${line}\nattempts: ${row.attempts}`;
     return {
-      ...base,
+      seconds,
       kind: 'error',
       inner: `<error message="${escapeXmlAttr(clip(line, MESSAGE_CHARS))}" type="${escapeXmlAttr(type)}">${escapeXmlText(body)}</error>`,
     };
@@ -158,49 +222,53 @@ function testcase(row: JunitRow, outputChars: number): Testcase {
     if (reasons.length > 0 && score) lines.push(score);
     if (outputChars > 0) lines.push('', 'output:', clip(row.output ?? '', outputChars));
     return {
-      ...base,
+      seconds,
       kind: 'failure',
       inner: `<failure message="${escapeXmlAttr(clip(message, MESSAGE_CHARS))}" type="assertion">${escapeXmlText(lines.join('\n'))}</failure>`,
     };
   }
-  return { ...base, kind: 'pass', inner: '' };
+  return { seconds, kind: 'pass', inner: '' };
 }
 
-function tally(g: Group): Omit<JunitStats, 'suites'> & { seconds: number } {
-  const t = { tests: 0, failures: 0, errors: 0, skipped: 0, seconds: 0 };
-  for (const c of g.cases.values()) {
-    t.tests++;
-    t.seconds += c.seconds;
-    if (c.kind === 'failure') t.failures++;
-    else if (c.kind === 'error') t.errors++;
-    else if (c.kind === 'skipped') t.skipped++;
-  }
-  return t;
-}
-
-function* xmlChunks(b: Built): Generator<string> {
+/** Pass 2: the document, testcases streamed from the sort. */
+async function* xmlChunks(b: Built): AsyncGenerator<string> {
   let total = 0;
-  for (const g of b.groups) total += tally(g).seconds;
+  for (const g of b.groups) total += g.seconds;
   const s = b.stats;
   yield '<?xml version="1.0" encoding="UTF-8"?>\n';
   yield `<testsuites name="${escapeXmlAttr(b.name)}" tests="${s.tests}" failures="${s.failures}" errors="${s.errors}" skipped="${s.skipped}" time="${secs(total)}">\n`;
-  for (const g of b.groups) {
-    const t = tally(g);
-    const label = escapeXmlAttr(g.label);
-    yield `  <testsuite name="${label}" tests="${t.tests}" failures="${t.failures}" errors="${t.errors}" skipped="${t.skipped}" time="${secs(t.seconds)}">\n`;
-    yield '    <properties>\n';
-    yield `      <property name="provider" value="${escapeXmlAttr(g.provider)}"/>\n`;
-    yield `      <property name="model" value="${escapeXmlAttr(g.model)}"/>\n`;
-    yield `      <property name="reasoning_effort" value="${escapeXmlAttr(g.effort)}"/>\n`;
-    yield '    </properties>\n';
-    for (const c of g.cases.values()) {
-      const name = escapeXmlAttr(b.numbered ? `${c.caseId}#${c.repeat}` : c.caseId);
-      const open = `    <testcase name="${name}" classname="${label}" time="${secs(c.seconds)}"`;
-      yield c.inner === '' ? `${open}/>\n` : `${open}>\n      ${c.inner}\n    </testcase>\n`;
+  /** Index in b.groups of the open <testsuite> (-1: none yet), and its escaped label. */
+  let at = -1;
+  let label = '';
+  const open = (g: GroupTally) => {
+    label = escapeXmlAttr(g.label);
+    return `  <testsuite name="${label}" tests="${g.tests}" failures="${g.failures}" errors="${g.errors}" skipped="${g.skipped}" time="${secs(g.seconds)}">\n`
+      + '    <properties>\n'
+      + `      <property name="provider" value="${escapeXmlAttr(g.provider)}"/>\n`
+      + `      <property name="model" value="${escapeXmlAttr(g.model)}"/>\n`
+      + `      <property name="reasoning_effort" value="${escapeXmlAttr(g.effort)}"/>\n`
+      + '    </properties>\n';
+  };
+  let currentGroup = -1;
+  let chunk = '';
+  // Same sort and same de-duplication as pass 1, so b.groups[at] is this testcase's configuration.
+  for await (const c of lastOfEach(b.sorter.sorted())) {
+    if (c.group !== currentGroup) {
+      if (at >= 0) chunk += '  </testsuite>\n';
+      currentGroup = c.group;
+      chunk += open(b.groups[++at]);
     }
-    yield '  </testsuite>\n';
+    const name = escapeXmlAttr(b.numbered ? `${c.caseId}#${c.repeat}` : c.caseId);
+    const head = `    <testcase name="${name}" classname="${label}" time="${secs(c.seconds)}"`;
+    chunk += c.inner === '' ? `${head}/>\n` : `${head}>\n      ${c.inner}\n    </testcase>\n`;
+    // ~16 KB per write: fewer stream calls than one per testcase, still bounded.
+    if (chunk.length >= 16_384) {
+      yield chunk;
+      chunk = '';
+    }
   }
-  yield '</testsuites>\n';
+  if (at >= 0) chunk += '  </testsuite>\n';
+  yield chunk + '</testsuites>\n';
 }
 
 function secs(s: number): string {
@@ -216,7 +284,7 @@ function clip(text: string, max: number): string {
 
 const EFFORT_ORDER = ['', 'none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
 
-function compareGroups(a: Group, b: Group): number {
+function compareGroups(a: Pick<Testcase, 'provider' | 'model' | 'effort'>, b: Pick<Testcase, 'provider' | 'model' | 'effort'>): number {
   const ka = `${a.provider}:${a.model}`;
   const kb = `${b.provider}:${b.model}`;
   if (ka !== kb) return ka < kb ? -1 : 1;

@@ -123,7 +123,7 @@ export interface LogHistogramOptions {
 }
 
 /**
- * Fixed-memory histogram with logarithmic buckets (DDSketch / HDR style) for distributions too
+ * Bounded-memory histogram with logarithmic buckets (DDSketch / HDR style) for distributions too
  * large to keep exactly, such as the pooled inter-token latencies of a whole run.
  *
  * Bucket i holds values in (γ^(i-1), γ^i] with γ = (1 + α) / (1 - α) and reports them as
@@ -133,17 +133,27 @@ export interface LogHistogramOptions {
  * So: |approx - exact| <= α · exact for values in [minTrackable, maxTrackable]; values below
  * minTrackable (including the many exact-zero gaps of events that arrive in one read) are
  * reported within an absolute error of minTrackable; values above maxTrackable as the exact max.
- * count, mean, std, min and max are exact. With the defaults: ~2,300 buckets, ~18 KB, whatever
- * the number of samples.
+ * count, mean, std, min and max are exact.
+ *
+ * Counts are stored only over the buckets the data spans (see reserve), so a fine α costs memory
+ * for the decades the data covers, not for the whole trackable range. Never more than
+ * `bucketCount` counts (with the defaults: ~2,300 buckets, ~18 KB), whatever the number of samples.
  */
 export class LogHistogram {
   readonly relativeAccuracy: number;
   readonly minTrackable: number;
   readonly maxTrackable: number;
+  /** Number of buckets the trackable range can need: the most this histogram ever stores. */
+  readonly bucketCount: number;
   private readonly lnGamma: number;
   private readonly gamma: number;
   private readonly offset: number;
-  private readonly counts: Float64Array;
+  /** counts[j] is bucket `first + j` (0-based from minTrackable's bucket). */
+  private counts = new Float64Array(0);
+  private first = 0;
+  /** Lowest and highest bucket holding a count (empty: lo > hi). */
+  private usedLo = Infinity;
+  private usedHi = -Infinity;
   private underflow = 0;
   private overflow = 0;
   private n = 0;
@@ -166,11 +176,11 @@ export class LogHistogram {
     this.gamma = (1 + a) / (1 - a);
     this.lnGamma = Math.log(this.gamma);
     this.offset = this.index(minT);
-    this.counts = new Float64Array(this.index(maxT) - this.offset + 1);
+    this.bucketCount = this.index(maxT) - this.offset + 1;
   }
 
-  /** Number of buckets (fixed at construction: the memory does not grow with the samples). */
-  get bucketCount(): number {
+  /** Buckets holding counts right now (<= bucketCount): what the histogram's memory grows with. */
+  get storedBuckets(): number {
     return this.counts.length;
   }
 
@@ -186,6 +196,28 @@ export class LogHistogram {
     return (2 * Math.pow(this.gamma, i)) / (this.gamma + 1);
   }
 
+  /**
+   * Makes the stored range cover buckets lo..hi (0-based from minTrackable's bucket). It is sized
+   * from the buckets actually holding counts, plus a quarter of slack on the side that grew: new
+   * extremes are rare once the bulk of the data is seen, and the slack keeps even steadily
+   * rising data to few copies. So it stays within 1.25x the occupied span (at least 64).
+   */
+  private reserve(lo: number, hi: number): void {
+    const len = this.counts.length;
+    if (len > 0 && lo >= this.first && hi < this.first + len) return;
+    const empty = this.usedLo > this.usedHi;
+    const from = Math.min(lo, this.usedLo);
+    const to = Math.max(hi, this.usedHi);
+    const needed = to - from + 1;
+    const size = Math.min(Math.max(needed + (needed >> 2), 64), this.bucketCount);
+    let start = empty ? from - ((size - needed) >> 1) : lo < this.usedLo ? to - size + 1 : from;
+    start = Math.min(Math.max(start, 0), this.bucketCount - size);
+    const next = new Float64Array(size);
+    if (!empty) next.set(this.counts.subarray(this.usedLo - this.first, this.usedHi - this.first + 1), this.usedLo - start);
+    this.counts = next;
+    this.first = start;
+  }
+
   /** Record one value; null/undefined/non-finite values are ignored. */
   record(v: number | null | undefined): void {
     if (typeof v !== 'number' || !Number.isFinite(v)) return;
@@ -199,8 +231,11 @@ export class LogHistogram {
     else if (v > this.maxTrackable) this.overflow++;
     else {
       // Clamp guards against a rounding of log() at the range ends.
-      const i = Math.min(Math.max(this.index(v) - this.offset, 0), this.counts.length - 1);
-      this.counts[i]++;
+      const b = Math.min(Math.max(this.index(v) - this.offset, 0), this.bucketCount - 1);
+      this.reserve(b, b);
+      this.counts[b - this.first]++;
+      if (b < this.usedLo) this.usedLo = b;
+      if (b > this.usedHi) this.usedHi = b;
     }
   }
 
@@ -210,11 +245,16 @@ export class LogHistogram {
 
   /** Add another histogram's samples (same options required). */
   merge(other: LogHistogram): void {
-    if (other.counts.length !== this.counts.length || other.gamma !== this.gamma || other.offset !== this.offset) {
+    if (other.bucketCount !== this.bucketCount || other.gamma !== this.gamma || other.offset !== this.offset) {
       throw new RangeError('cannot merge LogHistograms built with different options');
     }
     if (other.n === 0) return;
-    for (let i = 0; i < this.counts.length; i++) this.counts[i] += other.counts[i];
+    if (other.usedLo <= other.usedHi) {
+      this.reserve(other.usedLo, other.usedHi);
+      for (let b = other.usedLo; b <= other.usedHi; b++) this.counts[b - this.first] += other.counts[b - other.first];
+      if (other.usedLo < this.usedLo) this.usedLo = other.usedLo;
+      if (other.usedHi > this.usedHi) this.usedHi = other.usedHi;
+    }
     this.underflow += other.underflow;
     this.overflow += other.overflow;
     // Chan et al. parallel combination of mean and M2.
@@ -233,9 +273,9 @@ export class LogHistogram {
     if (r >= this.n - 1) return this.hi;
     let seen = this.underflow;
     if (r < seen) return clamp(0, this.lo, this.hi);
-    for (let i = 0; i < this.counts.length; i++) {
-      seen += this.counts[i];
-      if (r < seen) return clamp(this.representative(i + this.offset), this.lo, this.hi);
+    for (let j = 0; j < this.counts.length; j++) {
+      seen += this.counts[j];
+      if (r < seen) return clamp(this.representative(j + this.first + this.offset), this.lo, this.hi);
     }
     return this.hi; // overflow bucket
   }

@@ -6,9 +6,8 @@ import { buildQualityReport, type QualityReport, type QualityRow } from '../grad
 import { rename, writeFile } from 'node:fs/promises';
 import type { ResultRow } from '../run/result-row.ts';
 import type { ReportSink } from './report-sink.ts';
-import {
-  LogHistogram, SampleBuffer, summarizeDistribution, type DistributionSummary,
-} from './statistics.ts';
+import { LogHistogram, type DistributionSummary } from './statistics.ts';
+import { EXACT_SAMPLE_CAP, SampleSketch, SKETCH_RELATIVE_ERROR } from './sample-sketch.ts';
 
 /**
  * A row as the summary reads it. The epoch marks are optional so rows from older results files
@@ -27,7 +26,11 @@ export interface SummaryMeta {
   finishedAt: string;
 }
 
-/** Per-request distributions over successful, non-cached rows; itl_ms pools every ITL gap. */
+/**
+ * Per-request distributions over successful, non-cached rows; itl_ms pools every ITL gap.
+ * Percentiles are exact up to `Summary.exact_percentiles_up_to` values, then within
+ * `Summary.percentile_relative_error` of exact (a log histogram; count, mean, std, min, max stay exact).
+ */
 export interface MetricDistributions {
   ttfb_ms: DistributionSummary;
   ttft_ms: DistributionSummary;
@@ -112,6 +115,13 @@ export interface Summary {
   duration_ms: number | null;
   /** Bound on the relative error of the pooled ITL percentiles (log histogram). */
   itl_relative_error: number;
+  /**
+   * Distributions of at most this many values (per group, and overall) have exact percentiles;
+   * larger ones come from a log histogram, so memory does not grow with the number of jobs.
+   */
+  exact_percentiles_up_to: number;
+  /** Bound on the relative error of the percentiles of a distribution past `exact_percentiles_up_to`. */
+  percentile_relative_error: number;
   /** One per (provider:model, reasoning_effort), sorted by model_ref then effort. */
   groups: GroupSummary[];
   /** The whole run (run-level throughput). */
@@ -175,7 +185,7 @@ class GroupAccumulator {
   attempts = 0;
   retries = 0;
   retryWaitMs = 0;
-  readonly samples = {} as Record<MetricName, SampleBuffer>;
+  readonly samples = {} as Record<MetricName, SampleSketch>;
   readonly itl = new LogHistogram();
   tokens: Record<TokenKey, number | null> = { prompt: null, completion: null, reasoning: null, cached: null, total: null };
   usageRows = 0;
@@ -197,7 +207,7 @@ class GroupAccumulator {
     readonly model: string,
     readonly effort: string,
   ) {
-    for (const m of METRICS) this.samples[m] = new SampleBuffer();
+    for (const m of METRICS) this.samples[m] = new SampleSketch();
   }
 
   add(row: SummaryInputRow): void {
@@ -256,7 +266,7 @@ class GroupAccumulator {
     this.windowCompletion += num(row.completion_tokens) ?? 0;
   }
 
-  /** Fold another group's scalars and ITL histogram into this one (sample buffers are combined apart). */
+  /** Fold another group's scalars and ITL histogram into this one (metric sketches are combined apart). */
   absorb(o: GroupAccumulator): void {
     for (const k of Object.keys(this.counts) as (keyof GroupAccumulator['counts'])[]) this.counts[k] += o.counts[k];
     for (const [k, v] of o.errors) bump(this.errors, k, v);
@@ -338,25 +348,39 @@ function compareGroups(a: GroupAccumulator, b: GroupAccumulator): number {
   return a.effort < b.effort ? -1 : a.effort > b.effort ? 1 : 0;
 }
 
+export interface SummaryBuilderOptions {
+  /**
+   * false: the caller knows the run has no quality statistics (its plan grades nothing and runs
+   * no model at two efforts), so no row keeps a QualityRow, even at an explicit effort.
+   * Default true: decided from the rows (rebuilt reports, merges).
+   */
+  quality?: boolean;
+}
+
 /**
- * Builds the run summary row by row: memory holds 8 bytes per successful row per metric and a
- * fixed-size ITL histogram per group, never the rows themselves.
+ * Builds the run summary row by row: memory holds a bounded sketch per metric per group (exact
+ * values up to EXACT_SAMPLE_CAP, then a log histogram) and an ITL histogram per group, never the
+ * rows themselves; graded or multi-effort runs also keep a small QualityRow per row (paired
+ * statistics need them).
  */
 export class SummaryBuilder implements ReportSink {
   private readonly groups = new Map<string, GroupAccumulator>();
+  private readonly keepQuality: boolean;
   /** The few fields the quality statistics need (pairing by case needs them all, ~150 bytes a row). */
   private readonly quality: QualityRow[] = [];
   /** Warm-up rows are written but left out of every statistic. */
   private warmupRows = 0;
+
+  constructor(options: SummaryBuilderOptions = {}) {
+    this.keepQuality = options.quality ?? true;
+  }
 
   add(row: SummaryInputRow): void {
     if (row.warmup) {
       this.warmupRows++;
       return;
     }
-    // Quality statistics need graded rows and effort comparisons: an ungraded run at the platform
-    // default effort keeps nothing per row here, so memory stays flat for pure latency runs.
-    if (row.passed !== null || (row.reasoning_effort ?? '') !== '') this.quality.push({
+    if (this.keepQuality && qualityRelevant(row)) this.quality.push({
       case_id: row.case_id, provider: row.provider, model: row.model, reasoning_effort: row.reasoning_effort ?? '',
       repeat: row.repeat, status: row.status, passed: row.passed, score: row.score, latency_ms: row.latency_ms,
       ttft_ms: row.ttft_ms, ttfa_ms: row.ttfa_ms, completion_tokens: row.completion_tokens,
@@ -372,6 +396,11 @@ export class SummaryBuilder implements ReportSink {
     g.add(row);
   }
 
+  /** QualityRows held for the quality statistics: the one part of the builder that grows with rows. */
+  get retainedQualityRows(): number {
+    return this.quality.length;
+  }
+
   /** So a SummaryBuilder can sit among the report sinks. */
   write(row: ResultRow): void {
     this.add(row);
@@ -384,8 +413,12 @@ export class SummaryBuilder implements ReportSink {
     const groups = accs.map((g) => g.toSummary((m) => g.samples[m].summarize()));
     const all = new GroupAccumulator('*', '*', '*');
     for (const g of accs) all.absorb(g);
-    // Run-level distributions: one metric at a time, so only one concatenated copy exists at once.
-    const overall = all.toSummary((m) => summarizeDistribution(SampleBuffer.concat(accs.map((g) => g.samples[m]))));
+    // Run-level distributions: one metric at a time, so only one combined sketch exists at once.
+    const overall = all.toSummary((m) => {
+      const combined = new SampleSketch();
+      for (const g of accs) combined.absorb(g.samples[m]);
+      return combined.summarize();
+    });
     const start = Date.parse(meta.startedAt);
     const end = Date.parse(meta.finishedAt);
     return {
@@ -395,6 +428,8 @@ export class SummaryBuilder implements ReportSink {
       finished_at: meta.finishedAt,
       duration_ms: Number.isFinite(start) && Number.isFinite(end) ? end - start : null,
       itl_relative_error: all.itl.relativeAccuracy,
+      exact_percentiles_up_to: EXACT_SAMPLE_CAP,
+      percentile_relative_error: SKETCH_RELATIVE_ERROR,
       groups,
       overall,
       warmup_rows: this.warmupRows,
@@ -404,6 +439,7 @@ export class SummaryBuilder implements ReportSink {
 
   /** Quality statistics when something was graded or a model ran at several efforts. */
   private wantsQuality(): boolean {
+    if (!this.keepQuality) return false;
     if (this.quality.some((r) => r.passed !== null)) return true;
     const efforts = new Map<string, Set<string>>();
     for (const g of this.groups.values()) {
@@ -412,6 +448,15 @@ export class SummaryBuilder implements ReportSink {
     }
     return [...efforts.values()].some((e) => e.size >= 2);
   }
+}
+
+/**
+ * Whether the quality statistics read this row: graded rows and rows at an explicit effort.
+ * An ungraded run at the platform default effort keeps nothing per row for them, so memory
+ * stays flat for pure latency runs.
+ */
+export function qualityRelevant(row: Pick<SummaryInputRow, 'passed' | 'reasoning_effort'>): boolean {
+  return row.passed !== null || (row.reasoning_effort ?? '') !== '';
 }
 
 /** Summarise rows from any source, e.g. readJsonlRows(path) when rebuilding a report or merging shards. */

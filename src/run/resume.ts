@@ -5,8 +5,13 @@ import { JsonlSink, readJsonlRows } from '../report/jsonl-sink.ts';
 import type { ResultRow } from './result-row.ts';
 
 export interface ResumePlan {
-  /** Jobs with no row worth keeping: these run now. */
-  jobsToRun: Job[];
+  /**
+   * Jobs with no row worth keeping: these run now. A fresh pass over the plan each call, filtered
+   * as it goes, so the remaining jobs are never all held at once.
+   */
+  jobsToRun: () => Iterable<Job>;
+  /** How many jobsToRun yields. */
+  toRun: number;
   /** Rows kept from the earlier run (already rewritten into results.jsonl). */
   kept: number;
   /** A torn last line (process killed mid-write) that was dropped. */
@@ -16,12 +21,14 @@ export interface ResumePlan {
 /**
  * `run --resume DIR`: keeps every `ok` row (and `error` rows unless `retryErrors`), rewrites
  * results.jsonl with exactly those rows (one per job; a torn last line dropped), and returns the
- * jobs still to run. Rows are streamed twice rather than held, so a large run stays small.
+ * jobs still to run. Rows are streamed twice rather than held; what stays in memory is one map
+ * entry per kept row (job id -> line, ~100 bytes), which `--resume` needs to know what is done.
+ * `jobs`: an array or a factory of fresh passes over the plan (it is walked more than once).
  * `onKept` sees each kept row (the summary is rebuilt from them).
  */
 export async function prepareResume(
   jsonlPath: string,
-  jobs: Iterable<Job>,
+  jobs: readonly Job[] | (() => Iterable<Job>),
   opts: { retryErrors?: boolean; onKept?: (row: ResultRow) => void } = {},
 ): Promise<ResumePlan> {
   if (!fs.existsSync(jsonlPath)) {
@@ -53,7 +60,11 @@ export async function prepareResume(
     sink.close();
   }
   fs.renameSync(tmp, jsonlPath);
-  const jobsToRun: Job[] = [];
-  for (const j of jobs) if (!keptLine.has(j.id)) jobsToRun.push(j);
-  return { jobsToRun, kept: keptLine.size, tornLines };
+  const pass = typeof jobs === 'function' ? jobs : () => jobs;
+  function* jobsToRun(): Iterable<Job> {
+    for (const j of pass()) if (!keptLine.has(j.id)) yield j;
+  }
+  let toRun = 0;
+  for (const _ of jobsToRun()) toRun++;
+  return { jobsToRun, toRun, kept: keptLine.size, tornLines };
 }

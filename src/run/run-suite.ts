@@ -179,15 +179,19 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
       summaryMd: path.join(outDir, REPORT_FILES.summaryMd),
       html: path.join(outDir, HTML_REPORT_FILE),
     };
-    const summaryBuilder = new SummaryBuilder();
+    // A plan that grades nothing and runs each model at one effort has no quality statistics:
+    // the summary then keeps nothing per row (memory flat in the number of jobs).
+    const graded = (suite.default_assert?.length ?? 0) > 0 || suite.cases.some((c) => (c.assert?.length ?? 0) > 0);
+    const efforts = new Set(options.overrides?.efforts ?? suite.reasoning_effort ?? []);
+    const summaryBuilder = new SummaryBuilder({ quality: graded || efforts.size >= 2 });
     const goodput = options.slo ? new GoodputCounter(options.slo) : undefined;
     const open = options.mode?.kind === 'open' ? options.mode : undefined;
     let toRun: Job[] | (() => Iterable<Job>) = sharded ?? (() => plan.jobs());
     let total = sharded?.length ?? plan.count;
     if (options.resume) {
-      const r = await prepareResume(files.jsonl, sharded ?? plan.jobs(), { retryErrors: options.retryErrors, onKept: (row) => summaryBuilder.add(row) });
+      const r = await prepareResume(files.jsonl, sharded ?? (() => plan.jobs()), { retryErrors: options.retryErrors, onKept: (row) => summaryBuilder.add(row) });
       toRun = r.jobsToRun;
-      total = toRun.length;
+      total = r.toRun;
       warn(`resuming ${outDir}: ${r.kept} rows kept, ${total} jobs to run${r.tornLines ? `, ${r.tornLines} torn line dropped` : ''}`);
     }
     options.onPlan?.({ suite, total, outDir });

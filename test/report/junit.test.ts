@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -7,6 +7,7 @@ import { readJsonlRows } from '../../src/report/jsonl-sink.ts';
 import { escapeXmlAttr, escapeXmlText, renderJunitXml, writeJunitXml } from '../../src/report/junit.ts';
 import type { ResultRow } from '../../src/run/result-row.ts';
 import { makeRow } from './make-row.ts';
+import { seededRandom } from '../../src/grade/statistics/seeded-random.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'evalbench-junit-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -214,6 +215,33 @@ describe('writeJunitXml', () => {
     const doc = parseXml(readFileSync(path, 'utf8'));
     expect(doc.attrs.name).toBe('named');
     expect(kids(kids(doc, 'testsuite')[0], 'testcase').map((t) => [t.attrs.name, t.children.length])).toEqual([['c#1', 0], ['c#2', 0], ['d#1', 0]]);
+  });
+
+  it('writes the same document when its testcases spill to disk (a large run), and leaves no temporary files', async () => {
+    // Many configurations, cases, repeats and duplicate rows (last wins), in a shuffled order.
+    const rand = seededRandom(5);
+    const list: ResultRow[] = [...rows()];
+    for (let i = 0; i < 400; i++) {
+      const effort = ['', 'low', 'high'][Math.floor(rand() * 3)];
+      const kind = rand();
+      list.push(makeRow({
+        job_id: `j${i}`, case_id: `case-${Math.floor(rand() * 7)}`, repeat: 1 + Math.floor(rand() * 5),
+        provider: rand() < 0.5 ? 'sim' : 'vivgrid', model: rand() < 0.5 ? 'fast' : 'managed', reasoning_effort: effort,
+        latency_ms: Math.round(rand() * 5e6) / 1000,
+        ...(kind < 0.2
+          ? { status: 'error', error_type: 'timeout', error_message: `late ${i}` }
+          : kind < 0.5 ? { passed: false, score: 0.5, reasons: [`wrong ${i} <&>`], output: `answer ${i}` } : { passed: true }),
+      }));
+    }
+    const inMemory = await renderJunitXml(list);
+    const dir = mkdtempSync(join(root, 'spill-'));
+    const path = join(dir, 'junit.xml');
+    // 3 testcases in memory at once: ~135 sorted runs, merged in more than one round.
+    const stats = await writeJunitXml(list, path, { sort: { maxRecords: 3 } });
+    expect(readFileSync(path, 'utf8')).toBe(inMemory);
+    expect(stats.tests).toBe(kids(parseXml(inMemory), 'testsuite').reduce((n, s) => n + kids(s, 'testcase').length, 0));
+    expect(stats.tests).toBeLessThan(list.length); // duplicates were collapsed, so the check above means something
+    expect(readdirSync(dir)).toEqual(['junit.xml']);
   });
 
   it('cuts long answers and keeps invalid XML characters out', async () => {

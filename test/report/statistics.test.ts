@@ -125,6 +125,41 @@ describe('LogHistogram', () => {
     expect(before).toBeLessThan(5000);
   });
 
+  it('stores buckets only over the range the data spans, growing to cover new values', () => {
+    const h = new LogHistogram({ relativeAccuracy: 0.001, minTrackable: 1e-3, maxTrackable: 1e9 });
+    expect(h.storedBuckets).toBe(0);
+    const rand = rng(11);
+    // One decade at 0.1%: ~1,152 buckets of the 13,816 the trackable range has; at most a quarter more stored.
+    for (let i = 0; i < 100_000; i++) h.record(10 + rand() * 90);
+    const oneDecade = h.storedBuckets;
+    expect(oneDecade).toBeLessThanOrEqual(Math.ceil(1.25 * 1_152));
+    for (let i = 0; i < 100_000; i++) h.record(10 + rand() * 90);
+    expect(h.storedBuckets).toBeLessThanOrEqual(Math.ceil(1.25 * 1_152));
+    expect(h.bucketCount).toBeGreaterThan(13_000);
+    // Values below and above the stored range: it grows both ways, and the percentiles still hold.
+    h.recordAll([0.002, 5e8]);
+    expect(h.storedBuckets).toBeGreaterThan(oneDecade);
+    expect(h.storedBuckets).toBeLessThanOrEqual(h.bucketCount);
+    expect(h.percentile(0)).toBe(0.002);
+    expect(h.percentile(100)).toBe(5e8);
+    expect(Math.abs(h.percentile(50)! - 55) / 55).toBeLessThan(0.01);
+  });
+
+  it('merges histograms whose stored ranges do not overlap', () => {
+    const low = new LogHistogram();
+    const high = new LogHistogram();
+    const all = new LogHistogram();
+    for (let i = 1; i <= 1000; i++) {
+      low.record(i / 100); // 0.01 .. 10
+      high.record(i * 1000); // 1e3 .. 1e6
+      all.recordAll([i / 100, i * 1000]);
+    }
+    high.merge(low);
+    const a = high.summarize();
+    const b = all.summarize();
+    for (const k of ['count', 'min', 'p50', 'p90', 'p99', 'max'] as const) expect(a[k]).toBe(b[k]);
+  });
+
   it('merge equals recording everything in one histogram', () => {
     const rand = rng(3);
     const a = new LogHistogram();

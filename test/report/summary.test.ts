@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  JsonlSink, readJsonlRows, SummaryBuilder, summarizeRows, writeSummaryJson, type Summary,
+  EXACT_SAMPLE_CAP, JsonlSink, readJsonlRows, SKETCH_RELATIVE_ERROR, SummaryBuilder, summarizeDistribution, summarizeRows,
+  writeSummaryJson, type DistributionSummary, type Summary,
 } from '../../src/report/index.ts';
+import { seededRandom } from '../../src/grade/statistics/seeded-random.ts';
 import { makeRow } from './make-row.ts';
 import { fixtureRows, META } from './summary-fixture.ts';
 
@@ -111,6 +113,66 @@ describe('SummaryBuilder', () => {
     expect(o.throughput).toMatchObject({ window_ms: null, request_throughput: null, mean_concurrency: null });
     expect(o.metrics.latency_ms).toMatchObject({ count: 0, p50: null });
     expect(o.errors_by_type).toEqual({ auth: 1 });
+  });
+});
+
+describe('SummaryBuilder: memory that does not grow with the rows', () => {
+  it(`percentiles past ${EXACT_SAMPLE_CAP} values stay within the documented error of exact ones`, () => {
+    const rand = seededRandom(21);
+    const b = new SummaryBuilder();
+    const big: number[] = [];
+    const small: number[] = [];
+    for (let i = 0; i < EXACT_SAMPLE_CAP + 5_000; i++) {
+      const latency = Math.round((40 + 2000 * rand() * rand()) * 1000) / 1000;
+      big.push(latency);
+      b.add(makeRow({ job_id: `f${i}`, latency_ms: latency }));
+    }
+    for (let i = 0; i < 300; i++) {
+      const latency = Math.round((300 + 500 * rand()) * 1000) / 1000;
+      small.push(latency);
+      b.add(makeRow({ job_id: `s${i}`, model: 'slow', latency_ms: latency }));
+    }
+    const s = b.finish(META);
+    expect(s.exact_percentiles_up_to).toBe(EXACT_SAMPLE_CAP);
+    expect(s.percentile_relative_error).toBe(SKETCH_RELATIVE_ERROR);
+    expect(s.percentile_relative_error).toBeLessThan(0.01);
+
+    const within = (got: DistributionSummary, values: number[]) => {
+      const exact = summarizeDistribution(values);
+      expect(got.count).toBe(exact.count);
+      expect(got.min).toBe(exact.min);
+      expect(got.max).toBe(exact.max);
+      expect(got.mean).toBeCloseTo(exact.mean!, 6);
+      expect(got.std).toBeCloseTo(exact.std!, 6);
+      for (const k of ['p50', 'p90', 'p95', 'p99'] as const) {
+        expect(Math.abs(got[k]! - exact[k]!)).toBeLessThanOrEqual(s.percentile_relative_error * exact[k]!);
+      }
+    };
+    const [fast, slow] = s.groups;
+    expect(fast.metrics.latency_ms.count).toBeGreaterThan(s.exact_percentiles_up_to);
+    within(fast.metrics.latency_ms, big);
+    within(s.overall.metrics.latency_ms, [...big, ...small]);
+    // A group under the cap is exact to the last bit.
+    expect(slow.metrics.latency_ms).toEqual(summarizeDistribution(small));
+  });
+
+  it('keeps nothing per row for quality statistics when a run has none', () => {
+    const rows = Array.from({ length: 50 }, (_, i) => makeRow({ job_id: `r${i}`, reasoning_effort: 'high' }));
+    // Rebuilding from rows: an explicit effort may meet a second one later, so rows are kept...
+    const fromRows = new SummaryBuilder();
+    // ...a run that knows its plan (one effort, nothing graded) keeps none.
+    const planned = new SummaryBuilder({ quality: false });
+    const defaultEffort = new SummaryBuilder();
+    for (const r of rows) {
+      fromRows.add(r);
+      planned.add(r);
+      defaultEffort.add({ ...r, reasoning_effort: '' });
+    }
+    expect(fromRows.retainedQualityRows).toBe(50);
+    expect(planned.retainedQualityRows).toBe(0);
+    expect(defaultEffort.retainedQualityRows).toBe(0);
+    // The same summary either way.
+    expect(planned.finish(META)).toEqual(fromRows.finish(META));
   });
 });
 

@@ -1,5 +1,4 @@
 import { buildQualityReport, configKey, type ConfigQuality, type QualityReport } from '../../grade/statistics/index.ts';
-import { percentileSorted } from '../../measure/percentile.ts';
 import type { ResultRow } from '../../run/result-row.ts';
 import { EFFORTS } from '../../suite/schema.ts';
 import type { Summary } from '../summary.ts';
@@ -9,7 +8,8 @@ import { PALETTE, styleFor } from './chart-frame.ts';
 import { escapeHtml } from './escape-html.ts';
 import { collectReportData, type ConfigData, type ReportData } from './report-data.ts';
 import { FILTER_SCRIPT, REPORT_CSS } from './report-style.ts';
-import { cdfOfHistogram, cdfOfSorted, renderCdfChart, type CdfSeries } from './svg-cdf-chart.ts';
+import { cdfOfHistogram, cdfPoints, renderCdfChart, type CdfSeries } from './svg-cdf-chart.ts';
+import type { SampleSketch } from '../sample-sketch.ts';
 import { renderBarChart } from './svg-bar-chart.ts';
 import { renderLineChart, type LineSeries } from './svg-line-chart.ts';
 import { renderScatter, type ScatterPoint } from './svg-scatter.ts';
@@ -43,9 +43,12 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-i
  */
 export async function renderHtmlReport(input: HtmlReportInput): Promise<string> {
   const { summary } = input;
-  const data = await collectReportData(summary, input.rows, input.cases);
+  // Rows are kept for a quality report only when the caller has none and the summary (built from
+  // the same rows) has one: an ungraded single-effort run keeps nothing per row.
+  const keepQualityRows = input.quality === undefined && summary.quality !== undefined;
+  const data = await collectReportData(summary, input.rows, input.cases, keepQualityRows);
   const needQuality = data.anyGraded || modelsWithEfforts(data.configs).length > 0;
-  const quality = needQuality ? (input.quality ?? buildQualityReport(data.quality)) : null;
+  const quality = needQuality ? (input.quality ?? (keepQualityRows ? buildQualityReport(data.quality) : null)) : null;
 
   const sections: [id: string, title: string, html: string][] = [];
   sections.push(['run', 'Run', factsHtml(summary)]);
@@ -95,20 +98,16 @@ function summaryTableHtml(summary: Summary, data: ReportData): string {
   return `<div class="scroll"><table class="summary"><thead>${head}</thead><tbody>${body.join('')}</tbody></table></div>`;
 }
 
-function sortedValues(buf: { values(): Float64Array }): Float64Array {
-  return Float64Array.from(buf.values()).sort();
-}
-
 function latencyCharts(data: ReportData, summary: Summary): string {
-  const metric = (id: string, title: string, pick: (c: ConfigData) => { values(): Float64Array }) => {
+  const metric = (id: string, title: string, pick: (c: ConfigData) => SampleSketch) => {
     const series: CdfSeries[] = [];
     for (const c of data.configs) {
-      const v = sortedValues(pick(c));
-      if (v.length === 0) continue;
-      const p = (q: number) => percentileSorted(v, q * 100);
+      const sketch = pick(c);
+      if (sketch.count === 0) continue;
+      const percentile = sketch.percentiles();
       series.push({
-        ...styleFor(c.index), points: cdfOfSorted(v),
-        label: `${c.label}: n=${fmtInt(v.length)}, p50 ${fmtMs(p(0.5))}, p99 ${fmtMs(p(0.99))} ms`,
+        ...styleFor(c.index), points: cdfPoints(percentile, sketch.count),
+        label: `${c.label}: n=${fmtInt(sketch.count)}, p50 ${fmtMs(percentile(50))}, p99 ${fmtMs(percentile(99))} ms`,
       });
     }
     return renderCdfChart({ id, title, xLabel: `${title} (ms)`, series });

@@ -1,7 +1,8 @@
 import type { QualityRow } from '../../grade/statistics/index.ts';
 import { configKey, configLabel } from '../../grade/statistics/index.ts';
 import type { ResultRow } from '../../run/result-row.ts';
-import { LogHistogram, SampleBuffer } from '../statistics.ts';
+import { LogHistogram } from '../statistics.ts';
+import { SampleSketch } from '../sample-sketch.ts';
 import type { Summary } from '../summary.ts';
 import { CaseTableCollector, type CaseTableOptions } from './case-table.ts';
 
@@ -14,10 +15,10 @@ export interface ConfigData {
   effort: string;
   /** Position in the palette: the same colour in every chart. */
   index: number;
-  /** Successful, non-cached rows only (as in the summary): 8 bytes a row per metric. */
-  ttft: SampleBuffer;
-  ttfa: SampleBuffer;
-  latency: SampleBuffer;
+  /** Successful, non-cached rows only (as in the summary): bounded sketches, exact up to their cap. */
+  ttft: SampleSketch;
+  ttfa: SampleSketch;
+  latency: SampleSketch;
   /** Pooled ITL gaps: fixed memory however many there are. */
   itl: LogHistogram;
 }
@@ -26,6 +27,7 @@ export interface ReportData {
   /** In summary order (model, then effort), then any configuration only the rows know. */
   configs: ConfigData[];
   byKey: Map<string, ConfigData>;
+  /** Rows for the quality statistics: empty when the caller already has them (see collectReportData). */
   quality: QualityRow[];
   cases: CaseTableCollector;
   rows: number;
@@ -42,11 +44,16 @@ function pickQuality(r: ResultRow): QualityRow {
   };
 }
 
-/** One streaming pass over the rows: memory grows by a few numbers a row, never by outputs. */
+/**
+ * One streaming pass over the rows: bounded memory (sketches, a capped case table), never the
+ * outputs. Quality rows (a few numbers a row) are kept only when `keepQualityRows`: a caller
+ * that already has the quality report, or knows there is none, passes false.
+ */
 export async function collectReportData(
   summary: Summary,
   rows: AsyncIterable<ResultRow> | Iterable<ResultRow>,
   caseOptions: CaseTableOptions = {},
+  keepQualityRows = true,
 ): Promise<ReportData> {
   const configs: ConfigData[] = [];
   const byKey = new Map<string, ConfigData>();
@@ -56,7 +63,7 @@ export async function collectReportData(
     if (!c) {
       c = {
         key, label: configLabel(provider, model, effort), provider, model, effort, index: configs.length,
-        ttft: new SampleBuffer(), ttfa: new SampleBuffer(), latency: new SampleBuffer(), itl: new LogHistogram(),
+        ttft: new SampleSketch(), ttfa: new SampleSketch(), latency: new SampleSketch(), itl: new LogHistogram(),
       };
       configs.push(c);
       byKey.set(key, c);
@@ -74,7 +81,7 @@ export async function collectReportData(
     n++;
     const c = ensure(row.provider, row.model, row.reasoning_effort ?? '');
     cases.add(row, c.key, c.label);
-    quality.push(pickQuality(row));
+    if (keepQualityRows) quality.push(pickQuality(row));
     if (typeof row.passed === 'boolean') anyGraded = true;
     if (typeof row.cost_usd === 'number' && Number.isFinite(row.cost_usd)) anyCost = true;
     if (row.status !== 'ok' || row.cached) continue;

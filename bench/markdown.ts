@@ -40,7 +40,7 @@ export function renderPerformanceMarkdown(r: BenchReport): string {
     );
   }
   for (const s of r.scaleRuns?.runs ?? []) {
-    lines.push(`| \`evalbench run\` of ${fmtInt(s.jobs)} jobs | ${fmt(s.wallSec, 1)} s, peak RSS ${fmt(s.peakRssMb, 0)} MB |`);
+    lines.push(`| \`evalbench run\` of ${fmtInt(s.jobs)} jobs | ${fmt(s.wallSec, 1)} s, peak RSS ${fmt(s.peakRssMb, 0)} MB, live heap after full GC ${fmt(s.liveHeapMb, 0)} MB |`);
   }
   for (const s of r.scaleRuns?.skipped ?? []) {
     lines.push(`| \`evalbench run\` of ${fmtInt(s.jobs)} jobs | not run: projected ${fmt(s.projectedSec, 0)} s did not fit the time budget |`);

@@ -10,7 +10,7 @@ import { benchConfig, parseScale, parseSections, SECTIONS } from '../../bench/co
 import { chunkFixed, chunkPerEvent, parseAndMeasure, syntheticStream } from '../../bench/micro.ts';
 import { fmt, renderTable } from '../../bench/table.ts';
 import { taskStats } from '../../bench/tinybench-result.ts';
-import { scaleSuiteYaml } from '../../bench/scale.ts';
+import { liveHeapFromTraceGc, scaleSuiteYaml } from '../../bench/scale.ts';
 import { checkGoals } from '../../bench/goals.ts';
 import { loadSuite } from '../../src/suite/index.ts';
 import { planJobs } from '../../src/plan/index.ts';
@@ -164,5 +164,18 @@ describe('medianOverhead', () => {
     expect(medianOverhead(rounds)).toEqual({ p50: 0.2, p99: 1.5 });
     expect(medianOverhead([{ p50: 1, p99: 2 }, { p50: 3, p99: 6 }])).toEqual({ p50: 2, p99: 4 });
     expect(medianOverhead([])).toEqual({ p50: null, p99: null });
+  });
+});
+
+describe('liveHeapFromTraceGc', () => {
+  it('takes the largest heap left after a full GC from --trace-gc lines, ignoring scavenges', () => {
+    const lines = [
+      '[123:0x5a1c2d0]      812 ms: Scavenge 40.1 (48.2) -> 30.2 (49.0) MB, 1.20 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; ',
+      '[123:0x5a1c2d0]     1920 ms: Mark-Compact 150.2 (170.1) -> 35.1 (60.3) MB, 12.1 / 0.0 ms  (+ 5.2 ms in 40 steps since start of marking) finalize incremental marking; ',
+      '[123:0x5a1c2d0]     5100 ms: Mark-Compact (reduce) 120.0 (150.0) -> 36.4 (55.0) MB, 9.0 / 0.0 ms  (average mu = 0.9) memory reducer; ',
+      '[123:0x7f00c0000f00]   30 ms: Mark-Compact 5.0 (6.0) -> 2.0 (4.0) MB, 1.0 / 0.0 ms  (worker); ',
+    ];
+    expect(liveHeapFromTraceGc(lines)).toBe(36.4);
+    expect(liveHeapFromTraceGc(lines.slice(0, 1))).toBeNull();
   });
 });

@@ -63,9 +63,9 @@ export function benchConfig(env: Record<string, string | undefined> = process.en
       itlMs: 5,
       tokens: 16,
       levels: full
-        ? [{ concurrency: 1, requests: 60 }, { concurrency: 64, requests: 1_280 }, { concurrency: 256, requests: 2_560 }]
+        ? [{ concurrency: 1, requests: 60 }, { concurrency: 64, requests: 3_840 }, { concurrency: 256, requests: 2_560 }]
         : [{ concurrency: 1, requests: 20 }, { concurrency: 64, requests: 256 }, { concurrency: 256, requests: 512 }],
-      rounds: full ? 4 : 2,
+      rounds: full ? 8 : 2,
     },
     throughput: { concurrency: 64, durationSec: full ? 6 : 3, tokens: 8 },
     scale: { jobs: full ? [1_000, 10_000, 100_000] : [1_000, 10_000], concurrency: 64, tokens: 4 },

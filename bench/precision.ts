@@ -199,7 +199,8 @@ function clients(baseUrl: string, concurrency: number, tokens: number, agent: ht
 /**
  * Three clients against one simulator process with a fixed server-side TTFT and inter-token
  * delay, at each concurrency: ours (runJobs), the floor (raw node:http) and, for attribution, the
- * floor's logic over fetch. They run in rotating rounds so drift in machine load falls on all.
+ * floor's logic over fetch. Ours and the floor run in alternating rounds so drift in machine load
+ * falls on both; the fetch diagnostic runs after them.
  */
 export async function runPrecision(cfg: BenchConfig['precision'], log: (s: string) => void): Promise<PrecisionResult> {
   const sim: SimProcess = await spawnSimulator({ ttftMs: cfg.ttftMs, itlMs: cfg.itlMs });
@@ -217,9 +218,13 @@ export async function runPrecision(cfg: BenchConfig['precision'], log: (s: strin
       log(`precision: concurrency ${concurrency}, ${requests} requests per client`);
       const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
       const c = clients(sim.url, concurrency, cfg.tokens, agent);
-      const order: [keyof typeof c, Samples][] = [['ours', new Samples()], ['floor', new Samples()], ['fetchFloor', new Samples()]];
+      // ours and the floor take turns; the fetch diagnostic runs after them: undici allocates so
+      // much that its garbage, collected during the next client's turn, stalled that client's
+      // streams (bench-process scavenges p50 6.8 ms with it interleaved, 3.7 ms without).
+      const order: [keyof typeof c, Samples][] = [['ours', new Samples()], ['floor', new Samples()]];
+      const diag: [keyof typeof c, Samples] = ['fetchFloor', new Samples()];
       // Warm-up at this level: every client opens its `concurrency` pooled connections.
-      for (const [name] of order) await c[name](concurrency * 2, `warm-${name}`);
+      for (const [name] of [...order, diag]) await c[name](concurrency * 2, `warm-${name}`);
       const per = Math.max(1, Math.ceil(requests / cfg.rounds));
       const cpu0 = sim.cpuMs();
       const t0 = performance.now();
@@ -233,10 +238,11 @@ export async function runPrecision(cfg: BenchConfig['precision'], log: (s: strin
         const [ro, rf] = order.map(([, s], i) => offsetSummary(s.paired.slice(from[i]), 0));
         rounds.push(overheadAbove(ro, rf));
       }
+      for (let r = 0; r < cfg.rounds; r++) await timed(c[diag[0]], per, `c${concurrency}-${diag[0]}-r${r}`, sim.url, diag[1]);
       const wallMs = performance.now() - t0;
       const cpu1 = sim.cpuMs();
       agent.destroy();
-      const [o, f, ff] = order.map(([, s]) => reading(s, injected));
+      const [o, f, ff] = [...order, diag].map(([, s]) => reading(s, injected));
       levels.push({
         concurrency,
         ours: o,

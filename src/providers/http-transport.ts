@@ -57,6 +57,16 @@ export const httpTransport: Transport = {
   post: (url, headers, payload, now) => new NodeExchange(url, headers, payload, now),
 };
 
+/** `url` parsed for node:http(s); throws on another scheme or on credentials in it. */
+function requestUrl(url: string): { u: URL; secure: boolean } {
+  const u = new URL(url);
+  const secure = u.protocol === 'https:';
+  if (!secure && u.protocol !== 'http:') throw new TypeError(`unsupported URL scheme ${u.protocol}`);
+  // As fetch: a key in the URL would be sent as Basic auth next to ours.
+  if (u.username !== '' || u.password !== '') throw new TypeError('the URL includes credentials (user:password@)');
+  return { u, secure };
+}
+
 /**
  * GET `url` through the pooled agents and drain the answer, so a connection (and its TLS
  * session) to that origin is open before the first measured request. For warm-up: resolves in
@@ -66,10 +76,7 @@ export function warmConnection(url: string, headers: Record<string, string>, tim
   return new Promise((resolve) => {
     let req: http.ClientRequest;
     try {
-      const u = new URL(url);
-      const secure = u.protocol === 'https:';
-      if (!secure && u.protocol !== 'http:') throw new TypeError(`unsupported URL scheme ${u.protocol}`);
-      if (u.username !== '' || u.password !== '') throw new TypeError('the URL includes credentials');
+      const { u, secure } = requestUrl(url);
       req = (secure ? https : http).get(u, { headers: { 'user-agent': USER_AGENT, ...headers }, agent: secure ? httpsAgent : httpAgent });
     } catch {
       resolve();
@@ -143,11 +150,7 @@ class NodeExchange implements Exchange, TransportResponse {
     });
     let req: http.ClientRequest;
     try {
-      const u = new URL(url);
-      const secure = u.protocol === 'https:';
-      if (!secure && u.protocol !== 'http:') throw new TypeError(`unsupported URL scheme ${u.protocol}`);
-      // As fetch: a key in the URL would be sent as Basic auth next to ours.
-      if (u.username !== '' || u.password !== '') throw new TypeError('the URL includes credentials (user:password@)');
+      const { u, secure } = requestUrl(url);
       const h: Record<string, string | number> = { ...headers };
       h['content-length'] = Buffer.byteLength(payload);
       h['accept-encoding'] ??= secure ? ACCEPT_ENCODING_HTTPS : ACCEPT_ENCODING_HTTP;

@@ -18,7 +18,7 @@ import { REPO_ROOT } from './sim-process.ts';
 import { fmt, fmtInt, renderTable } from './table.ts';
 import { taskStats } from './tinybench-result.ts';
 
-export const FIXTURES_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'fixtures');
+export const FIXTURES_DIR = path.resolve(REPO_ROOT, 'test', 'fixtures', 'recorded');
 
 export interface MicroRow {
   name: string;
@@ -208,6 +208,6 @@ export function renderMicro(r: MicroResult): string {
     '1. Micro (tinybench, one process)',
     ['task', 'throughput', 'unit/s', 'ms/op', 'samples'],
     r.rows.map((x) => [x.name, fmtInt(x.unitsPerSec), x.unit, fmt(x.meanMs, 3), fmtInt(x.samples)]),
-    [`fixtures: ${r.fixtures.files} .sse files from ../shared/fixtures, ${fmtInt(r.fixtures.events)} events, ${fmtInt(r.fixtures.bytes)} bytes; fed one read per event`],
+    [`fixtures: ${r.fixtures.files} .sse files from test/fixtures/recorded, ${fmtInt(r.fixtures.events)} events, ${fmtInt(r.fixtures.bytes)} bytes; fed one read per event`],
   );
 }

@@ -1,4 +1,4 @@
-/** Exit codes are part of the user-facing contract (DESIGN.md). */
+/** Exit codes are part of the user-facing contract (docs/metrics.md). */
 export const EXIT = { ok: 0, gateFailed: 1, badInput: 2, runIncomplete: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

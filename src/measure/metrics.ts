@@ -2,7 +2,7 @@ import type { Marks, RequestMetrics } from './types.ts';
 import { percentileSorted } from './percentile.ts';
 
 /**
- * Per-request metrics from one attempt's marks (DESIGN.md "Metric definitions"):
+ * Per-request metrics from one attempt's marks (docs/metrics.md "Metric definitions"):
  * ttfb = hdr - send, ttft = firstTok - send, ttfa = firstAnswer - send, latency = end - send;
  * ITL samples = gaps between successive token-bearing events; tpot = (lastTok - firstTok) /
  * (N - 1) for N >= 2 completion tokens (reasoning included); output_tps = 1000 / tpot.

@@ -1,6 +1,6 @@
 /**
  * Timestamps of one attempt, in milliseconds from a monotonic clock (performance.now()).
- * See DESIGN.md "Metric definitions".
+ * See docs/metrics.md "Metric definitions".
  */
 export interface Marks {
   /** Just before the request is written (after waiting for a slot). */

@@ -7,7 +7,7 @@ export function truncateMessage(text: string, max = MAX_ERROR_MESSAGE): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** DESIGN.md failure rules for a non-2xx status. */
+/** docs/metrics.md failure rules for a non-2xx status. */
 export function classifyHttpStatus(status: number): ErrorType {
   if (status === 429) return 'rate_limited';
   if (status === 401 || status === 403) return 'auth';

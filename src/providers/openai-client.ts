@@ -46,7 +46,7 @@ interface Failure {
  * One HTTP attempt against an OpenAI-compatible `/chat/completions` URL. Never throws: every
  * failure is an AttemptResult with ok=false and an errorType from the closed list.
  *
- * Streaming (`body.stream: true`) reads SSE and stamps marks per DESIGN.md; a 2xx JSON answer
+ * Streaming (`body.stream: true`) reads SSE and stamps marks per docs/metrics.md; a 2xx JSON answer
  * to a streaming request (servers that ignore `stream`) is parsed as a non-streamed body.
  * The attempt is bounded by `timeoutMs` (headers and body together) and by `signal`.
  */

@@ -31,7 +31,7 @@ export interface SseReadOptions {
 /**
  * Push-driven SSE reading: the transport hands over each body chunk with the time its bytes
  * arrived (taken before any decoding), and every event parsed out of it gets that stamp
- * (DESIGN.md marks). Synchronous, with no allocation per chunk beyond the decoded string, so
+ * (docs/metrics.md marks). Synchronous, with no allocation per chunk beyond the decoded string, so
  * both transports (node:http 'data' events, a fetch body reader) feed the same code.
  *
  * UTF-8 split across chunks is carried over by a streaming decoder; a leading BOM is dropped

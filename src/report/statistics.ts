@@ -1,7 +1,7 @@
 import { percentileSorted } from '../measure/percentile.ts';
 
 /**
- * Summary of one distribution (DESIGN.md "every distribution"). Percentiles use linear
+ * Summary of one distribution (docs/metrics.md "every distribution"). Percentiles use linear
  * interpolation between closest ranks. `std` is the sample standard deviation (n - 1); null when
  * count < 2. Every field but `count` is null when there are no values.
  */

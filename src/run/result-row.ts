@@ -1,7 +1,7 @@
 import type { ErrorType } from '../providers/types.ts';
 
 /**
- * One row per job: the CSV/JSONL contract (DESIGN.md). Field names are snake_case and stable.
+ * One row per job: the CSV/JSONL contract (docs/metrics.md). Field names are snake_case and stable.
  * `RESULT_COLUMNS` is the CSV column order; JSONL rows carry a few extra fields after them.
  */
 export const RESULT_COLUMNS = [

@@ -38,7 +38,7 @@ export interface DispatchGate {
   settled(job: Job, row: ResultRow): void;
 }
 
-/** How jobs are released (DESIGN.md: t_sched is a job's turn in closed loop, its arrival time in open loop). */
+/** How jobs are released (docs/metrics.md: t_sched is a job's turn in closed loop, its arrival time in open loop). */
 export type LoadMode =
   | { kind: 'closed' }
   | {

@@ -4,7 +4,7 @@ import {
 } from '../../src/providers/error-classify.ts';
 
 describe('classifyHttpStatus', () => {
-  it('follows the DESIGN.md rules', () => {
+  it('follows the docs/metrics.md rules', () => {
     expect(classifyHttpStatus(429)).toBe('rate_limited');
     expect(classifyHttpStatus(401)).toBe('auth');
     expect(classifyHttpStatus(403)).toBe('auth');

@@ -1,4 +1,4 @@
-// Replays the recorded server bodies of shared/fixtures over real HTTP on 127.0.0.1.
+// Replays the recorded server bodies of test/fixtures/recorded over real HTTP on 127.0.0.1.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -8,7 +8,7 @@ import {
   type BrotliCompress, type Deflate, type DeflateRaw, type Gzip,
 } from 'node:zlib';
 
-export const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../fixtures/recorded/', import.meta.url));
 
 export interface Meta {
   status: { code: number };

@@ -34,7 +34,7 @@ const deltas = (name: string): any[] => chunks(name).map((c) => c.choices?.[0]?.
 const joined = (name: string, key: string): string =>
   deltas(name).map((d) => (typeof d[key] === 'string' ? d[key] : '')).join('');
 const lastUsage = (name: string): any => chunks(name).map((c) => c.usage ?? c.x_groq?.usage).filter((u) => u != null).at(-1);
-/** Token-bearing per DESIGN.md: non-empty content (string or parts), reasoning, or tool calls. */
+/** Token-bearing per docs/metrics.md: non-empty content (string or parts), reasoning, or tool calls. */
 const tokenEvents = (name: string): number =>
   deltas(name).filter(
     (d) =>

@@ -1,3 +1,4 @@
+import type { StartupResult } from './startup.ts';
 import type { SectionName } from './config.ts';
 import type { MachineInfo } from './machine.ts';
 import type { MicroResult } from './micro.ts';
@@ -15,6 +16,7 @@ export interface BenchReport {
   machine: MachineInfo;
   loadAvgAtEnd: number;
   wallSec: number;
+  startup?: StartupResult;
   micro?: MicroResult;
   precision?: PrecisionResult;
   throughput?: ThroughputResult;

@@ -1,13 +1,13 @@
 /**
  * What `npm run bench` runs and how big, from the environment:
  * - BENCH_SCALE=quick|full (default full: the whole bench fits in 5 minutes on 2 cores)
- * - BENCH_ONLY=micro,precision,throughput,scale,open-loop (default: all)
+ * - BENCH_ONLY=startup,micro,precision,throughput,scale,open-loop (default: all)
  * - BENCH_OUT=dir (default results/bench)
  * - BENCH_BUDGET_SEC=n (default 285): a scale run whose projected time would end the bench past
  *   this is skipped and reported as such (the acceptance is < 5 minutes on 2 cores)
  */
 /** In run order: scale last, so it can use whatever time the budget has left. */
-export const SECTIONS = ['micro', 'precision', 'throughput', 'open-loop', 'scale'] as const;
+export const SECTIONS = ['startup', 'micro', 'precision', 'throughput', 'open-loop', 'scale'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 export type BenchScale = 'quick' | 'full';
 

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { benchConfig, type SectionName } from './config.ts';
 import { machineInfo } from './machine.ts';
 import { renderMicro, runMicro } from './micro.ts';
+import { renderStartup, runStartup } from './startup.ts';
 import { renderPrecision, runPrecision } from './precision.ts';
 import { renderThroughput, runThroughput } from './throughput.ts';
 import { renderScale, runScale } from './scale.ts';
@@ -54,6 +55,7 @@ async function main(): Promise<number> {
     }
   };
 
+  report.startup = await section('startup', async () => runStartup(), renderStartup);
   report.micro = await section('micro', () => runMicro(cfg.micro), renderMicro);
   report.precision = await section('precision', () => runPrecision(cfg.precision, log), renderPrecision);
   report.throughput = await section('throughput', () => runThroughput(cfg.throughput, log), renderThroughput);

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import type { Ajv2019 } from 'ajv/dist/2019.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
 
 /**
@@ -16,11 +17,15 @@ let draft7: Ajv | undefined;
 let draft2019: Ajv2019 | undefined;
 let draft2020: Ajv2020 | undefined;
 
+// Ajv is loaded on the first schema compiled, not when the CLI starts (it is CommonJS, so a
+// synchronous require serves).
+const load = createRequire(import.meta.url);
+
 function ajvFor(schema: Record<string, unknown>): Ajv | Ajv2019 | Ajv2020 {
   const dialect = typeof schema.$schema === 'string' ? schema.$schema : '';
-  if (dialect.includes('2020-12')) return (draft2020 ??= new Ajv2020(OPTIONS));
-  if (dialect.includes('2019-09')) return (draft2019 ??= new Ajv2019(OPTIONS));
-  return (draft7 ??= new Ajv(OPTIONS));
+  if (dialect.includes('2020-12')) return (draft2020 ??= new (load('ajv/dist/2020.js').Ajv2020 as typeof Ajv2020)(OPTIONS));
+  if (dialect.includes('2019-09')) return (draft2019 ??= new (load('ajv/dist/2019.js').Ajv2019 as typeof Ajv2019)(OPTIONS));
+  return (draft7 ??= new (load('ajv').Ajv as typeof Ajv)(OPTIONS));
 }
 
 const inlineCache = new WeakMap<object, ValidateFunction>();

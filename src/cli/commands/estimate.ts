@@ -10,7 +10,6 @@ import { parseUsd } from '../parse-flags.ts';
 export function registerEstimate(program: Command, setExit: SetExit): void {
   addPlanOptions(program
     .command('estimate'))
-    .description('Estimate tokens and cost of a suite before spending anything: sends no request.')
     .argument('<suite>', 'suite YAML file')
     .option('--from <dir>', 'an earlier run folder: use its observed output tokens (mean, p95) per case x model x effort')
     .option('--max-cost <usd>', 'exit 1 when the expected cost is above this', parseUsd)

@@ -16,7 +16,6 @@ import { parsePositiveNumber, parseUsd } from '../parse-flags.ts';
 export function registerRunFolderCommands(program: Command, setExit: SetExit): void {
   addGateOptions(program
     .command('report'))
-    .description('Rebuild a run folder\'s reports (results.csv, summary.json, summary.md, junit.xml, report.html) from its results.jsonl, and check gates.')
     .argument('<dir>', 'run folder (or a merged one)')
     .option('--max-cost <usd>', 'gate: highest acceptable total cost', parseUsd)
     .option('--suite <file>', 'take the gates: block from this suite file')
@@ -40,7 +39,6 @@ export function registerRunFolderCommands(program: Command, setExit: SetExit): v
 
   program
     .command('merge')
-    .description('Join the result folders of shards (run --shard i/n) into one folder with one summary.')
     .argument('<dirs...>', 'shard result folders')
     .requiredOption('--out <dir>', 'folder for the merged results')
     .action(async (dirs: string[], o) => {
@@ -53,7 +51,6 @@ export function registerRunFolderCommands(program: Command, setExit: SetExit): v
 
   program
     .command('compare')
-    .description('Compare two runs: pass rates (paired McNemar test), p50/p95 TTFT and latency ratios, tokens, cost, new failures.')
     .argument('<base>', 'baseline run folder')
     .argument('<new>', 'new run folder')
     .option('--fail-on-regression', 'exit 1 on a significant quality drop or a p95 latency/TTFT ratio above --latency-tolerance')

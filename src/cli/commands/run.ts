@@ -23,7 +23,6 @@ export function runExitCode(outcome: RunOutcome): number {
 export function registerRun(program: Command, setExit: SetExit): void {
   addGateOptions(addPlanOptions(program
     .command('run')))
-    .description('Run a suite: every case x model x reasoning effort x repeat, measured and written to a results folder.')
     .argument('<suite>', 'suite YAML file')
     .option('--concurrency <n>', 'requests in flight at once, overall', parsePositiveInt)
     .option('--timeout <ms>', 'per-attempt timeout (30000, 30s, 2m)', parseDurationMs)

@@ -7,7 +7,6 @@ import { parseNonNegativeInt, parseShare } from '../parse-flags.ts';
 export function registerSim(program: Command, setExit: SetExit): void {
   program
     .command('sim')
-    .description('Start the simulator as a standalone OpenAI-compatible server on 127.0.0.1 (Ctrl-C stops it).')
     .option('--port <n>', 'port (0 = any free port)', parseNonNegativeInt, 8787)
     .option('--seed <n>', 'seed for delays and answers', parseNonNegativeInt, 42)
     .option('--ttft-ms <ms>', 'fixed time to first token for every model', parseNonNegativeInt)

@@ -8,7 +8,6 @@ import { err, out, type SetExit } from '../console.ts';
 export function registerSuiteTools(program: Command, setExit: SetExit): void {
   program
     .command('validate')
-    .description('Check suite files without sending anything: YAML, schema, case ids, models, placeholders.')
     .argument('<suites...>', 'suite YAML files')
     .action(async (files: string[]) => {
       let failed = 0;
@@ -28,7 +27,6 @@ export function registerSuiteTools(program: Command, setExit: SetExit): void {
 
   program
     .command('schema')
-    .description('Print the JSON Schema of the suite format (for editor autocompletion).')
     .action(() => {
       out(JSON.stringify(suiteJsonSchema(), null, 2));
     });

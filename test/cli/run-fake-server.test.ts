@@ -82,8 +82,10 @@ describe('evalbench run against a misbehaving server', () => {
       expect(r.ttft_ms!).toBeLessThan(r.ttfa_ms!);
       expect(r.output).toBe('Paris is the answer.');
     }
-    expect(Math.min(...timed.map((r) => r.ttft_ms!))).toBeLessThan(80 + 35);
-    expect(Math.min(...timed.map((r) => r.ttfa_ms!))).toBeLessThan(150 + 35);
+    // Close to the injection, within a margin a loaded 2-core machine keeps (the 70 ms between the
+    // two injected delays, checked by the ordering above, is what tells TTFT from TTFA).
+    expect(Math.min(...timed.map((r) => r.ttft_ms!))).toBeLessThan(80 + 200);
+    expect(Math.min(...timed.map((r) => r.ttfa_ms!))).toBeLessThan(150 + 200);
   });
 
   it('reads reasoning and cached tokens from usage', () => {

@@ -39,10 +39,14 @@ describe('run --shard i/4 then merge', () => {
     expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
     const merged = await mergeRunDirs(shards, path.join(dir, 'merged'));
     expect(merged.duplicates).toHaveLength(0);
-    expect(merged.summary.groups.map(timeless)).toEqual(whole.summary.groups.map(timeless));
+    // The simulator's answers are seeded per (model, prompt, repeat), so only a failed request could
+    // make the two runs differ; say which if one did.
+    const errors = (groups: GroupSummary[]) => JSON.stringify(groups.map((g) => [g.model_ref, g.errors_by_type]));
+    const why = `errors whole: ${errors(whole.summary.groups)}; errors merged: ${errors(merged.summary.groups)}`;
+    expect(merged.summary.groups.map(timeless), why).toEqual(whole.summary.groups.map(timeless));
     expect(timeless(merged.summary.overall)).toEqual(timeless(whole.summary.overall));
     expect(whole.summary.quality!.configs.length).toBe(2);
-    expect(merged.summary.quality!.configs.map((c) => [c.label, c.passes, c.graded]))
+    expect(merged.summary.quality!.configs.map((c) => [c.label, c.passes, c.graded]), why)
       .toEqual(whole.summary.quality?.configs.map((c) => [c.label, c.passes, c.graded]));
   });
 });

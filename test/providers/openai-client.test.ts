@@ -27,16 +27,22 @@ function sseHead(res: ServerResponse): void {
 }
 
 /** Write each [delayMs, text] step at its time after the request arrived, then end. */
-function script(steps: [number, string][], end: 'end' | 'destroy' | 'hang' = 'end'): Handler {
+/**
+ * Writes each step at its offset. `written` (when given) receives the server's own stamps, on the
+ * same clock as the client's marks: [headers written, then each step written].
+ */
+function script(steps: [number, string][], end: 'end' | 'destroy' | 'hang' = 'end', written?: number[]): Handler {
   return (req, res) => {
     sseHead(res);
     const t0 = performance.now();
+    written?.push(t0);
     void (async () => {
       for (const [at, text] of steps) {
         const wait = at - (performance.now() - t0);
         if (wait > 0) await sleep(wait);
         if (res.destroyed) return;
         res.write(text);
+        written?.push(performance.now());
       }
       if (end === 'end') res.end();
       else if (end === 'destroy') setTimeout(() => req.socket.destroy(), 20); // let the writes flush first
@@ -116,8 +122,16 @@ describe('request', () => {
   });
 });
 
+/**
+ * How late the client may stamp something after the server wrote it: wide, because a busy 2-core
+ * machine can stall either side for tens of ms. The injected gaps (60-120 ms) are what tell the
+ * marks apart; lower bounds against them are exact.
+ */
+const DELIVERY_MARGIN_MS = 250;
+
 describe('timing marks', () => {
   it('TTFT ignores the role-only chunk; reasoning sets TTFT, content sets TTFA', async () => {
+    const written: number[] = [];
     const url = route('/timing', script([
       [0, chunk({ role: 'assistant', content: '' })],
       [120, chunk({ reasoning_content: 'thinking' })],
@@ -127,24 +141,27 @@ describe('timing marks', () => {
       [275, chunk({}, 'stop')],
       [275, usageChunk(4)],
       [275, DONE],
-    ]));
+    ], 'end', written));
     const r = await sendChatCompletion(request(url));
     expect(r.ok).toBe(true);
     expect(r.reasoning).toBe('thinking');
     expect(r.content).toBe('Hello!');
     const m = computeRequestMetrics(r.marks, r.usage!.completionTokens);
-    expect(m.ttfbMs!).toBeLessThan(50);
+    // Against the server's own stamps: headers at written[0], the role chunk at written[1],
+    // reasoning at written[2], the three content chunks at written[3..5].
+    const ttfbAt = r.marks.send + m.ttfbMs!;
+    expect(ttfbAt).toBeGreaterThanOrEqual(written[0]);
+    expect(ttfbAt - written[0]).toBeLessThan(DELIVERY_MARGIN_MS);
     expect(m.ttftMs!).toBeGreaterThanOrEqual(119);
-    expect(m.ttftMs!).toBeLessThan(170);
     expect(m.ttfaMs!).toBeGreaterThanOrEqual(219);
-    expect(m.ttfaMs!).toBeLessThan(270);
     expect(m.ttftMs!).toBeLessThan(m.ttfaMs!);
-    // Each token event no earlier than injected, and not much later.
-    const injected = [120, 220, 245, 270];
+    expect(r.marks.firstTok! - written[2]).toBeLessThan(DELIVERY_MARGIN_MS);
+    // Each token event no earlier than the server wrote it, and not much later.
+    const tokenWrites = [written[2], written[3], written[4], written[5]];
     expect(r.marks.tokenTimes).toHaveLength(4);
     r.marks.tokenTimes.forEach((t, i) => {
-      expect(t - r.marks.send).toBeGreaterThanOrEqual(injected[i] - 1);
-      expect(t - r.marks.send).toBeLessThan(injected[i] + 50);
+      expect(t).toBeGreaterThanOrEqual(tokenWrites[i]);
+      expect(t - tokenWrites[i]).toBeLessThan(DELIVERY_MARGIN_MS);
     });
     const tt = r.marks.tokenTimes;
     expect(m.itlSamples).toEqual([tt[1] - tt[0], tt[2] - tt[1], tt[3] - tt[2]]);
@@ -156,18 +173,28 @@ describe('timing marks', () => {
   });
 
   it('TTFB is when headers arrive, before any token', async () => {
+    let headAt = 0;
+    let tokenAt = 0;
     const url = route('/slow-headers', (_q, res) => {
       setTimeout(() => {
         sseHead(res);
-        setTimeout(() => res.end(chunk({ content: 'a' }, 'stop') + DONE), 80);
+        headAt = performance.now();
+        setTimeout(() => {
+          res.end(chunk({ content: 'a' }, 'stop') + DONE);
+          tokenAt = performance.now();
+        }, 80);
       }, 60);
     });
     const r = await sendChatCompletion(request(url));
     const m = computeRequestMetrics(r.marks, 1);
     expect(m.ttfbMs!).toBeGreaterThanOrEqual(59);
-    expect(m.ttfbMs!).toBeLessThan(110);
     expect(m.ttftMs!).toBeGreaterThanOrEqual(139);
-    expect(m.ttftMs!).toBeLessThan(190);
+    // Headers stamped when the server sent them, not when the token came (server's own stamps).
+    const ttfbAt = r.marks.send + m.ttfbMs!;
+    expect(ttfbAt).toBeGreaterThanOrEqual(headAt);
+    expect(ttfbAt - headAt).toBeLessThan(DELIVERY_MARGIN_MS);
+    expect(r.marks.firstTok! - tokenAt).toBeLessThan(DELIVERY_MARGIN_MS);
+    expect(m.ttftMs! - m.ttfbMs!).toBeGreaterThan(0);
     expect(m.tpotMs).toBeNull(); // N = 1
   });
 
@@ -336,7 +363,7 @@ describe('failures', () => {
     const r = await sendChatCompletion(request(url, { timeoutMs: 150 }));
     expect(r.errorType).toBe('timeout');
     expect(r.marks.end - t0).toBeGreaterThanOrEqual(149);
-    expect(r.marks.end - r.marks.send).toBeLessThan(400);
+    expect(r.marks.end - r.marks.send).toBeLessThan(2_000); // near 150 ms, not the default 60 s: wide for a busy machine
     expect(r.errorMessage).toContain('150 ms');
   });
 

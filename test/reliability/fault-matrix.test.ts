@@ -48,16 +48,17 @@ const MATRIX: Case[] = [
     scenario: 'reset-mid-stream', status: 'error', errorType: 'stream_reset', attempts: 3, httpStatus: 200,
     check: (r) => expect(r.output).toBe('hello wor'), // the text received is kept
   },
-  // Timeouts of 1 s: the 10 MB faults load the event loop meanwhile, and headers must arrive first.
+  // Timeouts of 5 s: the 10 MB faults load the event loop meanwhile, and headers must arrive first
+  // (on a busy 2-core machine too). Every other job gets 30 s: reading 10 MB bodies under load is slow.
   {
-    scenario: 'stall-after-headers', status: 'error', errorType: 'timeout', attempts: 3, httpStatus: 200, timeoutMs: 1_000,
-    check: (r) => expect(r.error_message).toMatch(/within 1000 ms \(reading the stream\)/),
+    scenario: 'stall-after-headers', status: 'error', errorType: 'timeout', attempts: 3, httpStatus: 200, timeoutMs: 5_000,
+    check: (r) => expect(r.error_message).toMatch(/within 5000 ms \(reading the stream\)/),
   },
   {
-    scenario: 'stall-between-tokens', status: 'error', errorType: 'timeout', attempts: 3, httpStatus: 200, timeoutMs: 1_000,
+    scenario: 'stall-between-tokens', status: 'error', errorType: 'timeout', attempts: 3, httpStatus: 200, timeoutMs: 5_000,
     check: (r) => {
       expect(r.output).toBe('hello wor');
-      expect(r.error_message).toMatch(/within 1000 ms \(reading the stream\)/);
+      expect(r.error_message).toMatch(/within 5000 ms \(reading the stream\)/);
     },
   },
   {
@@ -141,7 +142,7 @@ function jobsFor(c: Case): Job[] {
   return Array.from({ length: JOBS_PER_SCENARIO }, (_, i) => ({
     id: `${c.scenario}#${i}`, index: i, suite: 'faults', caseId: `${c.scenario}#${i}`, tags: [], provider: c.scenario,
     model: 'fault-model', reasoningEffort: null, repeat: 1, messages: [{ role: 'user', content: `${c.scenario} job ${i}` }],
-    params: {}, stream: c.stream ?? true, timeoutMs: c.timeoutMs ?? 10_000, assert: [], vars: {},
+    params: {}, stream: c.stream ?? true, timeoutMs: c.timeoutMs ?? 30_000, assert: [], vars: {},
   }));
 }
 
@@ -159,15 +160,24 @@ beforeAll(async () => {
   try {
     counts = await runJobs(MATRIX.flatMap(jobsFor), {
       providers, concurrency: 8, retry: RETRY, random: () => 1, onRow: (r) => rows.push(r),
+      onEvent: (e) => {
+        if (e.type === 'retry' && isStaleSocket(e.result)) staleRetries.set(e.job.id, (staleRetries.get(e.job.id) ?? 0) + 1);
+      },
     });
   } finally {
     clearInterval(sampler);
   }
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await Promise.all([a?.close(), b?.close()]);
 });
+
+/** A request that failed on a reused keep-alive socket before any response (ECONNRESET, hang-up). */
+function isStaleSocket(r: { errorType: string | null; errorMessage: string | null; httpStatus: number | null }): boolean {
+  return r.errorType === 'connection' && r.httpStatus === null && /ECONNRESET|socket hang up/.test(r.errorMessage ?? '');
+}
+const staleRetries = new Map<string, number>();
 
 describe('fault matrix: one scenario per fault, through runJobs', () => {
   it('completes with exactly one row per job', () => {
@@ -189,7 +199,11 @@ describe('fault matrix: one scenario per fault, through runJobs', () => {
     const mine = rows.filter((r) => r.provider === scenario);
     expect(mine).toHaveLength(JOBS_PER_SCENARIO);
     for (const r of mine) {
-      expect({ status: r.status, error_type: r.error_type, attempts: r.attempts }, r.error_message ?? '').toEqual({
+      // A pooled socket the server had just closed fails before any answer and is retried (the
+      // request never reached the server); on a busy machine that happens now and then. Such an
+      // attempt is counted apart, so the check still proves which failures are not retried.
+      const stale = c.attempts === 1 ? (staleRetries.get(r.job_id) ?? 0) : 0;
+      expect({ status: r.status, error_type: r.error_type, attempts: r.attempts - stale }, r.error_message ?? '').toEqual({
         status: c.status, error_type: c.errorType, attempts: c.attempts,
       });
       if (c.httpStatus !== undefined) expect(r.http_status).toBe(c.httpStatus);
@@ -197,7 +211,10 @@ describe('fault matrix: one scenario per fault, through runJobs', () => {
       c.check?.(r);
     }
     if (scenario !== 'connection-refused') {
-      expect(a.hitsOf(scenario)).toHaveLength(JOBS_PER_SCENARIO * (c.hitsPerJob ?? c.attempts));
+      const expected = JOBS_PER_SCENARIO * (c.hitsPerJob ?? c.attempts);
+      const stale = c.attempts === 1 ? mine.reduce((n, r) => n + (staleRetries.get(r.job_id) ?? 0), 0) : 0;
+      expect(a.hitsOf(scenario).length).toBeGreaterThanOrEqual(expected);
+      expect(a.hitsOf(scenario).length).toBeLessThanOrEqual(expected + stale);
     }
   });
 

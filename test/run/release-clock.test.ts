@@ -5,17 +5,30 @@ import { arrivalTimes } from '../../src/run/arrivals.ts';
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const pct = (xs: number[], p: number) => sorted(xs)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
+/**
+ * The reference for lateness on this machine right now: how late a plain setTimeout fires for a
+ * target like the ones under test. On an idle machine it is 1-2 ms; under load it is whatever the
+ * scheduler allows, and waitUntil cannot be held to better than the machine gives.
+ */
+async function plainTimeoutLate(target: number): Promise<number> {
+  await new Promise((r) => setTimeout(r, Math.max(0, Math.ceil(target - performance.now()))));
+  return Math.max(0, performance.now() - target);
+}
+
 describe('waitUntil', () => {
   it('never resolves early, and usually well under a millisecond late', async () => {
     const late: number[] = [];
+    const reference: number[] = [];
     for (let i = 0; i < 40; i++) {
       const target = performance.now() + 3 + (i % 7) * 0.37; // fractional targets
       await waitUntil(target);
       late.push(performance.now() - target);
+      reference.push(await plainTimeoutLate(performance.now() + 3 + (i % 7) * 0.37));
     }
     expect(Math.min(...late)).toBeGreaterThanOrEqual(0);
-    // setTimeout alone is typically 1-2 ms late; generous for 2 shared cores.
-    expect(pct(late, 50)).toBeLessThan(1);
+    // Under a millisecond on an idle machine; on a busy one, no later than plain setTimeout
+    // measured in the same rounds (the spin can only remove lateness, never add a timer's worth).
+    expect(pct(late, 50)).toBeLessThan(Math.max(1, pct(reference, 50) + 0.5));
   });
 
   it('keeps I/O and other callbacks running while it spins', async () => {
@@ -42,6 +55,9 @@ describe('runSchedule', () => {
     await runSchedule(arrivalTimes(500, 'constant'), { start: warmStart, release: (due) => due < warmStart + 50 });
     const lags: number[] = [];
     const releases: number[] = [];
+    // The machine's own timer lateness right now, measured just before: the bound for a busy machine.
+    const reference: number[] = [];
+    for (let i = 0; i < 20; i++) reference.push(await plainTimeoutLate(performance.now() + 2));
     const start = performance.now() + 5;
     const n = await runSchedule(arrivalTimes(500, 'constant'), {
       start,
@@ -53,16 +69,24 @@ describe('runSchedule', () => {
     });
     expect(n).toBe(300);
     expect(Math.min(...lags)).toBeGreaterThanOrEqual(0);
-    // Tight figures live in the benchmark (npm run bench, open-loop section); 2 shared cores can stall for tens of ms.
-    expect(pct(lags, 50)).toBeLessThan(5);
-    const inWindow = releases.filter((t) => t < start + 600).length;
-    expect(inWindow / 300).toBeGreaterThan(0.85);
+    // Tight figures live in the benchmark (npm run bench, open-loop section); here the schedule's
+    // median lag may not exceed what a plain timer suffers on this machine right now.
+    for (let i = 0; i < 20; i++) reference.push(await plainTimeoutLate(performance.now() + 2)); // and just after
+    expect(pct(lags, 50)).toBeLessThan(Math.max(5, 2 * pct(reference, 90)));
+    // The schedule ends when its last arrival is due, give or take the machine's worst stall.
+    expect(Math.max(...releases) - (start + 598)).toBeLessThan(Math.max(50, 4 * Math.max(...reference)));
   });
 
   it('after a blocked loop, releases the whole backlog at once instead of falling behind', async () => {
-    const at: number[] = [];
+    // Event-loop turns, counted by a setImmediate chain: releases in one turn went out as a batch.
+    let turn = 0;
+    let counting = true;
+    const tick = () => { turn++; if (counting) setImmediate(tick); };
+    setImmediate(tick);
+    const turnOf: number[] = [];
     const start = performance.now();
     let blocked = false;
+    let stallEnd = 0;
     await runSchedule(arrivalTimes(1000, 'constant'), {
       start,
       release: (due, t) => {
@@ -71,12 +95,18 @@ describe('runSchedule', () => {
           blocked = true;
           const until = performance.now() + 30;
           while (performance.now() < until); // a 30 ms stall
+          stallEnd = performance.now();
         }
-        at.push(t - start);
+        turnOf.push(turn);
       },
     });
-    expect(at).toHaveLength(100);
-    // The arrivals due during the stall went out right after it, and the tail is on time again.
-    expect(at[99]).toBeLessThan(100 + 15);
+    counting = false;
+    expect(turnOf).toHaveLength(100);
+    // The arrivals that fell due during the stall (the 21st to the 50th) went out in the turn right
+    // after it, together, instead of one per timer. Judged in turns, not milliseconds, so a busy
+    // machine cannot fail it.
+    const backlog = turnOf.slice(21, 50);
+    expect(new Set(backlog).size).toBe(1);
+    expect(stallEnd).toBeGreaterThan(start);
   });
 });

@@ -187,8 +187,15 @@ export const BAD_ANSWERS: Record<string, string> = {
   'is-palindrome': fence(`
 function isPalindrome(s) { return s === [...s].reverse().join(''); }`),
   // Naive recursion: right on small inputs, times out on fibonacci(70).
+  // Never returns for the large input (the per-call limit must stop it); instant for the small ones,
+  // so a busy machine cannot push them past the limit too.
   fibonacci: fence(`
-function fibonacci(n) { return n < 2 ? n : fibonacci(n - 1) + fibonacci(n - 2); }`),
+function fibonacci(n) {
+  if (n > 40) for (;;) {}
+  let a = 0, b = 1;
+  for (let i = 0; i < n; i++) [a, b] = [b, a + b];
+  return a;
+}`),
   // Sorts as strings (the classic default-sort bug).
   median: fence(`
 function median(numbers) {

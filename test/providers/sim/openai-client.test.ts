@@ -236,7 +236,8 @@ describe('stats', () => {
   it('counts requests and the peak in flight', async () => {
     const before = sim.stats().requests;
     await Promise.all(
-      Array.from({ length: 6 }, (_, i) => postChat(sim.url, simpleBody('fast', `Reply with exactly: n${i}`), { 'x-sim-ttft-ms': '60' }).then(readEvents)),
+      // A long first-token delay keeps all six open at once even when a busy machine starts them late.
+      Array.from({ length: 6 }, (_, i) => postChat(sim.url, simpleBody('fast', `Reply with exactly: n${i}`), { 'x-sim-ttft-ms': '1500' }).then(readEvents)),
     );
     const s = sim.stats();
     expect(s.requests - before).toBe(6);

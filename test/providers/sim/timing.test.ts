@@ -26,7 +26,7 @@ describe('injected delays', () => {
       const first = events.find((e) => isToken(e.data))!;
       const measured = first.at - sent;
       expect(measured).toBeGreaterThanOrEqual(ttft);
-      expect(measured).toBeLessThan(ttft + 100); // generous: 2 shared cores
+      expect(measured).toBeLessThan(ttft + 250); // wide: 2 shared cores, other tests beside
       // The role-only chunk is sent at once (a loaded machine may still deliver it late).
       expect(JSON.parse(events[0].data).choices[0].delta).toEqual({ role: 'assistant', content: '' });
       expect(events[0].at).toBeLessThanOrEqual(first.at);
@@ -41,14 +41,17 @@ describe('injected delays', () => {
     );
     const times = events.filter((e) => isToken(e.data)).map((e) => e.at);
     expect(times.length).toBeGreaterThan(20);
-    const gaps = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
-    const median = gaps[Math.floor(gaps.length / 2)];
+    // The gaps between distinct socket reads: events that arrive in one read share a stamp (a
+    // busy reader, not the server), so each read's span is divided over the events it brought.
+    const reads = [...new Set(times)];
+    const perRead = reads.slice(1).map((t, i) => (t - reads[i]) / times.filter((x) => x === t).length).sort((a, b) => a - b);
+    const median = perRead[Math.floor(perRead.length / 2)];
     expect(median).toBeGreaterThan(itl - 3);
     expect(median).toBeLessThan(itl + 5);
     // Absolute schedule: the last token is due at ttft + (n-1)*itl, however late single timers fire.
     const due = 20 + (times.length - 1) * itl;
     expect(times.at(-1)! - sent).toBeGreaterThanOrEqual(due - 1);
-    expect(times.at(-1)! - sent).toBeLessThan(due + 100);
+    expect(times.at(-1)! - sent).toBeLessThan(due + 250); // wide: 2 shared cores
   });
 
   it('fixedTtftMs / fixedItlMs options apply to every request, and non-streaming waits the whole time', async () => {
@@ -83,8 +86,9 @@ describe('injected delays', () => {
       expect(first.at - sent).toBeGreaterThanOrEqual(100);
       expect(events.at(-1)!.data).toBe('[DONE]');
     }
-    // All 64 were in flight together: the whole batch took about one request's time, not 64.
-    expect(performance.now() - sent).toBeLessThan(100 + 12 * 5 + 1500);
+    // All 64 were in flight together: the batch took far less than 64 requests one after another
+    // (each at least 100 ms + its tokens), however busy the machine (maxInFlight below is the proof).
+    expect(performance.now() - sent).toBeLessThan((n * (100 + 12 * 5)) / 2);
     expect(sim.stats().maxInFlight).toBeGreaterThanOrEqual(n / 2);
   });
 });

@@ -34,9 +34,10 @@ describe('waitUntil', () => {
   it('keeps I/O and other callbacks running while it spins', async () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 1);
-    await waitUntil(performance.now() + 30);
+    await waitUntil(performance.now() + 100);
     clearInterval(timer);
-    expect(ticks).toBeGreaterThanOrEqual(5);
+    // A blocking spin would let no timer fire at all; on a busy machine a few still do.
+    expect(ticks).toBeGreaterThanOrEqual(3);
   });
 
   it('resolves at once when aborted', async () => {

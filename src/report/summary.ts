@@ -8,6 +8,7 @@ import type { ResultRow } from '../run/result-row.ts';
 import type { ReportSink } from './report-sink.ts';
 import { LogHistogram, type DistributionSummary } from './statistics.ts';
 import { EXACT_SAMPLE_CAP, SampleSketch, SKETCH_RELATIVE_ERROR } from './sample-sketch.ts';
+import type { ShardSetSummary } from './shard-set.ts';
 
 /**
  * A row as the summary reads it. The epoch marks are optional so rows from older results files
@@ -138,6 +139,8 @@ export interface Summary {
   self_check?: SelfCheckReport;
   /** --adaptive: every change of a provider's concurrency limit. */
   adaptive_concurrency?: ConcurrencyChange[];
+  /** A merge of shards: which of how many, the whole-run budget against spend, the clocks' spread. */
+  shards?: ShardSetSummary;
 }
 
 export interface LoadSummary {

@@ -43,12 +43,16 @@ export function registerRunFolderCommands(program: Command, setExit: SetExit): v
     .description('Join the result folders of shards (run --shard i/n) into one folder with one summary.')
     .argument('<dirs...>', 'shard result folders')
     .requiredOption('--out <dir>', 'folder for the merged results')
+    .option('--allow-partial', 'merge an incomplete set of shards (exit 0; the summary says which are missing) instead of exiting 1')
     .action(async (dirs: string[], o) => {
-      const merged = await mergeRunDirs(dirs, o.out);
+      const merged = await mergeRunDirs(dirs, o.out, { allowPartial: o.allowPartial });
       for (const d of merged.duplicates) err(`warning: job ${d.job_id} appears in more than one shard; kept one row`);
+      const set = merged.shards;
+      if (!set) err('warning: these folders have no run.json (older evalbench): plan and completeness not checked');
+      else if (set.missing.length > 0) err(`warning: merged ${set.merged} of ${set.of} shards; missing ${set.missing.map((i) => `${i}/${set.of}`).join(', ')}`);
       await writeHtmlReport(o.out, { summary: merged.summary, quality: merged.summary.quality });
       out(renderSummaryTable(merged.summary));
-      out(`merged ${merged.rows} rows from ${dirs.length} folders into ${o.out}`);
+      out(`merged ${merged.rows} rows from ${dirs.length} folders${set ? ` (${set.merged} of ${set.of} shards)` : ''} into ${o.out}`);
     });
 
   program

@@ -5,6 +5,7 @@ import { readJsonlRows, type JsonlReadStats } from './jsonl-sink.ts';
 import { SummaryBuilder, writeSummaryJson, type Summary, type SummaryInputRow, type SummaryMeta } from './summary.ts';
 import { renderSummaryMarkdown } from './summary-markdown.ts';
 import { writeJunitXml } from './junit.ts';
+import { writeSketchFile } from './sketch-file.ts';
 
 /** File names inside a run's --out directory (user-facing contract). */
 export const REPORT_FILES = {
@@ -17,13 +18,15 @@ export const REPORT_FILES = {
 
 /**
  * Write the end-of-run files next to an already complete results.jsonl: results.csv (streamed
- * from the JSONL), summary.json and summary.md. Returns what the CSV pass read.
+ * from the JSONL), summary.json, summary.md, junit.xml and sketches.json. Returns what the CSV pass read.
  */
 export async function writeRunReports(dir: string, summary: Summary): Promise<JsonlReadStats> {
   const stats = await writeCsvFromJsonl(join(dir, REPORT_FILES.jsonl), join(dir, REPORT_FILES.csv));
   await writeSummaryJson(join(dir, REPORT_FILES.summaryJson), summary);
   await writeFile(join(dir, REPORT_FILES.summaryMd), renderSummaryMarkdown(summary), 'utf8');
   await writeJunitXml(readJsonlRows(join(dir, REPORT_FILES.jsonl)), join(dir, REPORT_FILES.junit), { name: summary.suite });
+  // For `merge --summaries-only`: percentiles that merge without re-reading the rows.
+  await writeSketchFile(dir);
   return stats;
 }
 

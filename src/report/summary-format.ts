@@ -121,8 +121,8 @@ function shardFacts(s: NonNullable<Summary['shards']>): [string, string][] {
   ]];
   if (s.budget) facts.push(['Budget', `spent ${fmtCost(s.budget.spent_usd)} of the whole run's --max-cost ${fmtCost(s.budget.max_cost_usd)}`]);
   if (s.clock) {
-    facts.push(['Clocks', `window over all shards; their clocks read ${fmtMs(s.clock.offset_spread_ms)} ms apart against the provider's Date header, `
-      + (s.clock.uncertainty_ms === null ? 'uncertainty unknown (some shards not measured)' : `window ends within ±${fmtMs(s.clock.uncertainty_ms)} ms`)]);
+    facts.push(['Clocks', `window over all shards; their offsets against the provider's Date header differ by ${fmtMs(s.clock.offset_spread_ms)} ms, `
+      + (s.clock.uncertainty_ms === null ? 'uncertainty unknown (some shards not measured)' : `so the window's ends are good to ±${fmtMs(s.clock.uncertainty_ms)} ms`)]);
   }
   return facts;
 }

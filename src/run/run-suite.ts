@@ -298,7 +298,8 @@ async function recordRun(
   const first = providers.get(plan.models[0]?.provider ?? '');
   if (first && (options.shard || options.startAt !== undefined)) {
     const headers = { ...first.endpoint.headers, ...(first.apiKey ? { Authorization: `Bearer ${first.apiKey}` } : {}) };
-    clock = await measureClockOffset(`${first.endpoint.baseUrl}/models`, headers, { fetch: options.fetch });
+    // Five probes 0.29 s apart (~1.2 s) sample different phases of the Date header's second.
+    clock = await measureClockOffset(`${first.endpoint.baseUrl}/models`, headers, { fetch: options.fetch, probes: 5, spacingMs: 290 });
   }
   const record: RunRecord = {
     record_version: 1,

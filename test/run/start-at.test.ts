@@ -58,7 +58,7 @@ function suiteFile(): string {
 describe('--start-at', () => {
   it('sends no request before the start time, counts down, and records the clock offset from Date', async () => {
     // Seconds ahead: loading the tokenizer and warming up take a while on a busy machine.
-    const startAt = Date.now() + 5000;
+    const startAt = Date.now() + 8000;
     const ticks: number[] = [];
     const outcome = await runSuite(suiteFile(), {
       outDir: path.join(dir, 'out'), env: { LOCAL_KEY: 'k' }, startAt, shard: { index: 1, count: 1 },
@@ -78,7 +78,7 @@ describe('--start-at', () => {
     expect(record.clock).not.toBeNull();
     // Date has whole seconds: the true skew lies within the stated uncertainty.
     expect(Math.abs(record.clock!.offset_ms - SKEW_MS)).toBeLessThanOrEqual(record.clock!.uncertainty_ms);
-    expect(record.clock!.uncertainty_ms).toBeGreaterThanOrEqual(500);
+    expect(record.clock!.uncertainty_ms).toBeLessThan(500); // probes at several phases narrow the 1 s step
     expect(record.clock!.url).toBe(`${url}/models`);
   });
 });

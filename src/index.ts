@@ -8,7 +8,9 @@ export { runSuite, sweepSuite, runJobs, withRetry, isRetryable, backoffDelayMs, 
 export type { RunOptions, RunOutcome, RunJobsOptions, RunJobsResult, RunEvent, ResolvedProvider, DispatchGate, ResultRow, RowStatus } from './run/index.ts';
 export { loadSuite, parseSuite, suiteJsonSchema, suiteSchema, EFFORTS } from './suite/index.ts';
 export type { Suite, SuiteDocument, Effort, AssertionSpec } from './suite/index.ts';
-export { planJobs, parseModelRef, jobId } from './plan/index.ts';
+export { planJobs, parseModelRef, jobId, shardFromEnv, resolveShard, budgetShare, planFingerprint } from './plan/index.ts';
+export { readRunRecord, RUN_RECORD_FILE, type RunRecord } from './run/run-record.ts';
+export { EVALBENCH_VERSION } from './version.ts';
 export type { Job, PlanOverrides } from './plan/index.ts';
 export * from './providers/index.ts';
 export * from './measure/index.ts';

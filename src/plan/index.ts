@@ -5,3 +5,6 @@ export { renderMessages } from './render-messages.ts';
 export { selectCases } from './select-cases.ts';
 export type { Job } from './types.ts';
 export { shardJobs, parseShard, type ShardSpec } from './shard.ts';
+export { shardFromEnv, resolveShard, SHARD_ENGINES, type EnvShard } from './shard-env.ts';
+export { budgetShare } from './budget-share.ts';
+export { planFingerprint } from './fingerprint.ts';

@@ -20,6 +20,9 @@ export { renderSummaryTable, type SummaryTableOptions } from './summary-table.ts
 export { writeRunReports, rebuildReports, REPORT_FILES } from './report-files.ts';
 export { gatesSchema, resolveGates, evaluateGates, gatesPassed, renderGatesTable, GATE_NAMES, type GateConfig, type GateResult, type GateName } from './gates.ts';
 export { writeJunitXml, renderJunitXml } from './junit.ts';
-export { mergeRunDirs, type MergeResult } from './merge.ts';
+export { mergeRunDirs, type MergeResult, type MergeOptions } from './merge.ts';
+export { mergeSummaryDirs } from './merge-summaries.ts';
+export { MergeIncompleteError, type ShardSetSummary } from './shard-set.ts';
+export { MergeableDistribution, MERGE_SKETCH_RELATIVE_ERROR } from './mergeable-distribution.ts';
 export * from './compare/index.ts';
 export { writeHtmlReport, renderHtmlReport, HTML_REPORT_FILE } from './html/index.ts';

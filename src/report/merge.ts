@@ -6,6 +6,8 @@ import type { ResultRow, RowStatus } from '../run/result-row.ts';
 import { JsonlSink, readJsonlRows } from './jsonl-sink.ts';
 import { rebuildReports, REPORT_FILES } from './report-files.ts';
 import type { Summary, SummaryMeta } from './summary.ts';
+import { readRunRecord } from '../run/run-record.ts';
+import { checkShardSet, clockSpread, wholeRunCostBudget, type ShardSetSummary } from './shard-set.ts';
 
 export interface MergeDuplicate {
   job_id: string;
@@ -29,6 +31,13 @@ export interface MergeResult {
   duplicates: MergeDuplicate[];
   inputs: MergeInput[];
   summary: Summary;
+  /** What the folders' run.json files say about the set; null for folders written before run.json. */
+  shards: ShardSetSummary | null;
+}
+
+export interface MergeOptions {
+  /** Merge an incomplete set of shards (the summary names the missing ones) instead of exiting 1. */
+  allowPartial?: boolean;
 }
 
 /**
@@ -46,12 +55,18 @@ export interface MergeResult {
  *   a shard has none, derived from the rows.
  * - Two passes over the inputs, streaming: memory holds a few numbers per job, never the rows.
  *
+ * - Before any row is read, the folders' run.json files must agree (checkShardSet): one plan
+ *   fingerprint and shard count, every shard present unless options.allowPartial.
+ *
  * Throws InputError: MERGE_NO_INPUT (no folder), MERGE_INPUT_MISSING (a folder without
  * results.jsonl), MERGE_SAME_DIR (a folder given twice, or outDir among the inputs),
- * MERGE_SUITE_MISMATCH (rows of different suites), RESULTS_FILE_INVALID (a damaged line).
+ * MERGE_PLAN_MISMATCH (different plans), MERGE_SUITE_MISMATCH (rows of different suites),
+ * RESULTS_FILE_INVALID (a damaged line); MergeIncompleteError (exit 1) for a missing shard.
  */
-export async function mergeRunDirs(dirs: readonly string[], outDir: string): Promise<MergeResult> {
+export async function mergeRunDirs(dirs: readonly string[], outDir: string, options: MergeOptions = {}): Promise<MergeResult> {
   checkDirs(dirs, outDir);
+  const records = await Promise.all(dirs.map(async (dir) => ({ dir, record: await readRunRecord(dir) })));
+  const set = checkShardSet(records, options);
 
   // Pass 1: which row of which folder to keep for every job id, and the suite.
   const winners = new Map<string, { dir: number; line: number; ok: boolean; status: RowStatus }>();
@@ -105,12 +120,22 @@ export async function mergeRunDirs(dirs: readonly string[], outDir: string): Pro
   }
 
   const meta = await shardMeta(dirs);
-  const { summary } = await rebuildReports(outDir, { suite: [...suites][0], ...meta });
+  const budget = wholeRunCostBudget(records.map((r) => r.record));
+  const shards: ShardSetSummary | null = set && {
+    ...set,
+    // Filled from the merged summary below: the spend is what the merged rows cost.
+    budget: budget === null ? null : { max_cost_usd: budget, spent_usd: null },
+    clock: clockSpread(records.map((r) => r.record)),
+  };
+  const { summary } = await rebuildReports(outDir, { suite: [...suites][0], ...meta }, (s) => {
+    if (shards?.budget) shards.budget.spent_usd = s.overall.cost_usd;
+    if (shards) s.shards = shards;
+  });
   const duplicates: MergeDuplicate[] = [...dropped].map(([job_id, list]) => {
     const w = winners.get(job_id)!;
     return { job_id, kept: { dir: dirs[w.dir], status: w.status }, dropped: list };
   });
-  return { rows: written, duplicates, inputs, summary };
+  return { rows: written, duplicates, inputs, summary, shards };
 }
 
 function checkDirs(dirs: readonly string[], outDir: string): void {

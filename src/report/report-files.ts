@@ -5,6 +5,7 @@ import { readJsonlRows, type JsonlReadStats } from './jsonl-sink.ts';
 import { SummaryBuilder, writeSummaryJson, type Summary, type SummaryInputRow, type SummaryMeta } from './summary.ts';
 import { renderSummaryMarkdown } from './summary-markdown.ts';
 import { writeJunitXml } from './junit.ts';
+import { writeSketchFile } from './sketch-file.ts';
 
 /** File names inside a run's --out directory (user-facing contract). */
 export const REPORT_FILES = {
@@ -17,13 +18,15 @@ export const REPORT_FILES = {
 
 /**
  * Write the end-of-run files next to an already complete results.jsonl: results.csv (streamed
- * from the JSONL), summary.json and summary.md. Returns what the CSV pass read.
+ * from the JSONL), summary.json, summary.md, junit.xml and sketches.json. Returns what the CSV pass read.
  */
 export async function writeRunReports(dir: string, summary: Summary): Promise<JsonlReadStats> {
   const stats = await writeCsvFromJsonl(join(dir, REPORT_FILES.jsonl), join(dir, REPORT_FILES.csv));
   await writeSummaryJson(join(dir, REPORT_FILES.summaryJson), summary);
   await writeFile(join(dir, REPORT_FILES.summaryMd), renderSummaryMarkdown(summary), 'utf8');
   await writeJunitXml(readJsonlRows(join(dir, REPORT_FILES.jsonl)), join(dir, REPORT_FILES.junit), { name: summary.suite });
+  // For `merge --summaries-only`: percentiles that merge without re-reading the rows.
+  await writeSketchFile(dir);
   return stats;
 }
 
@@ -33,7 +36,9 @@ export async function writeRunReports(dir: string, summary: Summary): Promise<Js
  * summary.json when there is one, else from the rows (suite of the first row, earliest send,
  * latest end).
  */
-export async function rebuildReports(dir: string, meta: Partial<SummaryMeta> = {}): Promise<{ summary: Summary; stats: JsonlReadStats }> {
+export async function rebuildReports(
+  dir: string, meta: Partial<SummaryMeta> = {}, amend?: (summary: Summary) => void,
+): Promise<{ summary: Summary; stats: JsonlReadStats }> {
   const old = await readOldMeta(join(dir, REPORT_FILES.summaryJson));
   const rows = readJsonlRows(join(dir, REPORT_FILES.jsonl));
   const builder = new SummaryBuilder();
@@ -55,17 +60,21 @@ export async function rebuildReports(dir: string, meta: Partial<SummaryMeta> = {
     startedAt: meta.startedAt ?? old.startedAt ?? iso(first),
     finishedAt: meta.finishedAt ?? old.finishedAt ?? iso(last),
   });
+  // A merged folder keeps what its merge said about the shards when its reports are rebuilt.
+  if (old.shards) summary.shards = old.shards;
+  amend?.(summary);
   const stats = await writeRunReports(dir, summary);
   return { summary, stats };
 }
 
-async function readOldMeta(path: string): Promise<Partial<SummaryMeta>> {
+async function readOldMeta(path: string): Promise<Partial<SummaryMeta> & Pick<Summary, 'shards'>> {
   try {
     const s = JSON.parse(await readFile(path, 'utf8')) as Partial<Summary>;
     return {
       suite: typeof s.suite === 'string' ? s.suite : undefined,
       startedAt: typeof s.started_at === 'string' ? s.started_at : undefined,
       finishedAt: typeof s.finished_at === 'string' ? s.finished_at : undefined,
+      shards: s.shards && typeof s.shards === 'object' ? s.shards : undefined,
     };
   } catch {
     return {}; // absent or unreadable: derive from the rows

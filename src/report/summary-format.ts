@@ -111,6 +111,22 @@ export function groupLabel(g: GroupSummary): string {
 }
 
 /** The run's headline facts as label/value pairs, shared by summary.md and the stdout table. */
+/** A merge's shard set, whole-run budget and clock spread, as run facts. */
+function shardFacts(s: NonNullable<Summary['shards']>): [string, string][] {
+  const list = (xs: number[]) => xs.map((i) => `${i}/${s.of}`).join(', ');
+  const facts: [string, string][] = [[
+    'Shards',
+    `${s.merged} of ${s.of} shards` + (s.missing.length > 0 ? ` (missing ${list(s.missing)})` : '')
+      + (s.duplicated.length > 0 ? `, ${list(s.duplicated)} given twice (rows counted once)` : ''),
+  ]];
+  if (s.budget) facts.push(['Budget', `spent ${fmtCost(s.budget.spent_usd)} of the whole run's --max-cost ${fmtCost(s.budget.max_cost_usd)}`]);
+  if (s.clock) {
+    facts.push(['Clocks', `window over all shards; their offsets against the provider's Date header differ by ${fmtMs(s.clock.offset_spread_ms)} ms, `
+      + (s.clock.uncertainty_ms === null ? 'uncertainty unknown (some shards not measured)' : `so the window's ends are good to ±${fmtMs(s.clock.uncertainty_ms)} ms`)]);
+  }
+  return facts;
+}
+
 export function runFacts(summary: Summary): [string, string][] {
   const o = summary.overall;
   const c = o.counts;
@@ -145,6 +161,7 @@ export function runFacts(summary: Summary): [string, string][] {
   }
   const g = summary.goodput;
   if (g) facts.push(['Goodput', `${fmtPct(g.share)} of ${fmtInt(g.total)} requests met every SLO (${fmtNum(g.rate_per_s)} req/s)`]);
+  if (summary.shards) facts.push(...shardFacts(summary.shards));
   const sc = summary.self_check;
   if (sc) {
     facts.push(['Self-check', `event-loop delay p99 ${fmtMs(sc.event_loop_delay_ms.p99)} ms`

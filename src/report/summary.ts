@@ -8,6 +8,7 @@ import type { ResultRow } from '../run/result-row.ts';
 import type { ReportSink } from './report-sink.ts';
 import { LogHistogram, type DistributionSummary } from './statistics.ts';
 import { EXACT_SAMPLE_CAP, SampleSketch, SKETCH_RELATIVE_ERROR } from './sample-sketch.ts';
+import type { ShardSetSummary } from './shard-set.ts';
 
 /**
  * A row as the summary reads it. The epoch marks are optional so rows from older results files
@@ -138,6 +139,8 @@ export interface Summary {
   self_check?: SelfCheckReport;
   /** --adaptive: every change of a provider's concurrency limit. */
   adaptive_concurrency?: ConcurrencyChange[];
+  /** A merge of shards: which of how many, the whole-run budget against spend, the clocks' spread. */
+  shards?: ShardSetSummary;
 }
 
 export interface LoadSummary {
@@ -252,11 +255,8 @@ class GroupAccumulator {
     if (Array.isArray(row.itl_samples)) this.itl.recordAll(row.itl_samples);
 
     const latency = num(row.latency_ms);
-    let send = num(row.send_epoch_ms);
-    let last = num(row.last_token_epoch_ms);
-    if (send === null || last === null) this.windowEstimated = true;
-    if (send === null && row.started_at) send = num(Date.parse(row.started_at));
-    if (last === null && send !== null && latency !== null) last = send + latency;
+    const { send, last, estimated } = rowWindow(row);
+    if (estimated) this.windowEstimated = true;
     if (send !== null && last !== null) {
       if (send < this.windowStart) this.windowStart = send;
       if (last > this.windowEnd) this.windowEnd = last;
@@ -333,6 +333,23 @@ class GroupAccumulator {
     };
   }
 }
+
+/**
+ * A measured row's part of the throughput window: first send to last token (epoch ms), from
+ * started_at + latency_ms when the epoch marks are missing (`estimated`). Shared with sketches.json.
+ */
+export function rowWindow(row: SummaryInputRow): { send: number | null; last: number | null; estimated: boolean } {
+  const latency = num(row.latency_ms);
+  let send = num(row.send_epoch_ms);
+  let last = num(row.last_token_epoch_ms);
+  const estimated = send === null || last === null;
+  if (send === null && row.started_at) send = num(Date.parse(row.started_at));
+  if (last === null && send !== null && latency !== null) last = send + latency;
+  return { send, last, estimated };
+}
+
+/** The per-request metrics of MetricDistributions other than the pooled ITL. */
+export const SUMMARY_METRICS = METRICS;
 
 function effortRank(e: string): number {
   const i = EFFORT_ORDER.indexOf(e);

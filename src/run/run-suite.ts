@@ -31,6 +31,12 @@ import { preloadGraders } from '../grade/validate-assertions.ts';
 import { InputError, SuiteError, type SuiteIssue } from '../errors/index.ts';
 import { parseModelRef } from '../plan/index.ts';
 import { defaultOutDir } from './out-dir.ts';
+import { budgetShare, planFingerprint } from '../plan/index.ts';
+import { measureClockOffset } from '../measure/clock-offset.ts';
+import { EVALBENCH_VERSION } from '../version.ts';
+import { writeRunRecord, type RunRecord } from './run-record.ts';
+import { waitUntilWallClock } from './start-at.ts';
+import type { ResolvedProvider } from './run-jobs.ts';
 
 export interface RunOptions {
   /** Plan overrides (the CLI's --models, --efforts, --repeats, --timeout, --filter). */
@@ -64,8 +70,16 @@ export interface RunOptions {
   slo?: Slo;
   /** Gate thresholds from flags; they override the suite's `gates:` key by key. */
   gates?: Partial<GateConfig>;
-  /** Run only shard `index` of `count` (1-based): a deterministic, balanced slice by job id. Gates are skipped. */
-  shard?: ShardSpec;
+  /**
+   * Run only shard `index` of `count` (1-based): a deterministic, balanced slice by job id. Gates
+   * are skipped; budgets (maxCostUsd) are the whole run's, this shard enforcing its budgetShare.
+   * `source`: the engine `--shard auto` read it from (recorded in run.json).
+   */
+  shard?: ShardSpec & { source?: string };
+  /** `--start-at`: epoch ms (local wall clock) at which the first request may leave. */
+  startAt?: number;
+  /** Called while waiting for startAt: at once and about once a second, with the ms left. */
+  onCountdown?: (msLeft: number) => void;
   /** Compare this run with an earlier run folder when it ends. */
   baseline?: string;
   latencyTolerance?: number;
@@ -194,10 +208,13 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
       total = r.toRun;
       warn(`resuming ${outDir}: ${r.kept} rows kept, ${total} jobs to run${r.tornLines ? `, ${r.tornLines} torn line dropped` : ''}`);
     }
+    const record = await recordRun(outDir, suite, plan, sharded?.length ?? plan.count, options, providers);
+    if (options.startAt !== undefined) await waitForStart(options.startAt, options, warn);
     options.onPlan?.({ suite, total, outDir });
 
     const sink = JsonlSink.open(files.jsonl, { append: Boolean(options.resume) });
-    const gate = options.maxCostUsd !== undefined ? createBudgetGate(options.maxCostUsd, prices) : undefined;
+    const maxCost = record.budgets.max_cost_usd?.share;
+    const gate = maxCost !== undefined ? createBudgetGate(maxCost, prices) : undefined;
     const startedAt = new Date().toISOString();
     let counts: RunJobsResult;
     const selfCheck = startSelfCheck({ targetRate: open?.rate });
@@ -259,5 +276,56 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
     return { suite, outDir, summary, counts, files, warnings, gates, comparison };
   } finally {
     await sim?.close();
+  }
+}
+
+/**
+ * run.json before the first request: the plan fingerprint, the shard, the budgets (whole run and
+ * this shard's share) and, for a shard or a --start-at run, the clock offset against the first
+ * provider's Date header.
+ */
+async function recordRun(
+  outDir: string, suite: Suite, plan: ReturnType<typeof makePlan>, inShard: number, options: RunOptions,
+  providers: ReadonlyMap<string, ResolvedProvider>,
+): Promise<RunRecord> {
+  const shard = options.shard ?? { index: 1, count: 1 };
+  const planned = { inShard, inRun: plan.count };
+  const budgets: RunRecord['budgets'] = {};
+  if (options.maxCostUsd !== undefined) {
+    budgets.max_cost_usd = { total: options.maxCostUsd, share: budgetShare(options.maxCostUsd, shard, planned) };
+  }
+  let clock: RunRecord['clock'] = null;
+  const first = providers.get(plan.models[0]?.provider ?? '');
+  if (first && (options.shard || options.startAt !== undefined)) {
+    const headers = { ...first.endpoint.headers, ...(first.apiKey ? { Authorization: `Bearer ${first.apiKey}` } : {}) };
+    // Five probes 0.29 s apart (~1.2 s) sample different phases of the Date header's second.
+    clock = await measureClockOffset(`${first.endpoint.baseUrl}/models`, headers, { fetch: options.fetch, probes: 5, spacingMs: 290 });
+  }
+  const record: RunRecord = {
+    record_version: 1,
+    suite: suite.name,
+    evalbench_version: EVALBENCH_VERSION,
+    plan_fingerprint: planFingerprint(plan),
+    shard: { index: shard.index, count: shard.count, ...(options.shard?.source ? { source: options.shard.source } : {}) },
+    jobs: { planned: plan.count, in_shard: inShard },
+    budgets,
+    start_at: options.startAt !== undefined ? new Date(options.startAt).toISOString() : null,
+    clock,
+  };
+  await writeRunRecord(outDir, record);
+  return record;
+}
+
+/** --start-at: a time already past starts at once (with a warning: the shards will not start together). */
+async function waitForStart(atMs: number, options: RunOptions, warn: (m: string) => void): Promise<void> {
+  const late = Date.now() - atMs;
+  if (late > 0) {
+    warn(`--start-at ${new Date(atMs).toISOString()} was ${(late / 1000).toFixed(1)} s ago: starting now, not together with the other shards`);
+    return;
+  }
+  try {
+    await waitUntilWallClock(atMs, { signal: options.signal, onCountdown: options.onCountdown });
+  } catch {
+    // Interrupted during the countdown: runJobs sees the aborted signal and skips every job.
   }
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { EXIT } from '../../errors/index.ts';
 import { loadSuite } from '../../suite/index.ts';
 import {
-  compareRuns, evaluateGates, gatesPassed, mergeRunDirs, rebuildReports, renderComparisonMarkdown, renderComparisonText,
+  compareRuns, evaluateGates, gatesPassed, mergeRunDirs, mergeSummaryDirs, rebuildReports, renderComparisonMarkdown, renderComparisonText,
   renderGatesTable, renderSummaryTable, resolveGates, REPORT_FILES,
 } from '../../report/index.ts';
 import { writeHtmlReport } from '../../report/html/index.ts';
@@ -41,12 +41,23 @@ export function registerRunFolderCommands(program: Command, setExit: SetExit): v
     .command('merge')
     .argument('<dirs...>', 'shard result folders')
     .requiredOption('--out <dir>', 'folder for the merged results')
+    .option('--allow-partial', 'merge an incomplete set of shards (exit 0; the summary says which are missing) instead of exiting 1')
+    .option('--summaries-only', 'combine the shards\' summary.json and sketches.json without reading their rows: counts, cost and window exact, percentiles within 1% (DDSketch); writes summary.json and summary.md')
     .action(async (dirs: string[], o) => {
-      const merged = await mergeRunDirs(dirs, o.out);
+      if (o.summariesOnly) {
+        const summary = await mergeSummaryDirs(dirs, o.out, { allowPartial: o.allowPartial });
+        out(renderSummaryTable(summary));
+        out(`merged the summaries of ${dirs.length} folders${summary.shards ? ` (${summary.shards.merged} of ${summary.shards.of} shards)` : ''} into ${o.out}`);
+        return;
+      }
+      const merged = await mergeRunDirs(dirs, o.out, { allowPartial: o.allowPartial });
       for (const d of merged.duplicates) err(`warning: job ${d.job_id} appears in more than one shard; kept one row`);
+      const set = merged.shards;
+      if (!set) err('warning: these folders have no run.json (older evalbench): plan and completeness not checked');
+      else if (set.missing.length > 0) err(`warning: merged ${set.merged} of ${set.of} shards; missing ${set.missing.map((i) => `${i}/${set.of}`).join(', ')}`);
       await writeHtmlReport(o.out, { summary: merged.summary, quality: merged.summary.quality });
       out(renderSummaryTable(merged.summary));
-      out(`merged ${merged.rows} rows from ${dirs.length} folders into ${o.out}`);
+      out(`merged ${merged.rows} rows from ${dirs.length} folders${set ? ` (${set.merged} of ${set.of} shards)` : ''} into ${o.out}`);
     });
 
   program

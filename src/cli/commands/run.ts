@@ -2,7 +2,8 @@ import { Option, type Command } from 'commander';
 import { EXIT } from '../../errors/index.ts';
 import { runSuite, type RunOptions, type RunOutcome } from '../../run/index.ts';
 import { gatesPassed, renderComparisonText, renderGatesTable, renderSummaryTable } from '../../report/index.ts';
-import { parseShard } from '../../plan/index.ts';
+import { resolveShard } from '../../plan/index.ts';
+import { parseStartAt } from '../../run/start-at.ts';
 import { parseRunDuration, parseWarmup } from '../../run/duration.ts';
 import { parseSweep, renderSweepTable } from '../../run/sweep.ts';
 import { parseSlo } from '../../measure/goodput.ts';
@@ -31,9 +32,10 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--resume <dir>', 'continue an earlier run in <dir>: jobs that already have an ok or error row are not run again')
     .option('--retry-errors', 'with --resume: run the jobs whose rows are errors again')
     .option('--cache <dir>', 'replay identical requests from <dir> (opt-in); cached rows are marked and left out of latency statistics')
-    .option('--max-cost <usd>', 'budget in USD: stop dispatching before spent + in-flight worst case could exceed it; jobs not run become skipped rows', parseUsd)
+    .option('--max-cost <usd>', 'budget in USD: stop dispatching before spent + in-flight worst case could exceed it; jobs not run become skipped rows. With --shard: the whole run\'s budget, each shard spending at most its share (by planned jobs)', parseUsd)
     .option('--prices <file>', 'price file (YAML) that overrides the shipped prices.yaml; a suite\'s pricing: wins over both')
-    .option('--shard <i/n>', 'run only shard i of n (1-based): a deterministic, balanced slice of the jobs; join shards with `evalbench merge`', wrapInputParser(parseShard))
+    .option('--shard <i/n|auto>', 'run only shard i of n (1-based): a deterministic, balanced slice of the jobs; join shards with `evalbench merge`. auto: read i and n from the CI or Kubernetes environment (README: Sharding)', wrapInputParser((t) => resolveShard(t, process.env)))
+    .option('--start-at <time>', 'wait (with a countdown) until this ISO-8601 time with a zone, e.g. 2026-12-04T19:30:00Z, then start sending: shards of a load test start together', wrapInputParser(parseStartAt))
     .option('--baseline <dir>', 'compare with an earlier run folder when done')
     .option('--fail-on-regression', 'with --baseline: exit 1 on a significant quality drop or a p95 latency/TTFT ratio above --latency-tolerance')
     .option('--latency-tolerance <ratio>', 'with --baseline: largest acceptable p95 ratio new/base', parsePositiveNumber, 1.2)
@@ -71,6 +73,7 @@ Examples:
       };
       process.on('SIGINT', onSigint);
       const progress = createProgress(process.stderr, o.progress);
+      if (o.shard?.source) err(`shard ${o.shard.index}/${o.shard.count} from the ${o.shard.source} environment (${o.shard.variables})`);
       try {
         const runOptions: RunOptions = {
           overrides: { models: o.models, efforts: o.efforts, repeats: o.repeats, timeoutMs: o.timeout, filter: o.filter },
@@ -84,6 +87,8 @@ Examples:
           pricesFile: o.prices,
           gates: gateFlags(o),
           shard: o.shard,
+          startAt: o.startAt,
+          onCountdown: (ms) => err(`starting in ${Math.ceil(ms / 1000)} s (--start-at ${new Date(o.startAt).toISOString()})`),
           baseline: o.baseline,
           latencyTolerance: o.latencyTolerance,
           signal: controller.signal,

@@ -31,6 +31,8 @@ import { preloadGraders } from '../grade/validate-assertions.ts';
 import { InputError, SuiteError, type SuiteIssue } from '../errors/index.ts';
 import { parseModelRef } from '../plan/index.ts';
 import { defaultOutDir } from './out-dir.ts';
+import { FailureDigestBuilder, type DigestGroup } from '../report/failure-digest.ts';
+import { renderFailureDigestMarkdown } from '../report/failure-digest-render.ts';
 
 export interface RunOptions {
   /** Plan overrides (the CLI's --models, --efforts, --repeats, --timeout, --filter). */
@@ -75,6 +77,8 @@ export interface RunOptions {
   pricesFile?: string;
   /** Non-fatal notes for the user (unpriced models...). Default: collected in RunOutcome.warnings only. */
   onWarning?: (message: string) => void;
+  /** Failing cases listed per configuration in the failure digest (default 5; 0 lists none). */
+  showFailures?: number;
   /** Options for the in-process simulator, started when a run names sim:* models. */
   simulator?: SimulatorOptions;
   /** Warm the HTTP client before the first measured request (default true). */
@@ -94,6 +98,8 @@ export interface RunOutcome {
   /** Gate verdicts (empty when no gate is set, or for a shard). */
   gates: GateResult[];
   comparison?: Comparison;
+  /** Why it failed: error messages grouped per configuration, first failing cases (empty when all passed). */
+  failures: DigestGroup[];
 }
 
 /** Options that cannot work together: refused before anything runs. */
@@ -184,12 +190,16 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
     const graded = (suite.default_assert?.length ?? 0) > 0 || suite.cases.some((c) => (c.assert?.length ?? 0) > 0);
     const efforts = new Set(options.overrides?.efforts ?? suite.reasoning_effort ?? []);
     const summaryBuilder = new SummaryBuilder({ quality: graded || efforts.size >= 2 });
+    const digest = new FailureDigestBuilder({ showFailures: options.showFailures });
     const goodput = options.slo ? new GoodputCounter(options.slo) : undefined;
     const open = options.mode?.kind === 'open' ? options.mode : undefined;
     let toRun: Job[] | (() => Iterable<Job>) = sharded ?? (() => plan.jobs());
     let total = sharded?.length ?? plan.count;
     if (options.resume) {
-      const r = await prepareResume(files.jsonl, sharded ?? (() => plan.jobs()), { retryErrors: options.retryErrors, onKept: (row) => summaryBuilder.add(row) });
+      const r = await prepareResume(files.jsonl, sharded ?? (() => plan.jobs()), { retryErrors: options.retryErrors, onKept: (row) => {
+        summaryBuilder.add(row);
+        digest.add(row);
+      } });
       toRun = r.jobsToRun;
       total = r.toRun;
       warn(`resuming ${outDir}: ${r.kept} rows kept, ${total} jobs to run${r.tornLines ? `, ${r.tornLines} torn line dropped` : ''}`);
@@ -222,6 +232,7 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
         onRow: (row) => {
           sink.write(row);
           summaryBuilder.add(row);
+          digest.add(row);
           if (!row.warmup) goodput?.add(row);
         },
         onEvent: options.onEvent,
@@ -252,11 +263,13 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
     else if (gateConfig) gates = evaluateGates(summary, gateConfig);
     await writeRunReports(outDir, summary);
     if (gates.length > 0) fs.appendFileSync(files.summaryMd, '\n' + renderGatesTable(gates, 'markdown'));
+    const failures = digest.finish();
+    if (failures.length > 0) fs.appendFileSync(files.summaryMd, '\n' + renderFailureDigestMarkdown(failures));
     await writeHtmlReport(outDir, { summary, quality: summary.quality });
     const comparison = options.baseline
       ? await compareRuns(options.baseline, outDir, { latencyTolerance: options.latencyTolerance })
       : undefined;
-    return { suite, outDir, summary, counts, files, warnings, gates, comparison };
+    return { suite, outDir, summary, counts, files, warnings, gates, comparison, failures };
   } finally {
     await sim?.close();
   }

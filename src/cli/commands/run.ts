@@ -8,6 +8,7 @@ import { parseSweep, renderSweepTable } from '../../run/sweep.ts';
 import { parseSlo } from '../../measure/goodput.ts';
 import { sweepSuite } from '../../run/sweep-suite.ts';
 import { createProgress } from '../progress.ts';
+import { renderFailureDigestText } from '../../report/failure-digest-render.ts';
 import { appendStepSummary, err, out, type SetExit } from '../console.ts';
 import { addGateOptions, addPlanOptions, gateFlags, wrapInputParser } from '../flag-groups.ts';
 import { parseDurationMs, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber, parseUsd } from '../parse-flags.ts';
@@ -45,6 +46,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--warmup <n|time>', 'run N jobs (or for a time, e.g. 10s) first and leave them out of every statistic', wrapInputParser(parseWarmup))
     .option('--sweep <param=levels>', 'run once per level: concurrency=1,4,16,64 or rate=1,5,10,20; writes sweep.csv and sweep.json', wrapInputParser(parseSweep))
     .option('--slo <list>', 'service-level objectives for goodput, e.g. ttft_ms=500,tpot_ms=50,latency_ms=10000', wrapInputParser(parseSlo))
+    .option('--show-failures <n>', 'after the tables, list the first n failing cases per model x effort with their assertion reasons (0 hides them)', parseNonNegativeInt, 5)
     .option('--allow-insecure-http', 'allow http:// base URLs to hosts other than this machine (keys would travel in clear text)')
     .option('--adaptive', 'adapt each provider\'s concurrency: halve on 429, add one back after a run of successes')
     .addOption(new Option('--progress <mode>', 'progress on stderr').choices(['auto', 'off']).default('auto'))
@@ -97,6 +99,7 @@ Examples:
           adaptive: o.adaptive,
           slo: o.slo,
           allowInsecureHttp: o.allowInsecureHttp,
+          showFailures: o.showFailures,
         };
         if (o.sweep) {
           const sweep = await sweepSuite(file, o.sweep, { ...runOptions, onPlan: undefined, onEvent: undefined });
@@ -110,6 +113,8 @@ Examples:
         const outcome = await runSuite(file, runOptions);
         progress.stop();
         out(renderSummaryTable(outcome.summary));
+        const why = renderFailureDigestText(outcome.failures, { failuresHidden: o.showFailures === 0 });
+        if (why) out('\n' + why);
         out(`results: ${outcome.outDir}`);
         appendStepSummary(outcome.files.summaryMd);
         let code: number = runExitCode(outcome);

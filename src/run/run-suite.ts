@@ -30,7 +30,8 @@ import { assertPricedModels, loadPriceTable, mergePricing, pricingFromMap, unpri
 import { preloadGraders } from '../grade/validate-assertions.ts';
 import { InputError, SuiteError, type SuiteIssue } from '../errors/index.ts';
 import { parseModelRef } from '../plan/index.ts';
-import { defaultOutDir } from './out-dir.ts';
+import { checkOutDir, claimDefaultOutDir } from './out-dir.ts';
+import { acquireRunLock, type RunLock } from './run-lock.ts';
 import { FailureDigestBuilder, type DigestGroup } from '../report/failure-digest.ts';
 import { renderFailureDigestMarkdown } from '../report/failure-digest-render.ts';
 
@@ -50,6 +51,8 @@ export interface RunOptions {
   /** Continue the run in this folder: jobs with an ok row (and error rows, unless retryErrors) are not run again. */
   resume?: string;
   retryErrors?: boolean;
+  /** `outDir` may hold an earlier run: its run files are removed first (default: such a folder is refused, exit 2). */
+  overwrite?: boolean;
   /** Opt-in response cache folder: identical requests are replayed, marked cached, left out of latency statistics. */
   cacheDir?: string;
   /** Budget in USD: dispatch stops before spent + in-flight worst cases could exceed it; jobs not run are skipped rows. */
@@ -114,6 +117,7 @@ function checkOptionCombinations(o: RunOptions): void {
     bad('--cache cannot be combined with --rate or --duration: instant cached replies would distort the offered load');
   }
   if (o.shard && o.durationMs !== undefined) bad('--shard cannot be combined with --duration');
+  if (o.overwrite && o.resume) bad('--overwrite cannot be combined with --resume: --resume continues the run in the folder, --overwrite replaces it');
 }
 
 /** Shipped prices, then --prices, then the suite's own `pricing:` (later wins per model). */
@@ -169,15 +173,18 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
   resolveProviders([...providerIds].filter((id) => id !== SIM_PROVIDER_ID), suite.providers, env);
 
   let sim: RunningSimulator | undefined;
+  let lock: RunLock | undefined;
   if (providerIds.has(SIM_PROVIDER_ID) && !suite.providers?.[SIM_PROVIDER_ID]) sim = await startSimulator(options.simulator);
   try {
     const providers = resolveProviders(providerIds, suite.providers, env, sim?.url);
     for (const p of providers.values()) checkBaseUrl(p.endpoint.baseUrl, { allowInsecureHttp: options.allowInsecureHttp }, p.endpoint.id);
+    const outDir = options.resume ?? options.outDir ?? claimDefaultOutDir(suite.name);
+    ensureDir(outDir, options.resume ? '--resume' : '--out');
+    lock = acquireRunLock(outDir);
+    if (!options.resume) checkOutDir(outDir, { overwrite: options.overwrite, runFiles: [...Object.values(REPORT_FILES), HTML_REPORT_FILE] });
     loadTokenizer();
     if (options.warmUp !== false) await warmUp(providers.values(), options.fetch);
 
-    const outDir = options.resume ?? options.outDir ?? defaultOutDir(suite.name);
-    ensureDir(outDir, options.resume ? '--resume' : '--out');
     const files = {
       jsonl: path.join(outDir, REPORT_FILES.jsonl),
       csv: path.join(outDir, REPORT_FILES.csv),
@@ -271,6 +278,7 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
       : undefined;
     return { suite, outDir, summary, counts, files, warnings, gates, comparison, failures };
   } finally {
+    lock?.release();
     await sim?.close();
   }
 }

@@ -31,6 +31,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--max-retries <n>', 'retries after a retryable failure (429, 5xx, network)', parseNonNegativeInt)
     .option('--out <dir>', 'results folder (default results/<suite>/<timestamp>/)')
     .option('--resume <dir>', 'continue an earlier run in <dir>: jobs that already have an ok or error row are not run again')
+    .option('--overwrite', 'with --out: replace the run already in that folder (default: such a folder is refused, exit 2)')
     .option('--retry-errors', 'with --resume: run the jobs whose rows are errors again')
     .option('--cache <dir>', 'replay identical requests from <dir> (opt-in); cached rows are marked and left out of latency statistics')
     .option('--max-cost <usd>', 'budget in USD: stop dispatching before spent + in-flight worst case could exceed it; jobs not run become skipped rows', parseUsd)
@@ -82,6 +83,7 @@ Examples:
           outDir: o.out,
           resume: o.resume,
           retryErrors: o.retryErrors,
+          overwrite: o.overwrite,
           cacheDir: o.cache,
           maxCostUsd: o.maxCost,
           pricesFile: o.prices,

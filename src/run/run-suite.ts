@@ -18,10 +18,10 @@ import type { WarmupSpec } from './duration.ts';
 import { GoodputCounter, type Slo } from '../measure/goodput.ts';
 import { startSelfCheck, type SelfCheckReport } from '../measure/self-check.ts';
 import { shardJobs, type ShardSpec } from '../plan/index.ts';
-import { compareRuns, evaluateGates, renderGatesTable, resolveGates, type Comparison, type GateConfig, type GateResult } from '../report/index.ts';
+import { compareRuns, evaluateGates, renderGatesTable, resolveGates, withBudgetVerdicts, type BudgetUse, type Comparison, type GateConfig, type GateResult } from '../report/index.ts';
 import { writeHtmlReport, HTML_REPORT_FILE } from '../report/html/index.ts';
 import { withResponseCache } from './response-cache.ts';
-import { createBudgetGate } from './budget-gate.ts';
+import { createRunBudgetGate, type BudgetGate } from './budget-gate.ts';
 import { sendChatCompletion } from '../providers/openai-client.ts';
 import { checkBaseUrl } from '../providers/url-policy.ts';
 import { createRowFinisher } from './finish-row.ts';
@@ -57,6 +57,10 @@ export interface RunOptions {
   cacheDir?: string;
   /** Budget in USD: dispatch stops before spent + in-flight worst cases could exceed it; jobs not run are skipped rows. */
   maxCostUsd?: number;
+  /** Prompt + completion tokens over the run (`--max-tokens`): no price needed; the last request sent may overshoot by its own use. */
+  maxTokens?: number;
+  /** Jobs sent (`--max-requests`), retries not counted again. */
+  maxRequests?: number;
   /** Closed loop (default) or open loop at a request rate (`--rate`): retries default to off in open loop. */
   mode?: LoadMode;
   /** Cycle through the jobs until this much time has passed (`--duration`). */
@@ -120,6 +124,25 @@ function checkOptionCombinations(o: RunOptions): void {
   if (o.overwrite && o.resume) bad('--overwrite cannot be combined with --resume: --resume continues the run in the folder, --overwrite replaces it');
 }
 
+/** --max-cost cannot bound what it cannot price: refused before any request, with the ways out. */
+function unpricedBudgetError(models: readonly string[]): InputError {
+  return new InputError(
+    'UNPRICED_BUDGET',
+    `--max-cost cannot protect ${models.join(', ')}: no price is known, so their spend cannot be counted. ` +
+      `Price them with \`pricing:\` in the suite or --prices FILE (e.g. pricing: {"${models[0]}": {input: 0.5, output: 1.5}}, USD per 1M tokens), ` +
+      `or cap the run with --max-tokens N or --max-requests N, which need no price.`,
+  );
+}
+
+/** What each budget set allowed and used, for the gate table. */
+function budgetUses(gate: BudgetGate | undefined): BudgetUse[] {
+  const uses: BudgetUse[] = [];
+  if (gate?.guard) uses.push({ gate: 'max_cost_usd', limit: gate.guard.maxCostUsd, used: gate.guard.spent, stopped: gate.guard.stopped });
+  if (gate?.tokens) uses.push({ gate: 'max_tokens', limit: gate.tokens.max, used: gate.tokens.used, stopped: gate.tokens.stopped });
+  if (gate?.requests) uses.push({ gate: 'max_requests', limit: gate.requests.max, used: gate.requests.used, stopped: gate.requests.stopped });
+  return uses;
+}
+
 /** Shipped prices, then --prices, then the suite's own `pricing:` (later wins per model). */
 export function resolvePrices(suite: Suite, pricesFile?: string): PriceTable {
   const tables = [loadPriceTable()];
@@ -164,7 +187,9 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
   const modelRefs = plan.models.map((m) => m.ref);
   const prices = resolvePrices(suite, options.pricesFile);
   assertPricedModels(prices, modelRefs);
-  const unpriced = unpricedWarning(unpricedModels(prices, modelRefs));
+  const unpricedRefs = unpricedModels(prices, modelRefs);
+  if (options.maxCostUsd !== undefined && unpricedRefs.length > 0) throw unpricedBudgetError(unpricedRefs);
+  const unpriced = unpricedWarning(unpricedRefs);
   if (unpriced) warn(unpriced);
   await preloadSuiteGraders(suite);
 
@@ -214,7 +239,7 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
     options.onPlan?.({ suite, total, outDir });
 
     const sink = JsonlSink.open(files.jsonl, { append: Boolean(options.resume) });
-    const gate = options.maxCostUsd !== undefined ? createBudgetGate(options.maxCostUsd, prices) : undefined;
+    const gate = createRunBudgetGate({ maxCostUsd: options.maxCostUsd, maxTokens: options.maxTokens, maxRequests: options.maxRequests }, prices);
     const startedAt = new Date().toISOString();
     let counts: RunJobsResult;
     const selfCheck = startSelfCheck({ targetRate: open?.rate });
@@ -268,6 +293,7 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
     let gates: GateResult[] = [];
     if (gateConfig && options.shard) warn('gates are not checked on a shard (it sees part of the jobs): check them after `evalbench merge`');
     else if (gateConfig) gates = evaluateGates(summary, gateConfig);
+    gates = withBudgetVerdicts(gates, budgetUses(gate), summary.overall.skipped_by_type?.budget ?? 0);
     await writeRunReports(outDir, summary);
     if (gates.length > 0) fs.appendFileSync(files.summaryMd, '\n' + renderGatesTable(gates, 'markdown'));
     const failures = digest.finish();

@@ -35,6 +35,8 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--retry-errors', 'with --resume: run the jobs whose rows are errors again')
     .option('--cache <dir>', 'replay identical requests from <dir> (opt-in); cached rows are marked and left out of latency statistics')
     .option('--max-cost <usd>', 'budget in USD: stop dispatching before spent + in-flight worst case could exceed it; jobs not run become skipped rows', parseUsd)
+    .option('--max-tokens <n>', 'budget in tokens (prompt + completion, no price needed): no new request once n are used; the last one sent may overshoot by its own use; jobs not run become skipped rows', parsePositiveInt)
+    .option('--max-requests <n>', 'budget in requests (jobs sent; retries not counted again): jobs beyond it become skipped rows', parsePositiveInt)
     .option('--prices <file>', 'price file (YAML) that overrides the shipped prices.yaml; a suite\'s pricing: wins over both')
     .option('--shard <i/n>', 'run only shard i of n (1-based): a deterministic, balanced slice of the jobs; join shards with `evalbench merge`', wrapInputParser(parseShard))
     .option('--baseline <dir>', 'compare with an earlier run folder when done')
@@ -86,6 +88,8 @@ Examples:
           overwrite: o.overwrite,
           cacheDir: o.cache,
           maxCostUsd: o.maxCost,
+          maxTokens: o.maxTokens,
+          maxRequests: o.maxRequests,
           pricesFile: o.prices,
           gates: gateFlags(o),
           shard: o.shard,
@@ -130,7 +134,7 @@ Examples:
         }
         const budgetSkipped = outcome.summary.overall.skipped_by_type?.budget ?? 0;
         if (budgetSkipped > 0) {
-          err(`budget reached: ${budgetSkipped} jobs not run (status skipped, error_type budget); spent stays within --max-cost`);
+          err(`budget reached: ${budgetSkipped} jobs not run (status skipped, error_type budget); see the gate table`);
           if (code === EXIT.ok) code = EXIT.gateFailed;
         }
         if (outcome.counts.interrupted) err(`interrupted: ${outcome.counts.skipped} jobs not run; finished rows are in ${outcome.files.jsonl}`);

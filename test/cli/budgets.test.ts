@@ -33,10 +33,10 @@ afterAll(async () => {
 
 const sent = () => server.hits.get('plain')?.length ?? 0;
 
-async function cli(args: string[]) {
+async function cli(args: string[], key: string | undefined = 'sk-budget-test') {
   try {
     const r = await run(process.execPath, [path.join(root, 'bin/evalbench.js'), 'run', suite, '--progress', 'off', ...args], {
-      cwd: dir, env: { ...process.env, FAKE_API_KEY: 'sk-budget-test', CI: 'true' },
+      cwd: dir, env: { ...process.env, FAKE_API_KEY: key, CI: 'true' },
     });
     return { code: 0, ...r };
   } catch (e) {
@@ -47,6 +47,16 @@ async function cli(args: string[]) {
 
 const rowsOf = (out: string): ResultRow[] =>
   fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+describe('fatal errors', () => {
+  it('a missing key prints the error and nothing else (no warning first)', async () => {
+    const r = await cli(['--out', path.join(dir, 'nokey')], '');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')[0]).toMatch(/^error: /);
+    expect(r.stderr).not.toContain('warning');
+    expect(r.stderr).not.toContain('no price known');
+  });
+});
 
 describe('budgets on an unpriced model', () => {
   it('--max-cost is exit 2 before any request, naming the model and how to price it', async () => {
@@ -90,9 +100,11 @@ describe('budgets on an unpriced model', () => {
     expect(r.stdout).toMatch(/max_requests\s+overall\s+<= 3\s+3\s+FAIL/);
   });
 
-  it('a budget that was not reached passes and the exit code is 0', async () => {
+  it('a budget that was not reached passes and the exit code is 0; warnings come once, at the end', async () => {
     const r = await cli(['--max-requests', '50', '--out', path.join(dir, 'roomy')]);
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.match(/no price known/g)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^\nWarnings:\n  - no price known for fake:m1/);
     expect(r.stdout).toMatch(/max_requests\s+overall\s+<= 50\s+20\s+pass/);
   });
 });

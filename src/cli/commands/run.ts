@@ -20,6 +20,11 @@ export function runExitCode(outcome: RunOutcome): number {
   return EXIT.ok;
 }
 
+function printWarnings(warnings: ReadonlySet<string>): void {
+  if (warnings.size === 0) return;
+  err(['', 'Warnings:', ...[...warnings].map((w) => `  - ${w}`)].join('\n'));
+}
+
 /** `evalbench run`: the suite, measured, into a results folder; Ctrl-C stops it cleanly. */
 export function registerRun(program: Command, setExit: SetExit): void {
   addGateOptions(addPlanOptions(program
@@ -77,6 +82,8 @@ Examples:
       };
       process.on('SIGINT', onSigint);
       const progress = createProgress(process.stderr, o.progress);
+      // Warnings wait for the end: one short block after the results, each once, and none at all before a fatal error.
+      const warnings = new Set<string>();
       try {
         const runOptions: RunOptions = {
           overrides: { models: o.models, efforts: o.efforts, repeats: o.repeats, timeoutMs: o.timeout, filter: o.filter },
@@ -98,7 +105,7 @@ Examples:
           signal: controller.signal,
           onPlan: ({ total }) => progress.start(total),
           onEvent: (e) => progress.onEvent(e),
-          onWarning: (m) => err(`warning: ${m}`),
+          onWarning: (m) => warnings.add(m),
           mode: o.rate !== undefined ? { kind: 'open', rate: o.rate, arrival: o.arrival, seed: o.arrivalSeed } : undefined,
           durationMs: o.duration,
           warmup: o.warmup,
@@ -114,6 +121,7 @@ Examples:
           out(`sweep: ${sweep.outDir} (sweep.csv, sweep.json; one folder per level)`);
           const failed = sweep.levels.some((l) => l.counts.interrupted || (l.counts.rows > 0 && l.counts.ok === 0));
           setExit(failed ? EXIT.runIncomplete : EXIT.ok);
+          printWarnings(warnings);
           return;
         }
         const outcome = await runSuite(file, runOptions);
@@ -138,7 +146,8 @@ Examples:
           if (code === EXIT.ok) code = EXIT.gateFailed;
         }
         if (outcome.counts.interrupted) err(`interrupted: ${outcome.counts.skipped} jobs not run; finished rows are in ${outcome.files.jsonl}`);
-        else if (code === EXIT.runIncomplete) err('run incomplete: every request failed (see error_type in results.csv)');
+        else if (code === EXIT.runIncomplete) err('run incomplete: every request failed (see "Why it failed" above)');
+        printWarnings(warnings);
         setExit(code);
       } finally {
         progress.stop();

@@ -55,3 +55,20 @@ describe('YAML syntax errors in plain words', () => {
     expect(issues('name: x\ncases:\n  - id: a prompt: b: c\n')[0]).toContain('two `key:` on one line');
   });
 });
+
+describe('base_url without a scheme', () => {
+  it('is an error at its position with the likely fix, not echoed back as localhost://6556/v1', () => {
+    const found = issues([
+      'name: x',
+      'providers:',
+      '  local: { type: openai-compatible, base_url: "localhost:6556/v1" }',
+      '  odd: { type: openai-compatible, base_url: "ftp://example.com/v1" }',
+      'models: [local:m, odd:m]',
+      'cases:',
+      '  - { id: a, prompt: hi }',
+    ].join('\n'));
+    expect(found[0]).toMatch(/one-pass\.yaml:3:\d+ providers\.local\.base_url: base_url "localhost:6556\/v1" has no scheme: write "http:\/\/localhost:6556\/v1"/);
+    expect(found[1]).toMatch(/:4:\d+ providers\.odd\.base_url: .*only http:\/\/ and https:\/\//);
+    expect(found.join('\n')).not.toContain('localhost://');
+  });
+});

@@ -6,6 +6,7 @@ import { registerEstimate } from './commands/estimate.ts';
 import { registerRunFolderCommands } from './commands/run-folders.ts';
 import { registerSuiteTools } from './commands/suite-tools.ts';
 import { registerSim } from './commands/sim.ts';
+import { registerInit } from './commands/init.ts';
 
 export { runExitCode } from './commands/run.ts';
 
@@ -21,6 +22,7 @@ function buildProgram(setExit: (code: number) => void): Command {
   registerRunFolderCommands(program, setExit);
   registerSuiteTools(program, setExit);
   registerSim(program, setExit);
+  registerInit(program, setExit);
   return program;
 }
 /** The CLI entry point: the only place that formats errors for the console and exits. */

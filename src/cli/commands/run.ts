@@ -57,7 +57,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--show-failures <n>', 'after the tables, list the first n failing cases per model x effort with their assertion reasons (0 hides them)', parseNonNegativeInt, 5)
     .option('--allow-insecure-http', 'allow http:// base URLs to hosts other than this machine (keys would travel in clear text)')
     .option('--adaptive', 'adapt each provider\'s concurrency: halve on 429, add one back after a run of successes')
-    .addOption(new Option('--progress <mode>', 'progress on stderr').choices(['auto', 'off']).default('auto'))
+    .addOption(new Option('--progress <mode>', 'progress on stderr: auto (a bar on a terminal, a line every 5 s otherwise), json (a JSON line a second), off').choices(['auto', 'json', 'off']).default('auto'))
     .addHelpText('after', `
 Writes results.jsonl (one row per job, as each ends), results.csv, summary.json and summary.md,
 and prints the summary. Models named sim:* run on the built-in simulator (no key, no network).
@@ -103,7 +103,7 @@ Examples:
           baseline: o.baseline,
           latencyTolerance: o.latencyTolerance,
           signal: controller.signal,
-          onPlan: ({ total }) => progress.start(total),
+          onPlan: ({ total }) => progress.start({ total, durationMs: o.duration }),
           onEvent: (e) => progress.onEvent(e),
           onWarning: (m) => warnings.add(m),
           mode: o.rate !== undefined ? { kind: 'open', rate: o.rate, arrival: o.arrival, seed: o.arrivalSeed } : undefined,

@@ -52,6 +52,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/run-folders.ts')).registerRunFolderCommands,
   },
   {
+    name: 'init',
+    description: 'Write a starter suite (evalbench.yaml), its JSON Schema and .github/workflows/evalbench.yml; asks a few questions in a terminal.',
+    load: async () => (await import('./commands/init.ts')).registerInit,
+  },
+  {
     name: 'sim',
     description: 'Start the simulator as a standalone OpenAI-compatible server on 127.0.0.1 (Ctrl-C stops it).',
     load: async () => (await import('./commands/sim.ts')).registerSim,

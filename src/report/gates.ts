@@ -2,7 +2,7 @@ import { InputError } from '../errors/input-error.ts';
 import { configKey, configLabel, type ConfigQuality } from '../grade/statistics/index.ts';
 import { renderMarkdownTable, renderTextTable, type Align } from '../grade/statistics/text-table.ts';
 import type { GroupSummary, Summary } from './summary.ts';
-import { fmtCost, fmtMs, fmtPct } from './summary-format.ts';
+import { fmtCost, fmtInt, fmtMs, fmtPct } from './summary-format.ts';
 
 export { gatesSchema, type GateConfig } from './gates-schema.ts';
 import { gatesSchema, type GateConfig } from './gates-schema.ts';
@@ -11,8 +11,11 @@ import { gatesSchema, type GateConfig } from './gates-schema.ts';
 export const GATE_NAMES = ['min_pass_rate', 'max_error_rate', 'max_p95_ttft_ms', 'max_p95_latency_ms', 'max_cost_usd'] as const;
 export type GateName = (typeof GATE_NAMES)[number];
 
+/** Rows of the gate table: the thresholds, plus the run budgets that have no suite key. */
+export type GateRowName = GateName | 'max_tokens' | 'max_requests';
+
 export interface GateResult {
-  gate: GateName;
+  gate: GateRowName;
   /** 'overall', or the configuration as `provider:model` plus ` [effort]` when an effort was sent. */
   scope: string;
   threshold: number;
@@ -71,6 +74,36 @@ export function evaluateGates(summary: Summary, gates: GateConfig): GateResult[]
     for (const s of scopes) results.push(measure(gate, threshold, s.group, s.pass, s.scope));
   }
   return results;
+}
+
+/** What a run budget (`--max-cost`, `--max-tokens`, `--max-requests`) allowed and used. */
+export interface BudgetUse {
+  gate: 'max_cost_usd' | 'max_tokens' | 'max_requests';
+  limit: number;
+  used: number;
+  /** It refused a job: the run did not complete within it. */
+  stopped: boolean;
+}
+
+/**
+ * The budgets' verdicts in the gate table, so that it agrees with the exit code: a budget that
+ * stopped the run FAILS (its jobs not run are skipped rows, exit 1). A `max_cost_usd` gate row
+ * already there (the --max-cost flag is also a gate) gets the budget's verdict folded in.
+ */
+export function withBudgetVerdicts(results: readonly GateResult[], uses: readonly BudgetUse[], notRun: number): GateResult[] {
+  const out = [...results];
+  for (const u of uses) {
+    const note = u.stopped ? `budget reached: ${notRun} jobs not run (skipped, error_type budget)` : undefined;
+    const i = out.findIndex((r) => r.gate === u.gate && r.scope === 'overall');
+    if (i >= 0) {
+      const r = out[i];
+      out[i] = u.stopped ? { ...r, pass: false, note: r.note ? `${r.note}; ${note}` : note } : r;
+      continue;
+    }
+    const row: GateResult = { gate: u.gate, scope: 'overall', threshold: u.limit, measured: u.used, pass: !u.stopped };
+    out.push(note ? { ...row, note } : row);
+  }
+  return out;
 }
 
 /** True when every gate passed (also when there were none). */
@@ -140,9 +173,13 @@ function measure(gate: GateName, threshold: number, g: GroupSummary, pc: PassCou
   }
 }
 
-function fmtValue(gate: GateName, v: number | null): string {
+function fmtValue(gate: GateRowName, v: number | null): string {
   if (v === null) return 'n/a';
   switch (gate) {
+    case 'max_tokens':
+      return `${fmtInt(v)} tok`;
+    case 'max_requests':
+      return fmtInt(v);
     case 'min_pass_rate':
     case 'max_error_rate':
       return fmtPct(v);
@@ -154,7 +191,7 @@ function fmtValue(gate: GateName, v: number | null): string {
   }
 }
 
-function fmtThreshold(gate: GateName, threshold: number): string {
+function fmtThreshold(gate: GateRowName, threshold: number): string {
   return `${gate === 'min_pass_rate' ? '>=' : '<='} ${fmtValue(gate, threshold)}`;
 }
 

@@ -18,7 +18,10 @@ export {
 export { renderSummaryMarkdown } from './summary-markdown.ts';
 export { renderSummaryTable, type SummaryTableOptions } from './summary-table.ts';
 export { writeRunReports, rebuildReports, REPORT_FILES } from './report-files.ts';
-export { gatesSchema, resolveGates, evaluateGates, gatesPassed, renderGatesTable, GATE_NAMES, type GateConfig, type GateResult, type GateName } from './gates.ts';
+export {
+  gatesSchema, resolveGates, evaluateGates, gatesPassed, renderGatesTable, withBudgetVerdicts, GATE_NAMES,
+  type GateConfig, type GateResult, type GateName, type GateRowName, type BudgetUse,
+} from './gates.ts';
 export { writeJunitXml, renderJunitXml } from './junit.ts';
 export { mergeRunDirs, type MergeResult, type MergeOptions } from './merge.ts';
 export { mergeSummaryDirs } from './merge-summaries.ts';

@@ -4,17 +4,21 @@ import path from 'node:path';
 import { ensureDir } from './ensure-dir.ts';
 import type { AttemptRequest, AttemptResult } from '../providers/types.ts';
 import type { sendChatCompletion } from '../providers/openai-client.ts';
+import type { Job } from '../plan/types.ts';
+import type { SendAttempt } from './run-jobs.ts';
 
 type Send = typeof sendChatCompletion;
 
 /**
- * The cache key: the full request (URL and body). Headers stay out: they hold the API key. A
- * loopback server's port is left out too: the in-process simulator gets a new port every run.
+ * The cache key: the full request (URL and body) and the repeat index. Headers stay out: they
+ * hold the API key. A loopback server's port is left out too: the in-process simulator gets a
+ * new port every run. The repeat is in so that repeats of one case are never copies of each
+ * other: repeat r replays repeat r of an earlier run, and a first run sends every repeat.
  */
-export function cacheKey(req: Pick<AttemptRequest, 'url' | 'body'>): string {
+export function cacheKey(req: Pick<AttemptRequest, 'url' | 'body'>, repeat = 1): string {
   const u = new URL(req.url);
   const where = /^(127\.|localhost$|\[::1\]$)/.test(u.hostname) ? `loopback${u.pathname}` : `${u.origin}${u.pathname}`;
-  return createHash('sha256').update(JSON.stringify([where, req.body])).digest('hex');
+  return createHash('sha256').update(JSON.stringify([where, req.body, repeat])).digest('hex');
 }
 
 /**
@@ -22,10 +26,10 @@ export function cacheKey(req: Pick<AttemptRequest, 'url' | 'body'>): string {
  * replayed for the same request later, marked `fromCache` so the row says `cached: true` and every
  * latency statistic leaves it out. Errors are never cached. Files are 0600 (they hold answers).
  */
-export function withResponseCache(dir: string, send: Send): Send {
+export function withResponseCache(dir: string, send: Send): SendAttempt {
   ensureDir(dir, '--cache');
-  return async (req, deps) => {
-    const file = path.join(dir, `${cacheKey(req)}.json`);
+  return async (req, deps, job: Pick<Job, 'repeat'>) => {
+    const file = path.join(dir, `${cacheKey(req, job.repeat)}.json`);
     const now = deps?.now ?? (() => performance.now());
     try {
       const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as AttemptResult;

@@ -61,6 +61,9 @@ export interface ReleaseInfo {
   warmup: boolean;
 }
 
+/** One attempt of a job; `job` lets a wrapper (the response cache) tell repeats of the same request apart. */
+export type SendAttempt = (req: Parameters<typeof sendChatCompletion>[0], deps: Parameters<typeof sendChatCompletion>[1], job: Job) => Promise<AttemptResult>;
+
 export interface RunJobsOptions {
   providers: ReadonlyMap<string, ResolvedProvider>;
   /**
@@ -79,8 +82,8 @@ export interface RunJobsOptions {
   gate?: DispatchGate;
   /** `--allow-insecure-http`: let a redirect lead to http:// on another machine. */
   allowInsecureHttp?: boolean;
-  /** The HTTP client (default sendChatCompletion); --cache wraps it. */
-  send?: typeof sendChatCompletion;
+  /** The HTTP client (default sendChatCompletion); --cache wraps it (and keys on the job's repeat). */
+  send?: SendAttempt;
   /** Fills in grading and cost before the row is written. */
   finishRow?: (job: Job, row: ResultRow) => Promise<ResultRow> | ResultRow;
   /** Called once per job, as soon as the job ends: the sink writes it to disk there. */
@@ -156,7 +159,7 @@ export async function runJobs(jobs: JobSource, opts: RunJobsOptions): Promise<Ru
   const w = opts.warmup;
   const warmup = w && ('jobs' in w ? w.jobs > 0 : w.ms > 0) ? w : undefined;
   const retry = open && !mode.retries ? { ...opts.retry, max_retries: 0 } : opts.retry;
-  const send = opts.send ?? sendChatCompletion;
+  const send: SendAttempt = opts.send ?? ((req, deps) => sendChatCompletion(req, deps));
 
   const result: RunJobsResult = {
     rows: 0, ok: 0, errors: 0, skipped: 0, incomplete: 0, warmup: 0, interrupted: false, durationEnded: false,
@@ -275,6 +278,7 @@ export async function runJobs(jobs: JobSource, opts: RunJobsOptions): Promise<Ru
           const r = await send(
             { url, apiKey: provider.apiKey, headers, body, timeoutMs: job.timeoutMs, signal: hardStop.signal },
             { fetch: opts.fetch, now, allowInsecureHttp: opts.allowInsecureHttp },
+            job,
           );
           limiter?.observe(r);
           return r;

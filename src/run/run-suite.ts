@@ -18,10 +18,10 @@ import type { WarmupSpec } from './duration.ts';
 import { GoodputCounter, type Slo } from '../measure/goodput.ts';
 import { startSelfCheck, type SelfCheckReport } from '../measure/self-check.ts';
 import { shardJobs, type ShardSpec } from '../plan/index.ts';
-import { compareRuns, evaluateGates, renderGatesTable, resolveGates, type Comparison, type GateConfig, type GateResult } from '../report/index.ts';
+import { compareRuns, evaluateGates, renderGatesTable, resolveGates, withBudgetVerdicts, type BudgetUse, type Comparison, type GateConfig, type GateResult } from '../report/index.ts';
 import { writeHtmlReport, HTML_REPORT_FILE } from '../report/html/index.ts';
 import { withResponseCache } from './response-cache.ts';
-import { createBudgetGate } from './budget-gate.ts';
+import { createRunBudgetGate, type BudgetGate } from './budget-gate.ts';
 import { sendChatCompletion } from '../providers/openai-client.ts';
 import { checkBaseUrl } from '../providers/url-policy.ts';
 import { createRowFinisher } from './finish-row.ts';
@@ -30,13 +30,16 @@ import { assertPricedModels, loadPriceTable, mergePricing, pricingFromMap, unpri
 import { preloadGraders } from '../grade/validate-assertions.ts';
 import { InputError, SuiteError, type SuiteIssue } from '../errors/index.ts';
 import { parseModelRef } from '../plan/index.ts';
-import { defaultOutDir } from './out-dir.ts';
 import { budgetShare, planFingerprint } from '../plan/index.ts';
 import { measureClockOffset } from '../measure/clock-offset.ts';
 import { EVALBENCH_VERSION } from '../version.ts';
 import { writeRunRecord, type RunRecord } from './run-record.ts';
 import { waitUntilWallClock } from './start-at.ts';
 import type { ResolvedProvider } from './run-jobs.ts';
+import { checkOutDir, claimDefaultOutDir } from './out-dir.ts';
+import { acquireRunLock, type RunLock } from './run-lock.ts';
+import { FailureDigestBuilder, type DigestGroup } from '../report/failure-digest.ts';
+import { renderFailureDigestMarkdown } from '../report/failure-digest-render.ts';
 
 export interface RunOptions {
   /** Plan overrides (the CLI's --models, --efforts, --repeats, --timeout, --filter). */
@@ -54,10 +57,16 @@ export interface RunOptions {
   /** Continue the run in this folder: jobs with an ok row (and error rows, unless retryErrors) are not run again. */
   resume?: string;
   retryErrors?: boolean;
+  /** `outDir` may hold an earlier run: its run files are removed first (default: such a folder is refused, exit 2). */
+  overwrite?: boolean;
   /** Opt-in response cache folder: identical requests are replayed, marked cached, left out of latency statistics. */
   cacheDir?: string;
   /** Budget in USD: dispatch stops before spent + in-flight worst cases could exceed it; jobs not run are skipped rows. */
   maxCostUsd?: number;
+  /** Prompt + completion tokens over the run (`--max-tokens`): no price needed; the last request sent may overshoot by its own use. */
+  maxTokens?: number;
+  /** Jobs sent (`--max-requests`), retries not counted again. */
+  maxRequests?: number;
   /** Closed loop (default) or open loop at a request rate (`--rate`): retries default to off in open loop. */
   mode?: LoadMode;
   /** Cycle through the jobs until this much time has passed (`--duration`). */
@@ -89,6 +98,8 @@ export interface RunOptions {
   pricesFile?: string;
   /** Non-fatal notes for the user (unpriced models...). Default: collected in RunOutcome.warnings only. */
   onWarning?: (message: string) => void;
+  /** Failing cases listed per configuration in the failure digest (default 5; 0 lists none). */
+  showFailures?: number;
   /** Options for the in-process simulator, started when a run names sim:* models. */
   simulator?: SimulatorOptions;
   /** Warm the HTTP client before the first measured request (default true). */
@@ -108,6 +119,8 @@ export interface RunOutcome {
   /** Gate verdicts (empty when no gate is set, or for a shard). */
   gates: GateResult[];
   comparison?: Comparison;
+  /** Why it failed: error messages grouped per configuration, first failing cases (empty when all passed). */
+  failures: DigestGroup[];
 }
 
 /** Options that cannot work together: refused before anything runs. */
@@ -122,6 +135,26 @@ function checkOptionCombinations(o: RunOptions): void {
     bad('--cache cannot be combined with --rate or --duration: instant cached replies would distort the offered load');
   }
   if (o.shard && o.durationMs !== undefined) bad('--shard cannot be combined with --duration');
+  if (o.overwrite && o.resume) bad('--overwrite cannot be combined with --resume: --resume continues the run in the folder, --overwrite replaces it');
+}
+
+/** --max-cost cannot bound what it cannot price: refused before any request, with the ways out. */
+function unpricedBudgetError(models: readonly string[]): InputError {
+  return new InputError(
+    'UNPRICED_BUDGET',
+    `--max-cost cannot protect ${models.join(', ')}: no price is known, so their spend cannot be counted. ` +
+      `Price them with \`pricing:\` in the suite or --prices FILE (e.g. pricing: {"${models[0]}": {input: 0.5, output: 1.5}}, USD per 1M tokens), ` +
+      `or cap the run with --max-tokens N or --max-requests N, which need no price.`,
+  );
+}
+
+/** What each budget set allowed and used, for the gate table. */
+function budgetUses(gate: BudgetGate | undefined): BudgetUse[] {
+  const uses: BudgetUse[] = [];
+  if (gate?.guard) uses.push({ gate: 'max_cost_usd', limit: gate.guard.maxCostUsd, used: gate.guard.spent, stopped: gate.guard.stopped });
+  if (gate?.tokens) uses.push({ gate: 'max_tokens', limit: gate.tokens.max, used: gate.tokens.used, stopped: gate.tokens.stopped });
+  if (gate?.requests) uses.push({ gate: 'max_requests', limit: gate.requests.max, used: gate.requests.used, stopped: gate.requests.stopped });
+  return uses;
 }
 
 /** Shipped prices, then --prices, then the suite's own `pricing:` (later wins per model). */
@@ -168,7 +201,9 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
   const modelRefs = plan.models.map((m) => m.ref);
   const prices = resolvePrices(suite, options.pricesFile);
   assertPricedModels(prices, modelRefs);
-  const unpriced = unpricedWarning(unpricedModels(prices, modelRefs));
+  const unpricedRefs = unpricedModels(prices, modelRefs);
+  if (options.maxCostUsd !== undefined && unpricedRefs.length > 0) throw unpricedBudgetError(unpricedRefs);
+  const unpriced = unpricedWarning(unpricedRefs);
   if (unpriced) warn(unpriced);
   await preloadSuiteGraders(suite);
 
@@ -177,15 +212,18 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
   resolveProviders([...providerIds].filter((id) => id !== SIM_PROVIDER_ID), suite.providers, env);
 
   let sim: RunningSimulator | undefined;
+  let lock: RunLock | undefined;
   if (providerIds.has(SIM_PROVIDER_ID) && !suite.providers?.[SIM_PROVIDER_ID]) sim = await startSimulator(options.simulator);
   try {
     const providers = resolveProviders(providerIds, suite.providers, env, sim?.url);
     for (const p of providers.values()) checkBaseUrl(p.endpoint.baseUrl, { allowInsecureHttp: options.allowInsecureHttp }, p.endpoint.id);
+    const outDir = options.resume ?? options.outDir ?? claimDefaultOutDir(suite.name);
+    ensureDir(outDir, options.resume ? '--resume' : '--out');
+    lock = acquireRunLock(outDir);
+    if (!options.resume) checkOutDir(outDir, { overwrite: options.overwrite, runFiles: [...Object.values(REPORT_FILES), HTML_REPORT_FILE] });
     loadTokenizer();
     if (options.warmUp !== false) await warmUp(providers.values(), options.fetch);
 
-    const outDir = options.resume ?? options.outDir ?? defaultOutDir(suite.name);
-    ensureDir(outDir, options.resume ? '--resume' : '--out');
     const files = {
       jsonl: path.join(outDir, REPORT_FILES.jsonl),
       csv: path.join(outDir, REPORT_FILES.csv),
@@ -198,12 +236,16 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
     const graded = (suite.default_assert?.length ?? 0) > 0 || suite.cases.some((c) => (c.assert?.length ?? 0) > 0);
     const efforts = new Set(options.overrides?.efforts ?? suite.reasoning_effort ?? []);
     const summaryBuilder = new SummaryBuilder({ quality: graded || efforts.size >= 2 });
+    const digest = new FailureDigestBuilder({ showFailures: options.showFailures });
     const goodput = options.slo ? new GoodputCounter(options.slo) : undefined;
     const open = options.mode?.kind === 'open' ? options.mode : undefined;
     let toRun: Job[] | (() => Iterable<Job>) = sharded ?? (() => plan.jobs());
     let total = sharded?.length ?? plan.count;
     if (options.resume) {
-      const r = await prepareResume(files.jsonl, sharded ?? (() => plan.jobs()), { retryErrors: options.retryErrors, onKept: (row) => summaryBuilder.add(row) });
+      const r = await prepareResume(files.jsonl, sharded ?? (() => plan.jobs()), { retryErrors: options.retryErrors, onKept: (row) => {
+        summaryBuilder.add(row);
+        digest.add(row);
+      } });
       toRun = r.jobsToRun;
       total = r.toRun;
       warn(`resuming ${outDir}: ${r.kept} rows kept, ${total} jobs to run${r.tornLines ? `, ${r.tornLines} torn line dropped` : ''}`);
@@ -213,8 +255,9 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
     options.onPlan?.({ suite, total, outDir });
 
     const sink = JsonlSink.open(files.jsonl, { append: Boolean(options.resume) });
-    const maxCost = record.budgets.max_cost_usd?.share;
-    const gate = maxCost !== undefined ? createBudgetGate(maxCost, prices) : undefined;
+    // A shard enforces its share of each whole-run budget (recorded in run.json).
+    const { max_cost_usd: cost, max_tokens: tokens, max_requests: requests } = record.budgets;
+    const gate = createRunBudgetGate({ maxCostUsd: cost?.share, maxTokens: tokens?.share, maxRequests: requests?.share }, prices);
     const startedAt = new Date().toISOString();
     let counts: RunJobsResult;
     const selfCheck = startSelfCheck({ targetRate: open?.rate });
@@ -239,6 +282,7 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
         onRow: (row) => {
           sink.write(row);
           summaryBuilder.add(row);
+          digest.add(row);
           if (!row.warmup) goodput?.add(row);
         },
         onEvent: options.onEvent,
@@ -267,14 +311,18 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
     let gates: GateResult[] = [];
     if (gateConfig && options.shard) warn('gates are not checked on a shard (it sees part of the jobs): check them after `evalbench merge`');
     else if (gateConfig) gates = evaluateGates(summary, gateConfig);
+    gates = withBudgetVerdicts(gates, budgetUses(gate), summary.overall.skipped_by_type?.budget ?? 0);
     await writeRunReports(outDir, summary);
     if (gates.length > 0) fs.appendFileSync(files.summaryMd, '\n' + renderGatesTable(gates, 'markdown'));
+    const failures = digest.finish();
+    if (failures.length > 0) fs.appendFileSync(files.summaryMd, '\n' + renderFailureDigestMarkdown(failures));
     await writeHtmlReport(outDir, { summary, quality: summary.quality });
     const comparison = options.baseline
       ? await compareRuns(options.baseline, outDir, { latencyTolerance: options.latencyTolerance })
       : undefined;
-    return { suite, outDir, summary, counts, files, warnings, gates, comparison };
+    return { suite, outDir, summary, counts, files, warnings, gates, comparison, failures };
   } finally {
+    lock?.release();
     await sim?.close();
   }
 }
@@ -293,6 +341,12 @@ async function recordRun(
   const budgets: RunRecord['budgets'] = {};
   if (options.maxCostUsd !== undefined) {
     budgets.max_cost_usd = { total: options.maxCostUsd, share: budgetShare(options.maxCostUsd, shard, planned) };
+  }
+  if (options.maxTokens !== undefined) {
+    budgets.max_tokens = { total: options.maxTokens, share: budgetShare(options.maxTokens, shard, planned, { integer: true }) };
+  }
+  if (options.maxRequests !== undefined) {
+    budgets.max_requests = { total: options.maxRequests, share: budgetShare(options.maxRequests, shard, planned, { integer: true }) };
   }
   let clock: RunRecord['clock'] = null;
   const first = providers.get(plan.models[0]?.provider ?? '');

@@ -6,11 +6,12 @@ import { applyImages, readImageFile, resolveImages } from './images.ts';
 import { formatPath, type PathSegment } from './issue-path.ts';
 import { rawSuiteJsonSchema } from './json-schema.ts';
 import { JsonSchemaPath } from './json-schema-path.ts';
-import { suiteSchema } from './schema.ts';
+import { suiteSchema, type SuiteDocument } from './schema.ts';
 import { checkSuiteData } from './suite-checks.ts';
 import { checkAssertions, checkPricing } from './check-extensions.ts';
 import type { ParseSuiteOptions, Suite } from './types.ts';
 import { YamlLocator } from './yaml-locate.ts';
+import { explainYamlError } from './yaml-syntax-hint.ts';
 import { explainZodIssues, KEEP_CUSTOM_MESSAGES, type RawIssue } from './zod-issues.ts';
 
 /** Reads, parses and validates a suite file. Throws one SuiteError listing every problem found. */
@@ -43,7 +44,10 @@ export function parseSuite(text: string, file: string, opts: ParseSuiteOptions =
 
   if (doc.errors.length > 0) {
     throw new SuiteError(
-      doc.errors.map((e) => ({ file, ...position(lines.linePos(e.pos[0]), e.pos[0]), path: '', message: e.message })),
+      doc.errors.map((e) => {
+        const at = position(lines.linePos(e.pos[0]), e.pos[0]);
+        return { file, ...at, path: '', message: explainYamlError(text, e, at.line, at.col) };
+      }),
     );
   }
   let data: unknown;
@@ -69,7 +73,10 @@ export function parseSuite(text: string, file: string, opts: ParseSuiteOptions =
   const { images, issues: imageIssues } = resolveImages(data, dir, opts.readImage ?? readImageFile);
   raw.push(...imageIssues);
 
-  if (parsed.success && raw.length === 0) raw.push(...checkAssertions(parsed.data, dir));
+  // One pass finds everything: assertions and prices are checked on the raw document
+  // too when the schema failed, so a bad regex or a missing grader file is not held back behind a typo.
+  raw.push(...checkAssertions(parsed.success ? parsed.data : lenientDocument(data), dir));
+  // The schema already checks `pricing:` in the same pass; this adds the positions of the price rules.
   const priced = parsed.success ? checkPricing(parsed.data, file, locator) : [];
   if (raw.length > 0 || priced.length > 0 || !parsed.success) {
     throw new SuiteError([...toSuiteIssues(raw, file, locator), ...priced]);
@@ -77,6 +84,25 @@ export function parseSuite(text: string, file: string, opts: ParseSuiteOptions =
   const suite: Suite = { ...parsed.data, file: abs, dir };
   applyImages(suite, images);
   return suite;
+}
+
+/**
+ * The parts of a document that failed the schema which the assertion and price checks can still
+ * read: assertion lists that are lists, models that are strings, a pricing map that is a map.
+ */
+function lenientDocument(data: unknown): SuiteDocument {
+  const obj = (v: unknown): Record<string, unknown> | undefined =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  const list = (v: unknown) => (Array.isArray(v) ? v.map((x) => obj(x) ?? {}) : undefined);
+  const d = obj(data) ?? {};
+  const cases = Array.isArray(d.cases) ? d.cases.map((c) => ({ assert: list(obj(c)?.assert) })) : [];
+  return {
+    default_assert: list(d.default_assert),
+    cases,
+    models: Array.isArray(d.models) ? d.models.filter((m): m is string => typeof m === 'string') : [],
+    grading: obj(d.grading),
+    providers: obj(d.providers),
+  } as unknown as SuiteDocument;
 }
 
 /** Gives each issue its file position; sorted by position, duplicates dropped. */

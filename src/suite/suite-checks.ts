@@ -15,7 +15,33 @@ export type Where = (path: PathSegment[]) => string;
  */
 export function checkSuiteData(data: unknown, where: Where): RawIssue[] {
   if (!isObj(data)) return [];
-  return [...checkModels(data), ...checkEfforts(data), ...checkCaseIds(data, where), ...checkPlaceholders(data)];
+  return [...checkModels(data), ...checkBaseUrls(data), ...checkEfforts(data), ...checkCaseIds(data, where), ...checkPlaceholders(data)];
+}
+
+/**
+ * `base_url: localhost:6556/v1` parses as a URL of scheme `localhost:` and would only be refused
+ * at run time, echoed as `localhost://6556/v1`. Said here, at its position, with the likely fix.
+ */
+function checkBaseUrls(data: Record<string, unknown>): RawIssue[] {
+  if (!isObj(data.providers)) return [];
+  const out: RawIssue[] = [];
+  for (const [id, p] of Object.entries(data.providers)) {
+    if (!isObj(p) || typeof p.base_url !== 'string') continue;
+    const url = p.base_url.trim();
+    const path = ['providers', id, 'base_url'];
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+    if (scheme === undefined) {
+      const local = /^(localhost|127\.|0\.0\.0\.0|\[::1\])/i.test(url);
+      out.push({
+        path,
+        message: `base_url "${url}" has no scheme: write "${local ? 'http' : 'https'}://${url}"` +
+          (local ? ' (http:// is fine for this machine; https:// for any other)' : ' (https://; plain http:// only to this machine)'),
+      });
+    } else if (scheme !== 'http' && scheme !== 'https') {
+      out.push({ path, message: `base_url "${url}" uses ${scheme}://; only http:// and https:// are supported` });
+    }
+  }
+  return out;
 }
 
 function checkModels(data: Record<string, unknown>): RawIssue[] {

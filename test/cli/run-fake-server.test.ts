@@ -147,6 +147,17 @@ describe('evalbench run against a misbehaving server', () => {
     expect(ev.http_status).toBe(200);
   });
 
+  it('prints why requests failed on the console: the server\'s error text and the case ids', () => {
+    const why = stdout.slice(stdout.indexOf('Why it failed:'));
+    expect(stdout).toContain('Why it failed:');
+    expect(why).toMatch(/fake:m1: \d+ errors/);
+    expect(why).toMatch(/bad_request ×1: .*Unsupported parameter: stop.*\(case 400\)/);
+    expect(why).toMatch(/server_error ×1: .*internal.*\(case 500-always\)/);
+    const md = fs.readFileSync(path.join(dir, 'out/summary.md'), 'utf8');
+    expect(md).toContain('## Why it failed');
+    expect(md).toContain('Unsupported parameter: stop');
+  });
+
   it('never writes the API key to any file or output', () => {
     expect(rows.get('echo-key')!.error_type).toBe('auth');
     expect(rows.get('echo-key')!.error_message).toContain('[REDACTED]');

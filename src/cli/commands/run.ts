@@ -9,6 +9,7 @@ import { parseSweep, renderSweepTable } from '../../run/sweep.ts';
 import { parseSlo } from '../../measure/goodput.ts';
 import { sweepSuite } from '../../run/sweep-suite.ts';
 import { createProgress } from '../progress.ts';
+import { renderFailureDigestText } from '../../report/failure-digest-render.ts';
 import { appendStepSummary, err, out, type SetExit } from '../console.ts';
 import { addGateOptions, addPlanOptions, gateFlags, wrapInputParser } from '../flag-groups.ts';
 import { parseDurationMs, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber, parseUsd } from '../parse-flags.ts';
@@ -18,6 +19,11 @@ export function runExitCode(outcome: RunOutcome): number {
   if (outcome.counts.interrupted) return EXIT.runIncomplete;
   if (outcome.counts.rows > 0 && outcome.counts.ok === 0) return EXIT.runIncomplete;
   return EXIT.ok;
+}
+
+function printWarnings(warnings: ReadonlySet<string>): void {
+  if (warnings.size === 0) return;
+  err(['', 'Warnings:', ...[...warnings].map((w) => `  - ${w}`)].join('\n'));
 }
 
 /** `evalbench run`: the suite, measured, into a results folder; Ctrl-C stops it cleanly. */
@@ -30,9 +36,12 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--max-retries <n>', 'retries after a retryable failure (429, 5xx, network)', parseNonNegativeInt)
     .option('--out <dir>', 'results folder (default results/<suite>/<timestamp>/)')
     .option('--resume <dir>', 'continue an earlier run in <dir>: jobs that already have an ok or error row are not run again')
+    .option('--overwrite', 'with --out: replace the run already in that folder (default: such a folder is refused, exit 2)')
     .option('--retry-errors', 'with --resume: run the jobs whose rows are errors again')
     .option('--cache <dir>', 'replay identical requests from <dir> (opt-in); cached rows are marked and left out of latency statistics')
-    .option('--max-cost <usd>', 'budget in USD: stop dispatching before spent + in-flight worst case could exceed it; jobs not run become skipped rows. With --shard: the whole run\'s budget, each shard spending at most its share (by planned jobs)', parseUsd)
+    .option('--max-cost <usd>', 'budget in USD: stop dispatching before spent + in-flight worst case could exceed it; jobs not run become skipped rows. With --shard (as --max-tokens and --max-requests): the whole run\'s budget, each shard spending at most its share (by planned jobs)', parseUsd)
+    .option('--max-tokens <n>', 'budget in tokens (prompt + completion, no price needed): no new request once n are used; the last one sent may overshoot by its own use; jobs not run become skipped rows', parsePositiveInt)
+    .option('--max-requests <n>', 'budget in requests (jobs sent; retries not counted again): jobs beyond it become skipped rows', parsePositiveInt)
     .option('--prices <file>', 'price file (YAML) that overrides the shipped prices.yaml; a suite\'s pricing: wins over both')
     .option('--shard <i/n|auto>', 'run only shard i of n (1-based): a deterministic, balanced slice of the jobs; join shards with `evalbench merge`. auto: read i and n from the CI or Kubernetes environment (README: Sharding)', wrapInputParser((t) => resolveShard(t, process.env)))
     .option('--start-at <time>', 'wait (with a countdown) until this ISO-8601 time with a zone, e.g. 2026-12-04T19:30:00Z, then start sending: shards of a load test start together', wrapInputParser(parseStartAt))
@@ -46,9 +55,10 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--warmup <n|time>', 'run N jobs (or for a time, e.g. 10s) first and leave them out of every statistic', wrapInputParser(parseWarmup))
     .option('--sweep <param=levels>', 'run once per level: concurrency=1,4,16,64 or rate=1,5,10,20; writes sweep.csv and sweep.json', wrapInputParser(parseSweep))
     .option('--slo <list>', 'service-level objectives for goodput, e.g. ttft_ms=500,tpot_ms=50,latency_ms=10000', wrapInputParser(parseSlo))
+    .option('--show-failures <n>', 'after the tables, list the first n failing cases per model x effort with their assertion reasons (0 hides them)', parseNonNegativeInt, 5)
     .option('--allow-insecure-http', 'allow http:// base URLs to hosts other than this machine (keys would travel in clear text)')
     .option('--adaptive', 'adapt each provider\'s concurrency: halve on 429, add one back after a run of successes')
-    .addOption(new Option('--progress <mode>', 'progress on stderr').choices(['auto', 'off']).default('auto'))
+    .addOption(new Option('--progress <mode>', 'progress on stderr: auto (a bar on a terminal, a line every 5 s otherwise), json (a JSON line a second), off').choices(['auto', 'json', 'off']).default('auto'))
     .addHelpText('after', `
 Writes results.jsonl (one row per job, as each ends), results.csv, summary.json and summary.md,
 and prints the summary. Models named sim:* run on the built-in simulator (no key, no network).
@@ -74,6 +84,8 @@ Examples:
       process.on('SIGINT', onSigint);
       const progress = createProgress(process.stderr, o.progress);
       if (o.shard?.source) err(`shard ${o.shard.index}/${o.shard.count} from the ${o.shard.source} environment (${o.shard.variables})`);
+      // Warnings wait for the end: one short block after the results, each once, and none at all before a fatal error.
+      const warnings = new Set<string>();
       try {
         const runOptions: RunOptions = {
           overrides: { models: o.models, efforts: o.efforts, repeats: o.repeats, timeoutMs: o.timeout, filter: o.filter },
@@ -82,8 +94,11 @@ Examples:
           outDir: o.out,
           resume: o.resume,
           retryErrors: o.retryErrors,
+          overwrite: o.overwrite,
           cacheDir: o.cache,
           maxCostUsd: o.maxCost,
+          maxTokens: o.maxTokens,
+          maxRequests: o.maxRequests,
           pricesFile: o.prices,
           gates: gateFlags(o),
           shard: o.shard,
@@ -92,15 +107,16 @@ Examples:
           baseline: o.baseline,
           latencyTolerance: o.latencyTolerance,
           signal: controller.signal,
-          onPlan: ({ total }) => progress.start(total),
+          onPlan: ({ total }) => progress.start({ total, durationMs: o.duration }),
           onEvent: (e) => progress.onEvent(e),
-          onWarning: (m) => err(`warning: ${m}`),
+          onWarning: (m) => warnings.add(m),
           mode: o.rate !== undefined ? { kind: 'open', rate: o.rate, arrival: o.arrival, seed: o.arrivalSeed } : undefined,
           durationMs: o.duration,
           warmup: o.warmup,
           adaptive: o.adaptive,
           slo: o.slo,
           allowInsecureHttp: o.allowInsecureHttp,
+          showFailures: o.showFailures,
         };
         if (o.sweep) {
           const sweep = await sweepSuite(file, o.sweep, { ...runOptions, onPlan: undefined, onEvent: undefined });
@@ -109,11 +125,14 @@ Examples:
           out(`sweep: ${sweep.outDir} (sweep.csv, sweep.json; one folder per level)`);
           const failed = sweep.levels.some((l) => l.counts.interrupted || (l.counts.rows > 0 && l.counts.ok === 0));
           setExit(failed ? EXIT.runIncomplete : EXIT.ok);
+          printWarnings(warnings);
           return;
         }
         const outcome = await runSuite(file, runOptions);
         progress.stop();
         out(renderSummaryTable(outcome.summary));
+        const why = renderFailureDigestText(outcome.failures, { failuresHidden: o.showFailures === 0 });
+        if (why) out('\n' + why);
         out(`results: ${outcome.outDir}`);
         appendStepSummary(outcome.files.summaryMd);
         let code: number = runExitCode(outcome);
@@ -127,11 +146,12 @@ Examples:
         }
         const budgetSkipped = outcome.summary.overall.skipped_by_type?.budget ?? 0;
         if (budgetSkipped > 0) {
-          err(`budget reached: ${budgetSkipped} jobs not run (status skipped, error_type budget); spent stays within --max-cost`);
+          err(`budget reached: ${budgetSkipped} jobs not run (status skipped, error_type budget); see the gate table`);
           if (code === EXIT.ok) code = EXIT.gateFailed;
         }
         if (outcome.counts.interrupted) err(`interrupted: ${outcome.counts.skipped} jobs not run; finished rows are in ${outcome.files.jsonl}`);
-        else if (code === EXIT.runIncomplete) err('run incomplete: every request failed (see error_type in results.csv)');
+        else if (code === EXIT.runIncomplete) err('run incomplete: every request failed (see "Why it failed" above)');
+        printWarnings(warnings);
         setExit(code);
       } finally {
         progress.stop();

@@ -505,7 +505,9 @@ function effortRank(effort: string): number {
  * A server that ignores reasoning_effort returns about the same number of reasoning tokens at
  * every level; one that honours it differs by far more than sampling noise (often several-fold).
  */
-export function effortWarning(label: string, rows: readonly EffortRow[], tolerance = 0.1): string | null {
+export function effortWarning(label: string, allRows: readonly EffortRow[], tolerance = 0.1): string | null {
+  // Only efforts with a successful request say anything (p50 latency is over ok rows): zero successes is no evidence.
+  const rows = allRows.filter((r) => r.p50_latency_ms !== null);
   if (rows.length < 2) return null;
   const means = rows.map((r) => r.mean_reasoning_tokens);
   const known = means.filter((m): m is number => m !== null);

@@ -278,6 +278,15 @@ describe('buildQualityReport: best configuration and effort tables', () => {
     expect(r.warnings).toHaveLength(2);
   });
 
+  it('says nothing about reasoning_effort after zero successful requests', () => {
+    const failed = ['low', 'high'].flatMap((e) =>
+      cases('down', 3, () => false, { reasoning_effort: e, status: 'error', reasoning_tokens: null, latency_ms: null, passed: null }),
+    );
+    const r = buildQualityReport(failed);
+    expect(r.efforts[0]?.warning ?? null).toBeNull();
+    expect(r.warnings).toEqual([]);
+  });
+
   it('tolerates sampling noise but not a real effect (effortTolerance)', () => {
     const noisy = [
       ...cases('m', 2, () => true, { reasoning_effort: 'low', reasoning_tokens: 500 }),

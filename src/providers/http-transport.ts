@@ -378,8 +378,10 @@ class NodeExchange implements Exchange, TransportResponse {
     last.on('data', (out: Buffer) => {
       if (this.phase === Phase.Reading) deliver(out, stamps.length > 0 ? stamps[0] : lastDone);
     });
+    // The body ended when its last raw bytes arrived, not when zlib finished with them.
+    let rawEndAt = -1;
     last.on('end', () => {
-      if (this.phase === Phase.Reading) this.finishBody(now(), true);
+      if (this.phase === Phase.Reading) this.finishBody(rawEndAt >= 0 ? rawEndAt : now(), true);
     });
     res.on('data', (chunk: Buffer) => {
       if (this.phase !== Phase.Reading) return;
@@ -387,6 +389,7 @@ class NodeExchange implements Exchange, TransportResponse {
       first.write(chunk, rawDone);
     });
     res.on('end', () => {
+      rawEndAt = now();
       this.rawEnded = true;
       if (this.phase === Phase.Reading) first.end();
     });

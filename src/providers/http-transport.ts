@@ -97,6 +97,16 @@ export function warmConnection(url: string, headers: Record<string, string>, tim
   });
 }
 
+/**
+ * Open `count` pooled connections to `url`'s origin: `count` GETs started together, so none finds
+ * a free socket and each opens its own (maxSockets is unlimited). When they are answered, the
+ * sockets stay in the pool for the run's first requests. Resolves like warmConnection.
+ */
+export async function warmConnections(url: string, headers: Record<string, string>, count: number, timeoutMs = 3_000): Promise<void> {
+  const n = Math.max(1, Math.floor(count));
+  await Promise.all(Array.from({ length: n }, () => warmConnection(url, headers, timeoutMs)));
+}
+
 const enum Phase {
   /** Waiting for the response head. */
   Head,

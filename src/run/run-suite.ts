@@ -168,7 +168,16 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
     const providers = resolveProviders(providerIds, suite.providers, env, sim?.url);
     for (const p of providers.values()) checkBaseUrl(p.endpoint.baseUrl, { allowInsecureHttp: options.allowInsecureHttp }, p.endpoint.id);
     loadTokenizer();
-    if (options.warmUp !== false) await warmUp(providers.values(), options.fetch);
+    const open = options.mode?.kind === 'open' ? options.mode : undefined;
+    // Open loop releases jobs on schedule; --concurrency is then only an optional ceiling.
+    const concurrency = open && options.concurrency === undefined ? Infinity : options.concurrency ?? suite.concurrency;
+    if (options.warmUp !== false) {
+      await warmUp(providers.values(), options.fetch, {
+        // Open loop: about rate x 1 s in flight (Little's law for answers of about a second).
+        concurrency: open ? Math.min(concurrency, Math.ceil(open.rate)) : concurrency,
+        jobs: options.durationMs === undefined ? sharded?.length ?? plan.count : undefined,
+      });
+    }
 
     const outDir = options.resume ?? options.outDir ?? defaultOutDir(suite.name);
     ensureDir(outDir, options.resume ? '--resume' : '--out');
@@ -185,7 +194,6 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
     const efforts = new Set(options.overrides?.efforts ?? suite.reasoning_effort ?? []);
     const summaryBuilder = new SummaryBuilder({ quality: graded || efforts.size >= 2 });
     const goodput = options.slo ? new GoodputCounter(options.slo) : undefined;
-    const open = options.mode?.kind === 'open' ? options.mode : undefined;
     let toRun: Job[] | (() => Iterable<Job>) = sharded ?? (() => plan.jobs());
     let total = sharded?.length ?? plan.count;
     if (options.resume) {
@@ -207,8 +215,7 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
         gate,
         send: options.cacheDir ? withResponseCache(options.cacheDir, sendChatCompletion) : undefined,
         providers,
-        // Open loop releases jobs on schedule; --concurrency is then only an optional ceiling.
-        concurrency: open && options.concurrency === undefined ? Infinity : options.concurrency ?? suite.concurrency,
+        concurrency,
         mode: open ? { ...open, retries: open.retries ?? options.maxRetries !== undefined } : options.mode,
         durationMs: options.durationMs,
         warmup: options.warmup,

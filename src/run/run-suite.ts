@@ -10,6 +10,7 @@ import { JsonlSink, REPORT_FILES, SummaryBuilder, writeRunReports, type Summary 
 import { resolveProviders } from './resolve-providers.ts';
 import { runJobs, type RunEvent, type RunJobsResult } from './run-jobs.ts';
 import { warmUp } from './warm-up.ts';
+import { coalescedWarning } from '../measure/coalesced-gaps.ts';
 import { loadTokenizer } from '../measure/tokenizer.ts';
 import { prepareResume } from './resume.ts';
 import { ensureDir } from './ensure-dir.ts';
@@ -243,6 +244,8 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
     }
     if (selfCheckReport.warning) warn(selfCheckReport.warning);
     const summary = summaryBuilder.finish({ suite: suite.name, startedAt, finishedAt: new Date().toISOString() });
+    const coalesced = coalescedWarning(summary.overall.itl_coalesced.gaps, summary.overall.metrics.itl_ms.count);
+    if (coalesced) warn(`ITL: ${coalesced}`);
     summary.self_check = selfCheckReport;
     summary.load = {
       mode: open ? 'open' : 'closed',

@@ -76,6 +76,7 @@ describe('coalesced ITL gaps in a run', () => {
     expect(warnings.filter((w) => w.startsWith('ITL: '))).toHaveLength(1);
     expect(warnings.find((w) => w.startsWith('ITL: '))).toContain('left out of the ITL percentiles');
     expect(fs.readFileSync(out.files.summaryMd, 'utf8')).toMatch(/\d+ coalesced gaps \(\d+\.\d%, one socket read\) left out/);
+    expect(fs.readFileSync(out.files.html, 'utf8')).toContain(`${gaps} coalesced gaps (`);
     const csvHeader = fs.readFileSync(out.files.csv, 'utf8').split('\n')[0].split(',');
     expect(csvHeader.indexOf('itl_coalesced')).toBe(csvHeader.indexOf('itl_max_ms') + 1);
   }, 30_000);

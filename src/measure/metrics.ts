@@ -6,8 +6,9 @@ import { isCoalescedGap } from './coalesced-gaps.ts';
  * Per-request metrics from one attempt's marks (docs/metrics.md "Metric definitions"):
  * ttfb = hdr - send, ttft = firstTok - send, ttfa = firstAnswer - send, latency = end - send;
  * ITL samples = gaps between successive token-bearing events, less the coalesced ones (events of
- * one socket read share its stamp: see coalesced-gaps.ts), which are only counted; tpot = (lastTok - firstTok) /
- * (N - 1) for N >= 2 completion tokens (reasoning included); output_tps = 1000 / tpot.
+ * one socket read share its stamp: see coalesced-gaps.ts), which are only counted;
+ * tpot = (lastTok - firstTok) / (N - 1) for N >= 2 completion tokens (reasoning included);
+ * output_tps = 1000 / tpot.
  * tpot is null when no decode time was observed (a non-streamed body, or every token in one
  * read), since 0 ms per token would be a measurement artefact and its tps infinite.
  */

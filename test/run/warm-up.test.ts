@@ -60,9 +60,11 @@ describe(`a ${STREAMS}-stream run`, () => {
     ].join('\n'));
     const out = await runSuite(suiteFile, { outDir: path.join(dir, 'out') });
     const { records, opened } = await server.stamps();
-    // Every connection the run used was opened by the warm-up's GETs; before, only one was.
+    // Every connection the run used was opened by the warm-up's GETs (before, 63 of 64 were
+    // opened by measured POSTs). On a quiet machine none is; a warm-up GET not answered within
+    // its 3 s timeout is closed, and the run then opens that one itself (3 seen at load 20+).
     expect(opened.get).toBeGreaterThanOrEqual(STREAMS);
-    expect(opened.post).toBe(0);
+    expect(opened.post).toBeLessThanOrEqual(STREAMS / 16);
 
     const rows = fs.readFileSync(out.files.jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ResultRow);
     expect(rows.filter((r) => r.status === 'ok')).toHaveLength(STREAMS * BATCHES);

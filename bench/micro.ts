@@ -128,7 +128,7 @@ export function sampleRow(i: number): ResultRow {
     reasoning_effort: 'low', repeat: (i % 5) + 1, status: i % 97 === 0 ? 'error' : 'ok', error_type: i % 97 === 0 ? 'server_error' : null,
     http_status: i % 97 === 0 ? 500 : 200, attempts: 1, started_at: new Date(1_700_000_000_000 + i * 13).toISOString(),
     queue_ms: 0.012, latency_ms: 120.5 + (i % 13), ttfb_ms: 1.2, ttft_ms: 40.25 + (i % 11), ttfa_ms: 40.25 + (i % 11),
-    itl_p50_ms: 4.9, itl_max_ms: 9.1, tpot_ms: 5.01, output_tps: 199.6, prompt_tokens: 42, completion_tokens: 60,
+    itl_p50_ms: 4.9, itl_max_ms: 9.1, itl_coalesced: 0, tpot_ms: 5.01, output_tps: 199.6, prompt_tokens: 42, completion_tokens: 60,
     reasoning_tokens: 0, cached_tokens: 0, total_tokens: 102, usage_source: 'reported', finish_reason: 'stop',
     cost_usd: 0.0000123, passed: i % 3 !== 0, score: i % 3 !== 0 ? 1 : 0,
     output: `Here is a brief answer about "row ${i}", with a comma. There are trade-offs between speed, cost and quality, and no single choice wins on all three.`,

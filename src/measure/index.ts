@@ -1,6 +1,7 @@
 export type { Marks, RequestMetrics, Clock } from './types.ts';
 export { percentileSorted } from './percentile.ts';
 export { computeRequestMetrics } from './metrics.ts';
+export { isCoalescedGap, coalescedShare, coalescedWarning, COALESCED_WARN_SHARE } from './coalesced-gaps.ts';
 export { normalizeUsage, estimateUsage } from './usage.ts';
 export {
   countTokens, countMessageTokens,

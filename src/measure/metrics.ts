@@ -1,11 +1,14 @@
 import type { Marks, RequestMetrics } from './types.ts';
 import { percentileSorted } from './percentile.ts';
+import { isCoalescedGap } from './coalesced-gaps.ts';
 
 /**
  * Per-request metrics from one attempt's marks (docs/metrics.md "Metric definitions"):
  * ttfb = hdr - send, ttft = firstTok - send, ttfa = firstAnswer - send, latency = end - send;
- * ITL samples = gaps between successive token-bearing events; tpot = (lastTok - firstTok) /
- * (N - 1) for N >= 2 completion tokens (reasoning included); output_tps = 1000 / tpot.
+ * ITL samples = gaps between successive token-bearing events, less the coalesced ones (events of
+ * one socket read share its stamp: see coalesced-gaps.ts), which are only counted;
+ * tpot = (lastTok - firstTok) / (N - 1) for N >= 2 completion tokens (reasoning included);
+ * output_tps = 1000 / tpot.
  * tpot is null when no decode time was observed (a non-streamed body, or every token in one
  * read), since 0 ms per token would be a measurement artefact and its tps infinite.
  */
@@ -13,11 +16,16 @@ export function computeRequestMetrics(marks: Marks, completionTokens: number | n
   const { send } = marks;
   const times = marks.tokenTimes;
   const n = times.length;
-  const itlSamples: number[] = n > 1 ? new Array<number>(n - 1) : [];
+  const itlSamples: number[] = [];
+  let itlCoalesced = 0;
   let itlMax: number | null = null;
   for (let i = 1; i < n; i++) {
     const gap = times[i] - times[i - 1];
-    itlSamples[i - 1] = gap;
+    if (isCoalescedGap(gap)) {
+      itlCoalesced++;
+      continue;
+    }
+    itlSamples.push(gap);
     if (itlMax === null || gap > itlMax) itlMax = gap;
   }
   const itlP50 = itlSamples.length > 0 ? percentileSorted(Float64Array.from(itlSamples).sort(), 50) : null;
@@ -38,5 +46,6 @@ export function computeRequestMetrics(marks: Marks, completionTokens: number | n
     tpotMs,
     outputTps: tpotMs === null ? null : 1000 / tpotMs,
     itlSamples,
+    itlCoalesced,
   };
 }

@@ -29,8 +29,10 @@ export interface RequestMetrics {
   itlMaxMs: number | null;
   tpotMs: number | null;
   outputTps: number | null;
-  /** Gaps between successive token-bearing events (pooled across requests in summaries). */
+  /** Gaps between successive token-bearing events, coalesced ones left out (pooled across requests in summaries). */
   itlSamples: number[];
+  /** Gaps between events of one socket read (sharing its stamp): counted, not sampled. */
+  itlCoalesced: number;
 }
 
 export type Clock = () => number;

@@ -97,6 +97,16 @@ export function warmConnection(url: string, headers: Record<string, string>, tim
   });
 }
 
+/**
+ * Open `count` pooled connections to `url`'s origin: `count` GETs started together, so none finds
+ * a free socket and each opens its own (maxSockets is unlimited). When they are answered, the
+ * sockets stay in the pool for the run's first requests. Resolves like warmConnection.
+ */
+export async function warmConnections(url: string, headers: Record<string, string>, count: number, timeoutMs = 3_000): Promise<void> {
+  const n = Math.max(1, Math.floor(count));
+  await Promise.all(Array.from({ length: n }, () => warmConnection(url, headers, timeoutMs)));
+}
+
 const enum Phase {
   /** Waiting for the response head. */
   Head,
@@ -378,8 +388,10 @@ class NodeExchange implements Exchange, TransportResponse {
     last.on('data', (out: Buffer) => {
       if (this.phase === Phase.Reading) deliver(out, stamps.length > 0 ? stamps[0] : lastDone);
     });
+    // The body ended when its last raw bytes arrived, not when zlib finished with them.
+    let rawEndAt = -1;
     last.on('end', () => {
-      if (this.phase === Phase.Reading) this.finishBody(now(), true);
+      if (this.phase === Phase.Reading) this.finishBody(rawEndAt >= 0 ? rawEndAt : now(), true);
     });
     res.on('data', (chunk: Buffer) => {
       if (this.phase !== Phase.Reading) return;
@@ -387,6 +399,7 @@ class NodeExchange implements Exchange, TransportResponse {
       first.write(chunk, rawDone);
     });
     res.on('end', () => {
+      rawEndAt = now();
       this.rawEnded = true;
       if (this.phase === Phase.Reading) first.end();
     });

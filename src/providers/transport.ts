@@ -52,7 +52,9 @@ export interface TransportResponse {
    * arrival time of its bytes taken before any decoding. `push` returns false to stop reading
    * (the rest is discarded, the connection closed, and the promise resolves); if it throws,
    * reading stops the same way and the promise rejects with that error.
-   * Resolves with the time the body ended; rejects on a transport error or an abort.
+   * Resolves with the time the body ended: `now()` taken as its last bytes arrived (before any
+   * decoding or queueing), so a caller's own continuation never lands in it. Rejects on a
+   * transport error or an abort.
    * At most once per response.
    */
   read(sink: ChunkSink): Promise<number>;

@@ -110,6 +110,20 @@ export function groupLabel(g: GroupSummary): string {
   return `${g.model_ref} (${fmtEffort(g.reasoning_effort)})`;
 }
 
+/** Pooled ITL percentiles, then the coalesced gaps left out of them (one socket read, one stamp). */
+function itlFact(summary: Summary): string {
+  const o = summary.overall;
+  const itl = o.metrics.itl_ms;
+  // Summaries written before coalesced gaps were counted apart have no such field.
+  const co = o.itl_coalesced as GroupSummary['itl_coalesced'] | undefined;
+  const coalesced = co && co.gaps > 0
+    ? `${fmtInt(co.gaps)} coalesced gaps (${fmtPct(co.share)}, one socket read) left out`
+    : '';
+  if (itl.count === 0) return coalesced === '' ? NONE : `${NONE}; ${coalesced}`;
+  return `p50 ${fmtMs(itl.p50)} ms, p95 ${fmtMs(itl.p95)} ms, p99 ${fmtMs(itl.p99)} ms (${fmtInt(itl.count)} gaps, percentiles ±${(summary.itl_relative_error * 100).toFixed(1)}%)`
+    + (coalesced === '' ? '' : `; ${coalesced}`);
+}
+
 /** The run's headline facts as label/value pairs, shared by summary.md and the stdout table. */
 /** A merge's shard set, whole-run budget and clock spread, as run facts. */
 function shardFacts(s: NonNullable<Summary['shards']>): [string, string][] {
@@ -132,7 +146,6 @@ export function runFacts(summary: Summary): [string, string][] {
   const c = o.counts;
   const t = o.tokens;
   const tp = o.throughput;
-  const itl = o.metrics.itl_ms;
   const requests = `${c.ok} ok / ${c.total} total, ${c.error} errors, ${c.skipped} skipped`
     + (c.cached > 0 ? `, ${c.cached} from cache` : '');
   const facts: [string, string][] = [
@@ -143,8 +156,7 @@ export function runFacts(summary: Summary): [string, string][] {
     ['Attempts', `${o.attempts} (${o.retries} retries, ${fmtSeconds(o.retry_wait_ms)} waiting)`],
     ['Window', fmtSeconds(tp.window_ms) + (tp.window_estimated ? ' (from started_at + latency)' : '')],
     ['Throughput', `${fmtNum(tp.request_throughput)} req/s, ${fmtNum(tp.output_tokens_per_s)} output tok/s, mean concurrency ${fmtNum(tp.mean_concurrency)}`],
-    ['ITL (pooled)', itl.count === 0 ? NONE
-      : `p50 ${fmtMs(itl.p50)} ms, p95 ${fmtMs(itl.p95)} ms, p99 ${fmtMs(itl.p99)} ms (${fmtInt(itl.count)} gaps, percentiles ±${(summary.itl_relative_error * 100).toFixed(1)}%)`],
+    ['ITL (pooled)', itlFact(summary)],
     ['Tokens', `prompt ${fmtInt(t.prompt)}, completion ${fmtInt(t.completion)}, reasoning ${fmtInt(t.reasoning)}, cached ${fmtInt(t.cached)}`
       + (t.estimated_rows > 0 ? ` (${t.estimated_rows} of ${t.rows_with_usage} rows estimated by tokenizer)` : '')],
     ['Cost', fmtCost(o.cost_usd)],

@@ -7,16 +7,19 @@ import { rename, writeFile } from 'node:fs/promises';
 import type { ResultRow } from '../run/result-row.ts';
 import type { ReportSink } from './report-sink.ts';
 import { LogHistogram, type DistributionSummary } from './statistics.ts';
+import { coalescedShare, isCoalescedGap } from '../measure/coalesced-gaps.ts';
 import { EXACT_SAMPLE_CAP, SampleSketch, SKETCH_RELATIVE_ERROR } from './sample-sketch.ts';
 import type { ShardSetSummary } from './shard-set.ts';
 
 /**
  * A row as the summary reads it. The epoch marks are optional so rows from older results files
- * still summarise (the window then falls back to started_at + latency_ms).
+ * still summarise (the window then falls back to started_at + latency_ms); so is itl_coalesced
+ * (older rows kept coalesced gaps as zeros among their itl_samples: they are counted as such).
  */
-export type SummaryInputRow = Omit<ResultRow, 'send_epoch_ms' | 'last_token_epoch_ms'> & {
+export type SummaryInputRow = Omit<ResultRow, 'send_epoch_ms' | 'last_token_epoch_ms' | 'itl_coalesced'> & {
   send_epoch_ms?: number | null;
   last_token_epoch_ms?: number | null;
+  itl_coalesced?: number | null;
 };
 
 export interface SummaryMeta {
@@ -100,6 +103,11 @@ export interface GroupSummary {
   retries: number;
   retry_wait_ms: number;
   metrics: MetricDistributions;
+  /**
+   * ITL gaps between events of one socket read (they share its stamp): left out of
+   * metrics.itl_ms; share = gaps / (gaps + itl_ms.count), null without any gap.
+   */
+  itl_coalesced: { gaps: number; share: number | null };
   tokens: TokenTotals;
   /** Sum of cost_usd where present; null when no row had a cost. */
   cost_usd: number | null;
@@ -190,6 +198,7 @@ class GroupAccumulator {
   retryWaitMs = 0;
   readonly samples = {} as Record<MetricName, SampleSketch>;
   readonly itl = new LogHistogram();
+  itlCoalesced = 0;
   tokens: Record<TokenKey, number | null> = { prompt: null, completion: null, reasoning: null, cached: null, total: null };
   usageRows = 0;
   estimatedRows = 0;
@@ -252,7 +261,8 @@ class GroupAccumulator {
       return;
     }
     for (const m of METRICS) this.samples[m].push(row[m]);
-    if (Array.isArray(row.itl_samples)) this.itl.recordAll(row.itl_samples);
+    this.itlCoalesced += num(row.itl_coalesced) ?? 0;
+    if (Array.isArray(row.itl_samples)) this.recordGaps(row.itl_samples);
 
     const latency = num(row.latency_ms);
     const { send, last, estimated } = rowWindow(row);
@@ -266,6 +276,14 @@ class GroupAccumulator {
     this.windowCompletion += num(row.completion_tokens) ?? 0;
   }
 
+  /** ITL samples into the histogram; zeros (rows written before coalesced gaps were split off) are counted as coalesced. */
+  private recordGaps(samples: number[]): void {
+    for (const g of samples) {
+      if (isCoalescedGap(g)) this.itlCoalesced++;
+      else this.itl.record(g);
+    }
+  }
+
   /** Fold another group's scalars and ITL histogram into this one (metric sketches are combined apart). */
   absorb(o: GroupAccumulator): void {
     for (const k of Object.keys(this.counts) as (keyof GroupAccumulator['counts'])[]) this.counts[k] += o.counts[k];
@@ -275,6 +293,7 @@ class GroupAccumulator {
     this.retries += o.retries;
     this.retryWaitMs += o.retryWaitMs;
     this.itl.merge(o.itl);
+    this.itlCoalesced += o.itlCoalesced;
     for (const [key] of TOKEN_FIELDS) this.tokens[key] = addTo(this.tokens[key], o.tokens[key]);
     this.usageRows += o.usageRows;
     this.estimatedRows += o.estimatedRows;
@@ -313,6 +332,7 @@ class GroupAccumulator {
       retries: this.retries,
       retry_wait_ms: this.retryWaitMs,
       metrics,
+      itl_coalesced: { gaps: this.itlCoalesced, share: coalescedShare(this.itlCoalesced, this.itl.count) },
       tokens: { ...this.tokens, rows_with_usage: this.usageRows, estimated_rows: this.estimatedRows },
       cost_usd: this.cost,
       grading: {

@@ -7,7 +7,7 @@ import type { ErrorType } from '../providers/types.ts';
 export const RESULT_COLUMNS = [
   'job_id', 'suite', 'case_id', 'provider', 'model', 'reasoning_effort', 'repeat', 'status',
   'error_type', 'http_status', 'attempts', 'started_at', 'queue_ms', 'latency_ms', 'ttfb_ms',
-  'ttft_ms', 'ttfa_ms', 'itl_p50_ms', 'itl_max_ms', 'tpot_ms', 'output_tps', 'prompt_tokens',
+  'ttft_ms', 'ttfa_ms', 'itl_p50_ms', 'itl_max_ms', 'itl_coalesced', 'tpot_ms', 'output_tps', 'prompt_tokens',
   'completion_tokens', 'reasoning_tokens', 'cached_tokens', 'total_tokens', 'usage_source',
   'finish_reason', 'cost_usd', 'passed', 'score', 'output',
 ] as const;
@@ -36,6 +36,8 @@ export interface ResultRow {
   ttfa_ms: number | null;
   itl_p50_ms: number | null;
   itl_max_ms: number | null;
+  /** Gaps between token events of one socket read (one stamp): counted here, not in itl_* (docs/metrics.md). null: never sent. */
+  itl_coalesced: number | null;
   tpot_ms: number | null;
   output_tps: number | null;
   prompt_tokens: number | null;
@@ -56,7 +58,7 @@ export interface ResultRow {
   reasoning: string;
   /** Time spent waiting between attempts (backoff, Retry-After): reported apart from latency. */
   retry_wait_ms: number;
-  /** Pooled into the ITL distribution of the summary. */
+  /** Pooled into the ITL distribution of the summary (coalesced gaps left out: see itl_coalesced). */
   itl_samples: number[];
   /** Epoch ms (sub-ms precision, performance.timeOrigin + now) of the final attempt's send and last token: the run's measured window. */
   send_epoch_ms: number | null;

@@ -10,6 +10,7 @@ import { JsonlSink, REPORT_FILES, SummaryBuilder, writeRunReports, type Summary 
 import { resolveProviders } from './resolve-providers.ts';
 import { runJobs, type RunEvent, type RunJobsResult } from './run-jobs.ts';
 import { warmUp } from './warm-up.ts';
+import { coalescedWarning } from '../measure/coalesced-gaps.ts';
 import { loadTokenizer } from '../measure/tokenizer.ts';
 import { prepareResume } from './resume.ts';
 import { ensureDir } from './ensure-dir.ts';
@@ -222,7 +223,16 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
     lock = acquireRunLock(outDir);
     if (!options.resume) checkOutDir(outDir, { overwrite: options.overwrite, runFiles: [...Object.values(REPORT_FILES), HTML_REPORT_FILE] });
     loadTokenizer();
-    if (options.warmUp !== false) await warmUp(providers.values(), options.fetch);
+    const open = options.mode?.kind === 'open' ? options.mode : undefined;
+    // Open loop releases jobs on schedule; --concurrency is then only an optional ceiling.
+    const concurrency = open && options.concurrency === undefined ? Infinity : options.concurrency ?? suite.concurrency;
+    if (options.warmUp !== false) {
+      await warmUp(providers.values(), options.fetch, {
+        // Open loop: about rate x 1 s in flight (Little's law for answers of about a second).
+        concurrency: open ? Math.min(concurrency, Math.ceil(open.rate)) : concurrency,
+        jobs: options.durationMs === undefined ? sharded?.length ?? plan.count : undefined,
+      });
+    }
 
     const files = {
       jsonl: path.join(outDir, REPORT_FILES.jsonl),
@@ -238,7 +248,6 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
     const summaryBuilder = new SummaryBuilder({ quality: graded || efforts.size >= 2 });
     const digest = new FailureDigestBuilder({ showFailures: options.showFailures });
     const goodput = options.slo ? new GoodputCounter(options.slo) : undefined;
-    const open = options.mode?.kind === 'open' ? options.mode : undefined;
     let toRun: Job[] | (() => Iterable<Job>) = sharded ?? (() => plan.jobs());
     let total = sharded?.length ?? plan.count;
     if (options.resume) {
@@ -267,8 +276,7 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
         gate,
         send: options.cacheDir ? withResponseCache(options.cacheDir, sendChatCompletion) : undefined,
         providers,
-        // Open loop releases jobs on schedule; --concurrency is then only an optional ceiling.
-        concurrency: open && options.concurrency === undefined ? Infinity : options.concurrency ?? suite.concurrency,
+        concurrency,
         mode: open ? { ...open, retries: open.retries ?? options.maxRetries !== undefined } : options.mode,
         durationMs: options.durationMs,
         warmup: options.warmup,
@@ -297,6 +305,8 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
     }
     if (selfCheckReport.warning) warn(selfCheckReport.warning);
     const summary = summaryBuilder.finish({ suite: suite.name, startedAt, finishedAt: new Date().toISOString() });
+    const coalesced = coalescedWarning(summary.overall.itl_coalesced.gaps, summary.overall.metrics.itl_ms.count);
+    if (coalesced) warn(`ITL: ${coalesced}`);
     summary.self_check = selfCheckReport;
     summary.load = {
       mode: open ? 'open' : 'closed',

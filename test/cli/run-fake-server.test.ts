@@ -67,7 +67,11 @@ describe('evalbench run against a misbehaving server', () => {
     expect(fs.existsSync(path.join(dir, 'out/results.csv'))).toBe(true);
     expect(fs.existsSync(path.join(dir, 'out/summary.json'))).toBe(true);
     expect(stdout).toContain('fake:m1');
-    expect(rows.get('timed')!.itl_samples.length).toBe(2); // reasoning -> content -> content: two gaps
+    // reasoning -> content -> content: two gaps (the two contents are written back to back, so
+    // they may come in one read: that gap is then counted as coalesced, not sampled).
+    const timed = rows.get('timed')!;
+    expect(timed.itl_samples.length + timed.itl_coalesced!).toBe(2);
+    expect(timed.itl_samples.length).toBeGreaterThanOrEqual(1);
   });
 
   it('measures TTFT and TTFA against the injected delays; role-only chunks are not tokens', () => {

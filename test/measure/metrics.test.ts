@@ -24,6 +24,21 @@ describe('computeRequestMetrics', () => {
     expect(m.outputTps).toBe(100);
   });
 
+  it('counts gaps between events of one socket read (one stamp) apart, and keeps them out of ITL', () => {
+    // A read carried three token events (1100), another two (1130); the server paced the rest.
+    const m = computeRequestMetrics(
+      marks({ firstTok: 1100, lastTok: 1150, end: 1150, tokenTimes: [1100, 1100, 1100, 1130, 1130, 1150] }),
+      6,
+    );
+    expect(m.itlCoalesced).toBe(3);
+    expect(m.itlSamples).toEqual([30, 20]);
+    expect(m.itlP50Ms).toBe(25); // not 0: the zeros were the client's reads, not the server's pace
+    expect(m.itlMaxMs).toBe(30);
+    expect(m.tpotMs).toBe(10); // decode span over tokens: unchanged by how they were read
+    const allInOne = computeRequestMetrics(marks({ firstTok: 1100, lastTok: 1100, end: 1100, tokenTimes: [1100, 1100, 1100] }), 3);
+    expect(allInOne).toMatchObject({ itlCoalesced: 2, itlSamples: [], itlP50Ms: null, itlMaxMs: null });
+  });
+
   it('leaves tpot undefined for N < 2 or unknown N, ITL undefined with < 2 events', () => {
     const one = computeRequestMetrics(marks({ hdr: 1010, firstTok: 1050, firstAnswer: 1050, lastTok: 1050, end: 1060, tokenTimes: [1050] }), 1);
     expect(one.tpotMs).toBeNull();
@@ -49,7 +64,7 @@ describe('computeRequestMetrics', () => {
     const m = computeRequestMetrics(marks({ end: 1075 }), null);
     expect(m).toEqual({
       ttfbMs: null, ttftMs: null, ttfaMs: null, latencyMs: 75, itlP50Ms: null, itlMaxMs: null,
-      tpotMs: null, outputTps: null, itlSamples: [],
+      tpotMs: null, outputTps: null, itlSamples: [], itlCoalesced: 0,
     });
   });
 

@@ -56,6 +56,25 @@ describe('SummaryBuilder', () => {
     expect(s.overall.metrics.output_tps.count).toBe(3);
   });
 
+  it('counts coalesced ITL gaps apart from the pooled ITL, per group and run; zeros of older rows count as coalesced', () => {
+    const b = new SummaryBuilder();
+    b.add(makeRow({ job_id: 'a', itl_samples: [10, 20], itl_coalesced: 3 }));
+    // A row written before the split: its coalesced gaps are zeros among the samples, no count.
+    const old = makeRow({ job_id: 'b', itl_samples: [0, 30, 0] }) as Partial<ReturnType<typeof makeRow>>;
+    delete old.itl_coalesced;
+    b.add(old as ReturnType<typeof makeRow>);
+    b.add(makeRow({ job_id: 'c', status: 'error', itl_samples: [], itl_coalesced: 7 })); // failed: not timed
+    b.add(makeRow({ job_id: 'd', model: 'slow', itl_samples: [5], itl_coalesced: 0 }));
+    const t = b.finish(META);
+    expect(t.groups[0].metrics.itl_ms).toMatchObject({ count: 3, min: 10, max: 30 });
+    expect(t.groups[0].itl_coalesced).toEqual({ gaps: 5, share: 5 / 8 });
+    expect(t.groups[1].itl_coalesced).toEqual({ gaps: 0, share: 0 });
+    expect(t.overall.itl_coalesced).toEqual({ gaps: 5, share: 5 / 9 });
+    const none = new SummaryBuilder();
+    none.add(makeRow({ itl_samples: [], itl_coalesced: 0 }));
+    expect(none.finish(META).overall.itl_coalesced).toEqual({ gaps: 0, share: null });
+  });
+
   it('pools ITL samples of measured successful rows', () => {
     expect(fast.metrics.itl_ms).toMatchObject({ count: 4, min: 5, max: 20, mean: 11.25 });
     expect(s.overall.metrics.itl_ms).toMatchObject({ count: 6, min: 5, max: 20 });

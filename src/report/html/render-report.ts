@@ -120,7 +120,9 @@ function latencyCharts(data: ReportData, summary: Summary): string {
       label: `${c.label}: ${fmtInt(c.itl.count)} gaps, p50 ${fmtMs(c.itl.percentile(50))}, p99 ${fmtMs(c.itl.percentile(99))} ms`,
     });
   }
-  const itlNote = `Pooled gaps between token-bearing stream events; percentiles within ±${(summary.itl_relative_error * 100).toFixed(1)}%.`;
+  const co = summary.overall.itl_coalesced as Summary['overall']['itl_coalesced'] | undefined; // absent in older summaries
+  const itlNote = `Pooled gaps between token-bearing stream events; percentiles within ±${(summary.itl_relative_error * 100).toFixed(1)}%.`
+    + (co && co.gaps > 0 ? ` ${fmtInt(co.gaps)} coalesced gaps (${fmtPct(co.share)}: events of one socket read, one stamp) are left out.` : '');
   return '<p class="note">Successful, measured requests only (errors and cache hits are left out). Each curve: share of requests at or below x, at most 200 points.</p>'
     + '<div class="charts">'
     + metric('ttft-cdf', 'Time to first token', (c) => c.ttft)

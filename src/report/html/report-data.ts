@@ -2,6 +2,7 @@ import type { QualityRow } from '../../grade/statistics/index.ts';
 import { configKey, configLabel } from '../../grade/statistics/index.ts';
 import type { ResultRow } from '../../run/result-row.ts';
 import { LogHistogram } from '../statistics.ts';
+import { isCoalescedGap } from '../../measure/coalesced-gaps.ts';
 import { SampleSketch } from '../sample-sketch.ts';
 import type { Summary } from '../summary.ts';
 import { CaseTableCollector, type CaseTableOptions } from './case-table.ts';
@@ -88,7 +89,8 @@ export async function collectReportData(
     c.ttft.push(row.ttft_ms);
     c.ttfa.push(row.ttfa_ms);
     c.latency.push(row.latency_ms);
-    if (Array.isArray(row.itl_samples)) c.itl.recordAll(row.itl_samples);
+    // As the summary: zeros in rows written before coalesced gaps were split off are left out.
+    if (Array.isArray(row.itl_samples)) for (const g of row.itl_samples) if (!isCoalescedGap(g)) c.itl.record(g);
   }
   return { configs, byKey, quality, cases, rows: n, anyGraded, anyCost };
 }

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { configLabel } from '../grade/statistics/index.ts';
 import type { ResultRow } from '../run/result-row.ts';
+import { compareEfforts } from '../suite/effort.ts';
 import { ExternalSorter } from './external-sort.ts';
 
 /** The fields of a result row junit.xml reads. */
@@ -282,16 +283,11 @@ function clip(text: string, max: number): string {
   return `${text.slice(0, end)}… [${text.length - end} more characters]`;
 }
 
-const EFFORT_ORDER = ['', 'none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
-
 function compareGroups(a: Pick<Testcase, 'provider' | 'model' | 'effort'>, b: Pick<Testcase, 'provider' | 'model' | 'effort'>): number {
   const ka = `${a.provider}:${a.model}`;
   const kb = `${b.provider}:${b.model}`;
   if (ka !== kb) return ka < kb ? -1 : 1;
-  const ra = EFFORT_ORDER.indexOf(a.effort);
-  const rb = EFFORT_ORDER.indexOf(b.effort);
-  const d = (ra === -1 ? EFFORT_ORDER.length : ra) - (rb === -1 ? EFFORT_ORDER.length : rb);
-  return d !== 0 ? d : a.effort < b.effort ? -1 : a.effort > b.effort ? 1 : 0;
+  return compareEfforts(a.effort, b.effort);
 }
 
 /**

@@ -23,6 +23,12 @@ export interface JunitOptions {
   outputChars?: number;
   /** Testcases held in memory before a sorted run goes to a temporary file (defaults: ExternalSorter's). */
   sort?: { maxRecords?: number; maxChars?: number };
+  /**
+   * The run's pass rates by configuration label (summary groups' grading): written as
+   * <property> pass_rate / passed / graded of each <testsuite>, so CI shows the same figure as
+   * every other report (failures/errors alone cannot: skips of graded cases are failures too).
+   */
+  passRates?: ReadonlyMap<string, { passed: number; graded: number; pass_rate: number | null }>;
 }
 
 export interface JunitStats {
@@ -123,6 +129,7 @@ interface Built {
   groups: GroupTally[];
   numbered: boolean;
   stats: JunitStats;
+  passRates?: JunitOptions['passRates'];
 }
 
 function compareTestcases(a: Testcase, b: Testcase): number {
@@ -190,7 +197,7 @@ async function collect(rows: Iterable<JunitRow> | AsyncIterable<JunitRow>, opts:
       stats.errors += g.errors;
       stats.skipped += g.skipped;
     }
-    return { name: name ?? 'evalbench', sorter, groups, numbered, stats };
+    return { name: name ?? 'evalbench', sorter, groups, numbered, stats, passRates: opts.passRates };
   } catch (err) {
     await sorter.close();
     throw err;
@@ -243,11 +250,18 @@ async function* xmlChunks(b: Built): AsyncGenerator<string> {
   let label = '';
   const open = (g: GroupTally) => {
     label = escapeXmlAttr(g.label);
+    const pr = b.passRates?.get(g.label);
+    const rate = pr && pr.graded > 0 && pr.pass_rate !== null
+      ? `      <property name="pass_rate" value="${pr.pass_rate}"/>\n`
+        + `      <property name="passed" value="${pr.passed}"/>\n`
+        + `      <property name="graded" value="${pr.graded}"/>\n`
+      : '';
     return `  <testsuite name="${label}" tests="${g.tests}" failures="${g.failures}" errors="${g.errors}" skipped="${g.skipped}" time="${secs(g.seconds)}">\n`
       + '    <properties>\n'
       + `      <property name="provider" value="${escapeXmlAttr(g.provider)}"/>\n`
       + `      <property name="model" value="${escapeXmlAttr(g.model)}"/>\n`
       + `      <property name="reasoning_effort" value="${escapeXmlAttr(g.effort)}"/>\n`
+      + rate
       + '    </properties>\n';
   };
   let currentGroup = -1;

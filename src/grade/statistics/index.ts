@@ -37,3 +37,4 @@ export {
 export { clusteredStderr, clusteredProportion, clusteredMcNemar, type ClusteredProportion } from './clustered.ts';
 export { casesForPower, Z_POWER_80 } from './sample-size.ts';
 export { clusterBootstrapMeanInterval, pairedClusterBootstrapDiff, type Cluster } from './bootstrap.ts';
+export { quantileRatio, type QuantileRatio, type QuantileRatioOptions } from './quantile-ratio.ts';

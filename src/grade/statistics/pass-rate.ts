@@ -18,7 +18,7 @@ import { clusteredProportion, type ClusteredProportion } from './clustered.ts';
 
 /** The fields of a result row the definition reads. */
 export type OutcomeRow = Pick<ResultRow, 'case_id' | 'status' | 'passed' | 'score'> & {
-  error_type?: ResultRow['error_type'];
+  error_type?: string | null;
 };
 
 /** Case ids that some row of the run grades (pass/fail) or scores. */

@@ -361,7 +361,7 @@ function decide(c: PairwiseComparison, p: number | null, alpha: number, holm: bo
   const diff = c.basis === 'pass' ? c.pass!.diff : c.score!.diff;
   const n = c.basis === 'pass' ? c.pass!.n : c.score!.n;
   const cases = c.basis === 'pass' ? c.pass!.cases : c.score!.cases;
-  const at = cases < n ? `n=${n} (${cases} cases)` : `n=${n}`;
+  const at = cases < n ? `n=${n}, ${cases} cases` : `n=${n}`;
   const pText = `${holm ? 'Holm-adjusted ' : ''}${formatP(p)}`;
   const on = c.basis === 'score' ? ' on score' : '';
   if (p < alpha && diff !== 0) {

@@ -172,13 +172,13 @@ function passPoint(c: ConfigQuality, data: ReportData, x: number | null, xText: 
   const cfg = data.byKey.get(c.key);
   return [{
     label: c.label, color: styleFor(cfg?.index ?? 0).color, x, y: pr.estimate, yLow: pr.low, yHigh: pr.high,
-    tip: `${c.label}: pass rate ${fmtPct(pr.estimate)} (95% CI ${fmtPct(pr.low)}–${fmtPct(pr.high)}, n=${c.graded}), ${xText}`,
+    tip: `${c.label}: pass rate ${fmtPct(pr.estimate)} (95% CI ${fmtPct(pr.low)}–${fmtPct(pr.high)}, n=${c.graded}, ${c.cases} cases), ${xText}`,
   }];
 }
 
 function qualityHtml(q: QualityReport, data: ReportData): string {
   const pct = (v: number) => `${Math.round(v * 100)}%`;
-  const note = 'Ringed points are on the Pareto front: no other configuration is at least as good on both axes and better on one. Bars: 95% Wilson interval. Errors on graded cases count as failures.';
+  const note = 'Ringed points are on the Pareto front: no other configuration is at least as good on both axes and better on one. Bars: 95% interval (Wilson; clustered by case when cases repeat). Every attempted (case, repeat) of a graded case counts; errors and skips there count as failures.';
   let charts = '<div class="charts">';
   const latPts = q.configs.flatMap((c) => passPoint(c, data, c.p50_latency_ms, `p50 latency ${fmtMs(c.p50_latency_ms)} ms`));
   charts += renderScatter({

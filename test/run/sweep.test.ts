@@ -121,7 +121,7 @@ describe('sweep output', () => {
 
     const table = renderSweepTable(result);
     const lines = table.split('\n');
-    expect(lines[0]).toMatch(/^concurrency\s+req\/s\s+out tok\/s\s+TTFT p50\s+TTFT p99\s+TPOT p50\s+lat p50\s+lat p99\s+errors\s+goodput\/s/);
+    expect(lines[0]).toMatch(/^concurrency\s+req\/s\s+agg\. out tok\/s\s+TTFT p50\s+TTFT p99\s+TPOT p50\s+lat p50\s+lat p99\s+errors\s+goodput\/s/);
     expect(lines.find((l) => l.trimStart().startsWith('16 '))).toMatch(/<- saturation$/);
     expect(table).toMatch(/Saturation at concurrency=16: .*Highest level before it: concurrency=4\./);
   });

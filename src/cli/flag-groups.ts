@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { GateConfig } from '../report/index.ts';
 import { parseEfforts, parseList, parsePositiveInt, parsePositiveNumber, parseShare } from './parse-flags.ts';
+import { EFFORTS } from '../suite/effort.ts';
 
 /** Library parsers throw InputError; commander wants InvalidArgumentError to name the flag. */
 export function wrapInputParser<T>(parse: (value: string) => T): (value: string) => T {
@@ -17,7 +18,7 @@ export function wrapInputParser<T>(parse: (value: string) => T): (value: string)
 export function addPlanOptions(cmd: Command): Command {
   return cmd
     .option('--models <list>', 'models instead of the suite\'s, comma-separated provider:model (e.g. sim:fast,vigthoria:v2-code)', parseList)
-    .option('--efforts <list>', 'reasoning efforts instead of the suite\'s: none,low,medium,high', parseEfforts)
+    .option('--efforts <list>', `reasoning efforts instead of the suite's: ${EFFORTS.join(',')} (each API accepts some of them)`, parseEfforts)
     .option('--repeats <n>', 'times to run each case', parsePositiveInt)
     .option('--filter <list>', 'only cases with these ids or tags, comma-separated', parseList);
 }

@@ -1,6 +1,6 @@
 import { InputError } from '../errors/input-error.ts';
 import type { ChatMessage } from '../providers/types.ts';
-import { isKnownProvider } from '../providers/presets.ts';
+import { acceptedEfforts, isKnownProvider } from '../providers/presets.ts';
 import { didYouMean } from '../suite/did-you-mean.ts';
 import { knownProviderIds } from '../suite/known-providers.ts';
 import { EFFORTS, type Effort, type SuiteCase } from '../suite/schema.ts';
@@ -47,6 +47,7 @@ export interface Plan {
 export function makePlan(suite: Suite, overrides: PlanOverrides = {}): Plan {
   const models = dedupeBy((overrides.models ?? suite.models).map((ref) => checkModel(ref, suite)), (m) => m.ref);
   const efforts: (Effort | null)[] = checkEfforts(overrides.efforts ?? suite.reasoning_effort);
+  for (const m of models) checkAccepted(m, efforts, suite, overrides.efforts !== undefined);
   const repeats = checkPositiveInt(overrides.repeats ?? suite.repeats, 'BAD_REPEATS', 'repeats');
   const timeoutMs = checkPositiveInt(overrides.timeoutMs ?? suite.timeout_ms, 'BAD_TIMEOUT', 'timeout (ms)');
   const cases = selectCases(suite.cases, overrides.filter);
@@ -136,6 +137,21 @@ function checkEfforts(efforts: readonly string[] | undefined): (Effort | null)[]
     }
   }
   return dedupeBy(efforts as Effort[], (e) => e);
+}
+
+/** Every effort of the plan must be one the model's API accepts: refused before any request. */
+function checkAccepted(m: ModelRef, efforts: readonly (Effort | null)[], suite: Suite, fromFlag: boolean): void {
+  const accepted = acceptedEfforts(m.provider, suite.providers);
+  if (!accepted) return;
+  const refused = efforts.filter((e): e is Effort => e !== null && !accepted.includes(e));
+  if (refused.length === 0) return;
+  const where = fromFlag ? '--efforts' : 'the suite\'s `reasoning_effort`';
+  throw new InputError(
+    'EFFORT_NOT_ACCEPTED',
+    `model \`${m.ref}\` cannot run at reasoning_effort ${refused.map((e) => `\`${e}\``).join(', ')}: provider \`${m.provider}\` `
+      + `accepts ${accepted.join(', ')}. Remove ${refused.length === 1 ? 'it' : 'them'} from ${where}, or declare the server `
+      + `under \`providers\` in the suite if it accepts more.`,
+  );
 }
 
 function checkPositiveInt(n: number, code: string, what: string): number {

@@ -1,3 +1,4 @@
+import type { Effort } from '../suite/effort.ts';
 import type { Marks } from '../measure/types.ts';
 
 /** A provider as resolved for a run: a preset, a suite entry, or the in-process simulator. */
@@ -40,7 +41,7 @@ export interface ChatRequestBody extends SamplingParams {
   messages: ChatMessage[];
   stream: boolean;
   stream_options?: { include_usage: boolean };
-  reasoning_effort?: 'none' | 'low' | 'medium' | 'high';
+  reasoning_effort?: Effort;
 }
 
 /** One HTTP attempt, everything the client needs. */

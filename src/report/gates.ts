@@ -1,5 +1,5 @@
 import { InputError } from '../errors/input-error.ts';
-import { configKey, configLabel, type ConfigQuality } from '../grade/statistics/index.ts';
+import { configLabel } from '../grade/statistics/index.ts';
 import { renderMarkdownTable, renderTextTable, type Align } from '../grade/statistics/text-table.ts';
 import type { GroupSummary, Summary } from './summary.ts';
 import { fmtCost, fmtInt, fmtMs, fmtPct } from './summary-format.ts';
@@ -49,9 +49,8 @@ export function resolveGates(fromSuite?: GateConfig | null, fromFlags?: Partial<
  * (per_config) for every model x effort in summary.groups.
  *
  * What each gate measures:
- * - min_pass_rate: passes / graded outcomes as in the quality report (summary.quality): an error
- *   on a graded case counts as a failure, so failing requests cannot flatter a pass rate. Without
- *   a quality report, the summary's grading counts (graded rows only).
+ * - min_pass_rate: the pass rate every output shows (summary grading; grade/statistics/pass-rate.ts):
+ *   every attempted (case, repeat) of a graded case, errors and skips counted as failures.
  * - max_error_rate: error rows / rows sent (ok + error; skipped jobs were never sent).
  * - max_p95_ttft_ms, max_p95_latency_ms: the summary's p95 over successful, measured requests.
  * - max_cost_usd: the summary's cost total.
@@ -63,9 +62,9 @@ export function evaluateGates(summary: Summary, gates: GateConfig): GateResult[]
     ? summary.groups.map((g) => ({
         scope: configLabel(g.provider, g.model, g.reasoning_effort),
         group: g,
-        pass: groupPassCount(summary, g),
+        pass: passCount(g),
       }))
-    : [{ scope: 'overall', group: summary.overall, pass: overallPassCount(summary) }];
+    : [{ scope: 'overall', group: summary.overall, pass: passCount(summary.overall) }];
 
   const results: GateResult[] = [];
   for (const gate of GATE_NAMES) {
@@ -114,35 +113,17 @@ export function gatesPassed(results: readonly GateResult[]): boolean {
 interface PassCount {
   passes: number;
   graded: number;
-  /** Errors counted as failures (part of `graded`). */
+  /** Errors and skips counted as failures (part of `graded`). */
   errors: number;
+  skipped: number;
 }
 
-function fromQuality(configs: readonly ConfigQuality[]): PassCount {
-  let passes = 0;
-  let graded = 0;
-  let errors = 0;
-  for (const c of configs) {
-    passes += c.passes;
-    graded += c.graded;
-    errors += c.errors_as_failures;
-  }
-  return { passes, graded, errors };
-}
-
-function groupPassCount(summary: Summary, g: GroupSummary): PassCount | null {
-  if (summary.quality) {
-    const key = configKey(g.provider, g.model, g.reasoning_effort);
-    const c = summary.quality.configs.find((q) => q.key === key);
-    if (c) return fromQuality([c]);
-  }
-  return g.grading.graded > 0 ? { passes: g.grading.passed, graded: g.grading.graded, errors: 0 } : null;
-}
-
-function overallPassCount(summary: Summary): PassCount | null {
-  if (summary.quality) return fromQuality(summary.quality.configs);
-  const gr = summary.overall.grading;
-  return gr.graded > 0 ? { passes: gr.passed, graded: gr.graded, errors: 0 } : null;
+/** The group's pass rate as every other output shows it (summary grading, from grade/statistics/pass-rate.ts). */
+function passCount(g: GroupSummary): PassCount | null {
+  const gr = g.grading;
+  return gr.graded > 0
+    ? { passes: gr.passed, graded: gr.graded, errors: gr.errors_as_failures, skipped: gr.skipped_as_failures }
+    : null;
 }
 
 function measure(gate: GateName, threshold: number, g: GroupSummary, pc: PassCount | null, scope: string): GateResult {
@@ -154,7 +135,8 @@ function measure(gate: GateName, threshold: number, g: GroupSummary, pc: PassCou
     case 'min_pass_rate': {
       if (!pc || pc.graded === 0) return result(null, 'nothing graded: the suite needs assertions for a pass rate');
       const errors = pc.errors > 0 ? `, ${pc.errors} errors counted as failures` : '';
-      return result(pc.passes / pc.graded, `${pc.passes}/${pc.graded} passed${errors}`);
+      const skipped = pc.skipped > 0 ? `, ${pc.skipped} skipped counted as failures` : '';
+      return result(pc.passes / pc.graded, `${pc.passes}/${pc.graded} passed${errors}${skipped}`);
     }
     case 'max_error_rate': {
       const sent = g.counts.ok + g.counts.error;

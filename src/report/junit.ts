@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { configLabel } from '../grade/statistics/index.ts';
 import type { ResultRow } from '../run/result-row.ts';
+import { compareEfforts } from '../suite/effort.ts';
 import { ExternalSorter } from './external-sort.ts';
 
 /** The fields of a result row junit.xml reads. */
@@ -22,6 +23,12 @@ export interface JunitOptions {
   outputChars?: number;
   /** Testcases held in memory before a sorted run goes to a temporary file (defaults: ExternalSorter's). */
   sort?: { maxRecords?: number; maxChars?: number };
+  /**
+   * The run's pass rates by configuration label (summary groups' grading): written as
+   * <property> pass_rate / passed / graded of each <testsuite>, so CI shows the same figure as
+   * every other report (failures/errors alone cannot: skips of graded cases are failures too).
+   */
+  passRates?: ReadonlyMap<string, { passed: number; graded: number; pass_rate: number | null }>;
 }
 
 export interface JunitStats {
@@ -122,6 +129,7 @@ interface Built {
   groups: GroupTally[];
   numbered: boolean;
   stats: JunitStats;
+  passRates?: JunitOptions['passRates'];
 }
 
 function compareTestcases(a: Testcase, b: Testcase): number {
@@ -189,7 +197,7 @@ async function collect(rows: Iterable<JunitRow> | AsyncIterable<JunitRow>, opts:
       stats.errors += g.errors;
       stats.skipped += g.skipped;
     }
-    return { name: name ?? 'evalbench', sorter, groups, numbered, stats };
+    return { name: name ?? 'evalbench', sorter, groups, numbered, stats, passRates: opts.passRates };
   } catch (err) {
     await sorter.close();
     throw err;
@@ -242,11 +250,18 @@ async function* xmlChunks(b: Built): AsyncGenerator<string> {
   let label = '';
   const open = (g: GroupTally) => {
     label = escapeXmlAttr(g.label);
+    const pr = b.passRates?.get(g.label);
+    const rate = pr && pr.graded > 0 && pr.pass_rate !== null
+      ? `      <property name="pass_rate" value="${pr.pass_rate}"/>\n`
+        + `      <property name="passed" value="${pr.passed}"/>\n`
+        + `      <property name="graded" value="${pr.graded}"/>\n`
+      : '';
     return `  <testsuite name="${label}" tests="${g.tests}" failures="${g.failures}" errors="${g.errors}" skipped="${g.skipped}" time="${secs(g.seconds)}">\n`
       + '    <properties>\n'
       + `      <property name="provider" value="${escapeXmlAttr(g.provider)}"/>\n`
       + `      <property name="model" value="${escapeXmlAttr(g.model)}"/>\n`
       + `      <property name="reasoning_effort" value="${escapeXmlAttr(g.effort)}"/>\n`
+      + rate
       + '    </properties>\n';
   };
   let currentGroup = -1;
@@ -282,16 +297,11 @@ function clip(text: string, max: number): string {
   return `${text.slice(0, end)}… [${text.length - end} more characters]`;
 }
 
-const EFFORT_ORDER = ['', 'none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
-
 function compareGroups(a: Pick<Testcase, 'provider' | 'model' | 'effort'>, b: Pick<Testcase, 'provider' | 'model' | 'effort'>): number {
   const ka = `${a.provider}:${a.model}`;
   const kb = `${b.provider}:${b.model}`;
   if (ka !== kb) return ka < kb ? -1 : 1;
-  const ra = EFFORT_ORDER.indexOf(a.effort);
-  const rb = EFFORT_ORDER.indexOf(b.effort);
-  const d = (ra === -1 ? EFFORT_ORDER.length : ra) - (rb === -1 ? EFFORT_ORDER.length : rb);
-  return d !== 0 ? d : a.effort < b.effort ? -1 : a.effort > b.effort ? 1 : 0;
+  return compareEfforts(a.effort, b.effort);
 }
 
 /**

@@ -101,6 +101,7 @@ function combineGroups(parts: Part[], template: GroupSummary): GroupSummary {
   t.prompt = t.completion = t.reasoning = t.cached = t.total = null;
   t.rows_with_usage = t.estimated_rows = 0;
   let graded = 0, passed = 0, scored = 0, scoreSum = 0, completion = 0, latencySum = 0;
+  let cases = 0, errorsAsFailures = 0, skippedAsFailures = 0;
   let start = Infinity, end = -Infinity;
   const dists = Object.fromEntries(ALL_METRICS.map((m) => [m, new MergeableDistribution()])) as Record<SketchMetric, MergeableDistribution>;
   for (const { summary: g, sketch } of parts) {
@@ -116,12 +117,15 @@ function combineGroups(parts: Part[], template: GroupSummary): GroupSummary {
     t.estimated_rows += g.tokens.estimated_rows;
     graded += g.grading.graded;
     passed += g.grading.passed;
+    cases += g.grading.cases ?? g.grading.graded;
+    errorsAsFailures += g.grading.errors_as_failures ?? 0;
+    skippedAsFailures += g.grading.skipped_as_failures ?? 0;
     scored += g.grading.scored;
     scoreSum += (g.grading.score_mean ?? 0) * g.grading.scored;
     // The shard's window sums, recovered from its rates (rate x window).
     const w = g.throughput.window_ms;
     if (w !== null) {
-      completion += ((g.throughput.output_tokens_per_s ?? 0) * w) / 1000;
+      completion += ((g.throughput.aggregate_output_tokens_per_s ?? 0) * w) / 1000;
       latencySum += (g.throughput.mean_concurrency ?? 0) * w;
     }
     out.throughput.window_estimated ||= g.throughput.window_estimated;
@@ -132,17 +136,20 @@ function combineGroups(parts: Part[], template: GroupSummary): GroupSummary {
     }
   }
   out.metrics = Object.fromEntries(ALL_METRICS.map((m) => [m, dists[m].summarize()])) as unknown as MetricDistributions;
-  const ci = graded > 0 ? wilsonInterval(passed, graded) : null;
+  // Without the rows, an interval that respects repeats cannot be rebuilt: with repeats it is left
+  // out (null); with one answer per case the plain Wilson interval is the run's own.
+  const ci = graded > 0 && cases >= graded ? wilsonInterval(passed, graded) : null;
   out.grading = {
-    graded, passed, pass_rate: graded > 0 ? passed / graded : null, pass_rate_ci95: ci && { low: ci.low, high: ci.high },
-    scored, score_mean: scored > 0 ? scoreSum / scored : null,
+    graded, cases, passed, errors_as_failures: errorsAsFailures, skipped_as_failures: skippedAsFailures,
+    pass_rate: graded > 0 ? passed / graded : null, pass_rate_ci95: ci && { low: ci.low, high: ci.high },
+    pass_rate_stderr: null, scored, score_mean: scored > 0 ? scoreSum / scored : null, score_ci95: null,
   };
   const window = end > start ? end - start : null;
   const measured = c.ok - c.cached;
   out.throughput = {
     window_ms: window,
     request_throughput: window === null ? null : measured / (window / 1000),
-    output_tokens_per_s: window === null ? null : completion / (window / 1000),
+    aggregate_output_tokens_per_s: window === null ? null : completion / (window / 1000),
     mean_concurrency: window === null ? null : latencySum / window,
     window_estimated: out.throughput.window_estimated,
   };

@@ -6,6 +6,7 @@ import { SummaryBuilder, writeSummaryJson, type Summary, type SummaryInputRow, t
 import { renderSummaryMarkdown } from './summary-markdown.ts';
 import { writeJunitXml } from './junit.ts';
 import { writeSketchFile } from './sketch-file.ts';
+import { configLabel } from '../grade/statistics/index.ts';
 
 /** File names inside a run's --out directory (user-facing contract). */
 export const REPORT_FILES = {
@@ -24,7 +25,8 @@ export async function writeRunReports(dir: string, summary: Summary): Promise<Js
   const stats = await writeCsvFromJsonl(join(dir, REPORT_FILES.jsonl), join(dir, REPORT_FILES.csv));
   await writeSummaryJson(join(dir, REPORT_FILES.summaryJson), summary);
   await writeFile(join(dir, REPORT_FILES.summaryMd), renderSummaryMarkdown(summary), 'utf8');
-  await writeJunitXml(readJsonlRows(join(dir, REPORT_FILES.jsonl)), join(dir, REPORT_FILES.junit), { name: summary.suite });
+  const passRates = new Map(summary.groups.map((g) => [configLabel(g.provider, g.model, g.reasoning_effort), g.grading]));
+  await writeJunitXml(readJsonlRows(join(dir, REPORT_FILES.jsonl)), join(dir, REPORT_FILES.junit), { name: summary.suite, passRates });
   // For `merge --summaries-only`: percentiles that merge without re-reading the rows.
   await writeSketchFile(dir);
   return stats;

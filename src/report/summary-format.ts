@@ -57,10 +57,12 @@ export function fmtTokens(g: GroupSummary): string {
   return (t.estimated_rows > 0 ? '~' : '') + fmtInt(total);
 }
 
+/** `60.0% (12/20)`, with `, 10 cases` when cases repeat and the interval when asked. */
 export function fmtPassRate(g: GroupSummary, withInterval: boolean): string {
   const gr = g.grading;
   if (gr.graded === 0) return NONE;
-  const base = `${fmtPct(gr.pass_rate)} (${gr.passed}/${gr.graded}`;
+  const cases = gr.cases > 0 && gr.cases < gr.graded ? `, ${gr.cases} cases` : '';
+  const base = `${fmtPct(gr.pass_rate)} (${gr.passed}/${gr.graded}${cases}`;
   if (!withInterval || !gr.pass_rate_ci95) return `${base})`;
   const { low, high } = gr.pass_rate_ci95;
   return `${base}, CI ${(low * 100).toFixed(1)}–${(high * 100).toFixed(1)}%)`;
@@ -92,7 +94,8 @@ export function groupTable(summary: Summary, options: { passInterval?: boolean }
     ['Latency p50 ms', true, (g) => fmtMs(g.metrics.latency_ms.p50)],
     ['Latency p95 ms', true, (g) => fmtMs(g.metrics.latency_ms.p95)],
     ['TPOT p50 ms', true, (g) => fmtMs(g.metrics.tpot_ms.p50)],
-    ['Output tok/s', true, (g) => fmtNum(g.throughput.output_tokens_per_s)],
+    ['Decode tok/s p50', true, (g) => fmtNum(g.metrics.output_tps.p50)],
+    ['Aggregate out tok/s', true, (g) => fmtNum(g.throughput.aggregate_output_tokens_per_s)],
     ['Tokens', true, fmtTokens],
     ['Cost', true, (g) => fmtCost(g.cost_usd)],
   ];
@@ -155,7 +158,7 @@ export function runFacts(summary: Summary): [string, string][] {
     ['Requests', requests],
     ['Attempts', `${o.attempts} (${o.retries} retries, ${fmtSeconds(o.retry_wait_ms)} waiting)`],
     ['Window', fmtSeconds(tp.window_ms) + (tp.window_estimated ? ' (from started_at + latency)' : '')],
-    ['Throughput', `${fmtNum(tp.request_throughput)} req/s, ${fmtNum(tp.output_tokens_per_s)} output tok/s, mean concurrency ${fmtNum(tp.mean_concurrency)}`],
+    ['Throughput', `${fmtNum(tp.request_throughput)} req/s, ${fmtNum(tp.aggregate_output_tokens_per_s)} aggregate output tok/s, mean concurrency ${fmtNum(tp.mean_concurrency)}`],
     ['ITL (pooled)', itlFact(summary)],
     ['Tokens', `prompt ${fmtInt(t.prompt)}, completion ${fmtInt(t.completion)}, reasoning ${fmtInt(t.reasoning)}, cached ${fmtInt(t.cached)}`
       + (t.estimated_rows > 0 ? ` (${t.estimated_rows} of ${t.rows_with_usage} rows estimated by tokenizer)` : '')],

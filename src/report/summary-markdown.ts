@@ -24,8 +24,11 @@ export function renderSummaryMarkdown(summary: Summary): string {
   });
   out.push('');
   out.push(
-    'TTFT, latency and TPOT are over successful requests; Output tok/s is completion tokens per second '
-      + 'of the measured window (first send to last token); `~` marks token totals that include tokenizer estimates.',
+    'TTFT, latency and TPOT are over successful requests. Decode tok/s p50 is the median per-request decode speed '
+      + '(output_tps = 1000 / TPOT); Aggregate out tok/s is the configuration\'s completion tokens per second of the '
+      + 'measured window (first send to last token), shared among all its requests in flight. '
+      + 'Pass rate: every attempted (case, repeat) of a graded case counts, errors and skips as failures. '
+      + '`~` marks token totals that include tokenizer estimates.',
   );
 
   const failing = summary.groups.filter((g) => g.counts.error > 0 || g.counts.skipped > 0);

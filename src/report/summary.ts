@@ -1,10 +1,10 @@
 import type { GoodputResult } from '../measure/goodput.ts';
 import type { SelfCheckReport } from '../measure/self-check.ts';
 import type { ConcurrencyChange } from '../run/adaptive-concurrency.ts';
-import { wilsonInterval } from '../grade/statistics/wilson-interval.ts';
-import { buildQualityReport, type QualityReport, type QualityRow } from '../grade/statistics/index.ts';
+import { buildQualityReport, configKey, type MeanScore, type PassRate, type QualityReport, type QualityRow } from '../grade/statistics/index.ts';
 import { rename, writeFile } from 'node:fs/promises';
 import type { ResultRow } from '../run/result-row.ts';
+import { compareEfforts } from '../suite/effort.ts';
 import type { ReportSink } from './report-sink.ts';
 import { LogHistogram, type DistributionSummary } from './statistics.ts';
 import { coalescedShare, isCoalescedGap } from '../measure/coalesced-gaps.ts';
@@ -60,16 +60,30 @@ export interface TokenTotals {
   estimated_rows: number;
 }
 
+/**
+ * Pass rate and mean score of a group, copied from the quality report so that every output shows
+ * the same figures (the definition is grade/statistics/pass-rate.ts): every attempted
+ * (case, repeat) of a graded case counts; errors and skips there count as failures.
+ */
 export interface GradingSummary {
-  /** Rows with `passed` set (true or false). */
+  /** Outcomes in the pass rate. */
   graded: number;
+  /** Graded cases: the independent units (fewer than `graded` when cases repeat). */
+  cases: number;
   passed: number;
+  /** Failed requests and skipped jobs counted as failures (part of `graded`). */
+  errors_as_failures: number;
+  skipped_as_failures: number;
   /** passed / graded; null when nothing was graded. */
   pass_rate: number | null;
-  /** 95% Wilson score interval of pass_rate. */
+  /** 95% interval of pass_rate: Wilson, at the effective sample size when cases repeat. */
   pass_rate_ci95: { low: number; high: number } | null;
+  /** Cluster-robust standard error of pass_rate (cases with repeats); null otherwise. */
+  pass_rate_stderr: number | null;
   scored: number;
   score_mean: number | null;
+  /** 95% case-level bootstrap interval of score_mean. */
+  score_ci95: { low: number; high: number } | null;
 }
 
 /** Over the measured window: first send to last token of the successful, non-cached rows. */
@@ -77,8 +91,11 @@ export interface ThroughputSummary {
   window_ms: number | null;
   /** Successful requests per second. */
   request_throughput: number | null;
-  /** Completion tokens of successful requests per second. */
-  output_tokens_per_s: number | null;
+  /**
+   * The configuration's aggregate output throughput: completion tokens of all its successful
+   * requests per second of the measured window. Not a request's decode speed (metrics.output_tps).
+   */
+  aggregate_output_tokens_per_s: number | null;
   /** Sum of latencies / window: requests in flight on average. */
   mean_concurrency: number | null;
   /** True when some rows lacked epoch marks and started_at + latency_ms stood in for them. */
@@ -168,7 +185,6 @@ const TOKEN_FIELDS = [
 ] as const;
 type TokenKey = (typeof TOKEN_FIELDS)[number][0];
 
-const EFFORT_ORDER = ['', 'none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
 
 function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
@@ -203,10 +219,6 @@ class GroupAccumulator {
   usageRows = 0;
   estimatedRows = 0;
   cost: number | null = null;
-  graded = 0;
-  passed = 0;
-  scored = 0;
-  scoreSum = 0;
   windowStart = Infinity;
   windowEnd = -Infinity;
   windowLatencySum = 0;
@@ -244,15 +256,6 @@ class GroupAccumulator {
     if (row.usage_source) this.usageRows++;
     if (row.usage_source === 'estimated') this.estimatedRows++;
     this.cost = addTo(this.cost, num(row.cost_usd));
-    if (typeof row.passed === 'boolean') {
-      this.graded++;
-      if (row.passed) this.passed++;
-    }
-    const score = num(row.score);
-    if (score !== null) {
-      this.scored++;
-      this.scoreSum += score;
-    }
 
     if (row.status !== 'ok') return;
     // A response replayed from the cache was not measured: keep it out of timing and throughput.
@@ -298,10 +301,6 @@ class GroupAccumulator {
     this.usageRows += o.usageRows;
     this.estimatedRows += o.estimatedRows;
     this.cost = addTo(this.cost, o.cost);
-    this.graded += o.graded;
-    this.passed += o.passed;
-    this.scored += o.scored;
-    this.scoreSum += o.scoreSum;
     this.windowStart = Math.min(this.windowStart, o.windowStart);
     this.windowEnd = Math.max(this.windowEnd, o.windowEnd);
     this.windowLatencySum += o.windowLatencySum;
@@ -335,18 +334,11 @@ class GroupAccumulator {
       itl_coalesced: { gaps: this.itlCoalesced, share: coalescedShare(this.itlCoalesced, this.itl.count) },
       tokens: { ...this.tokens, rows_with_usage: this.usageRows, estimated_rows: this.estimatedRows },
       cost_usd: this.cost,
-      grading: {
-        graded: this.graded,
-        passed: this.passed,
-        pass_rate: this.graded > 0 ? this.passed / this.graded : null,
-        pass_rate_ci95: this.graded > 0 ? lowHigh(this.passed, this.graded) : null,
-        scored: this.scored,
-        score_mean: this.scored > 0 ? this.scoreSum / this.scored : null,
-      },
+      grading: gradingOf(null, null),
       throughput: {
         window_ms: window,
         request_throughput: perSecond(this.windowOk),
-        output_tokens_per_s: perSecond(this.windowCompletion),
+        aggregate_output_tokens_per_s: perSecond(this.windowCompletion),
         mean_concurrency: window === null ? null : this.windowLatencySum / window,
         window_estimated: this.windowOk > 0 && this.windowEstimated,
       },
@@ -371,18 +363,11 @@ export function rowWindow(row: SummaryInputRow): { send: number | null; last: nu
 /** The per-request metrics of MetricDistributions other than the pooled ITL. */
 export const SUMMARY_METRICS = METRICS;
 
-function effortRank(e: string): number {
-  const i = EFFORT_ORDER.indexOf(e);
-  return i === -1 ? EFFORT_ORDER.length : i;
-}
-
 function compareGroups(a: GroupAccumulator, b: GroupAccumulator): number {
   const ka = `${a.provider}:${a.model}`;
   const kb = `${b.provider}:${b.model}`;
   if (ka !== kb) return ka < kb ? -1 : 1;
-  const r = effortRank(a.effort) - effortRank(b.effort);
-  if (r !== 0) return r;
-  return a.effort < b.effort ? -1 : a.effort > b.effort ? 1 : 0;
+  return compareEfforts(a.effort, b.effort);
 }
 
 export interface SummaryBuilderOptions {
@@ -421,7 +406,7 @@ export class SummaryBuilder implements ReportSink {
       case_id: row.case_id, provider: row.provider, model: row.model, reasoning_effort: row.reasoning_effort ?? '',
       repeat: row.repeat, status: row.status, passed: row.passed, score: row.score, latency_ms: row.latency_ms,
       ttft_ms: row.ttft_ms, ttfa_ms: row.ttfa_ms, completion_tokens: row.completion_tokens,
-      reasoning_tokens: row.reasoning_tokens, cost_usd: row.cost_usd,
+      reasoning_tokens: row.reasoning_tokens, cost_usd: row.cost_usd, error_type: row.error_type,
     });
     const effort = row.reasoning_effort ?? '';
     const key = `${row.provider}\u0000${row.model}\u0000${effort}`;
@@ -458,6 +443,14 @@ export class SummaryBuilder implements ReportSink {
     });
     const start = Date.parse(meta.startedAt);
     const end = Date.parse(meta.finishedAt);
+    const quality = this.wantsQuality() ? buildQualityReport(this.quality) : undefined;
+    if (quality) {
+      for (const g of groups) {
+        const c = quality.configs.find((q) => q.key === configKey(g.provider, g.model, g.reasoning_effort));
+        if (c) g.grading = gradingOf(c.pass_rate, c.score);
+      }
+      overall.grading = gradingOf(quality.overall.pass_rate, quality.overall.score);
+    }
     return {
       summary_version: 1,
       suite: meta.suite,
@@ -470,7 +463,7 @@ export class SummaryBuilder implements ReportSink {
       groups,
       overall,
       warmup_rows: this.warmupRows,
-      ...(this.wantsQuality() ? { quality: buildQualityReport(this.quality) } : {}),
+      ...(quality ? { quality } : {}),
     };
   }
 
@@ -492,8 +485,9 @@ export class SummaryBuilder implements ReportSink {
  * An ungraded run at the platform default effort keeps nothing per row for them, so memory
  * stays flat for pure latency runs.
  */
-export function qualityRelevant(row: Pick<SummaryInputRow, 'passed' | 'reasoning_effort'>): boolean {
-  return row.passed !== null || (row.reasoning_effort ?? '') !== '';
+export function qualityRelevant(row: Pick<SummaryInputRow, 'passed' | 'reasoning_effort' | 'status'>): boolean {
+  // Failed rows too: in older results an error on a graded case may lack its `passed: false`.
+  return row.passed !== null || row.status !== 'ok' || (row.reasoning_effort ?? '') !== '';
 }
 
 /** Summarise rows from any source, e.g. readJsonlRows(path) when rebuilding a report or merging shards. */
@@ -513,8 +507,19 @@ export async function writeSummaryJson(path: string, summary: Summary): Promise<
   await rename(tmp, path);
 }
 
-/** The summary's {low, high} from the shared Wilson interval (the estimate is already pass_rate). */
-function lowHigh(passed: number, graded: number): { low: number; high: number } {
-  const { low, high } = wilsonInterval(passed, graded);
-  return { low, high };
+/** A group's grading block from the quality report's figures (null: nothing graded / scored). */
+function gradingOf(rate: PassRate | null, score: MeanScore | null): GradingSummary {
+  return {
+    graded: rate?.graded ?? 0,
+    cases: rate?.cases ?? 0,
+    passed: rate?.passes ?? 0,
+    errors_as_failures: rate?.errors_as_failures ?? 0,
+    skipped_as_failures: rate?.skipped_as_failures ?? 0,
+    pass_rate: rate ? rate.estimate : null,
+    pass_rate_ci95: rate ? { low: rate.low, high: rate.high } : null,
+    pass_rate_stderr: rate?.stderr ?? null,
+    scored: score?.n ?? 0,
+    score_mean: score ? score.mean : null,
+    score_ci95: score ? { low: score.low, high: score.high } : null,
+  };
 }

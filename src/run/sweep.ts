@@ -48,7 +48,7 @@ export interface SweepRow {
   /** Open loop: releases per second actually achieved (self-check); null in closed loop. */
   offered_rate: number | null;
   request_throughput: number | null;
-  output_tokens_per_s: number | null;
+  aggregate_output_tokens_per_s: number | null;
   ttft_p50_ms: number | null;
   ttft_p99_ms: number | null;
   tpot_p50_ms: number | null;
@@ -64,7 +64,7 @@ export interface SweepRow {
 }
 
 export const SWEEP_COLUMNS = [
-  'param', 'level', 'requests', 'ok', 'errors', 'offered_rate', 'request_throughput', 'output_tokens_per_s',
+  'param', 'level', 'requests', 'ok', 'errors', 'offered_rate', 'request_throughput', 'aggregate_output_tokens_per_s',
   'ttft_p50_ms', 'ttft_p99_ms', 'tpot_p50_ms', 'tpot_p99_ms', 'latency_p50_ms', 'latency_p99_ms',
   'error_rate', 'goodput', 'goodput_share',
 ] as const satisfies readonly (keyof SweepRow)[];
@@ -90,7 +90,7 @@ export function sweepRow(param: SweepParam, level: number, res: SweepLevelResult
     param, level, requests, ok: g.counts.ok, errors,
     offered_rate: r3(res.offeredRate),
     request_throughput: r3(g.throughput.request_throughput),
-    output_tokens_per_s: r3(g.throughput.output_tokens_per_s),
+    aggregate_output_tokens_per_s: r3(g.throughput.aggregate_output_tokens_per_s),
     ttft_p50_ms: r3(m.ttft_ms.p50), ttft_p99_ms: r3(m.ttft_ms.p99),
     tpot_p50_ms: r3(m.tpot_ms.p50), tpot_p99_ms: r3(m.tpot_ms.p99),
     latency_p50_ms: r3(m.latency_ms.p50), latency_p99_ms: r3(m.latency_ms.p99),
@@ -197,11 +197,11 @@ const fmt = (x: number | null, digits = 1) => (x === null ? '-' : x.toFixed(digi
 export function renderSweepTable(result: SweepResult): string {
   const open = result.param === 'rate';
   const headers = [
-    result.param, ...(open ? ['offered/s'] : []), 'req/s', 'out tok/s', 'TTFT p50', 'TTFT p99', 'TPOT p50',
+    result.param, ...(open ? ['offered/s'] : []), 'req/s', 'agg. out tok/s', 'TTFT p50', 'TTFT p99', 'TPOT p50',
     'lat p50', 'lat p99', 'errors', 'goodput/s', '',
   ];
   const rows = result.rows.map((r) => [
-    String(r.level), ...(open ? [fmt(r.offered_rate, 2)] : []), fmt(r.request_throughput, 2), fmt(r.output_tokens_per_s),
+    String(r.level), ...(open ? [fmt(r.offered_rate, 2)] : []), fmt(r.request_throughput, 2), fmt(r.aggregate_output_tokens_per_s),
     fmt(r.ttft_p50_ms), fmt(r.ttft_p99_ms), fmt(r.tpot_p50_ms, 2), fmt(r.latency_p50_ms), fmt(r.latency_p99_ms),
     r.error_rate === null ? '-' : `${(r.error_rate * 100).toFixed(1)}%`, fmt(r.goodput, 2),
     result.saturation?.level === r.level ? '<- saturation' : '',

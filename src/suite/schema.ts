@@ -8,9 +8,12 @@ import { gatesSchema } from '../report/gates-schema.ts';
  * Objects are strict: an unknown key is an error (the loader adds a "did you mean").
  */
 
-export const EFFORTS = ['none', 'low', 'medium', 'high'] as const;
-export const effortSchema = z.enum(EFFORTS).describe('Reasoning effort sent as `reasoning_effort`.');
-export type Effort = z.infer<typeof effortSchema>;
+import { EFFORTS, type Effort } from './effort.ts';
+
+export { EFFORTS, type Effort };
+export const effortSchema = z.enum(EFFORTS).describe(
+  'Reasoning effort sent as `reasoning_effort`. Which levels an API accepts varies (e.g. Vivgrid: none, low, medium, high).',
+);
 
 const textPart = z.strictObject({ type: z.literal('text'), text: z.string() });
 const imagePart = z.strictObject({

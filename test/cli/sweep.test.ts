@@ -18,10 +18,10 @@ describe('run --sweep', () => {
       path.join(root, 'bin/evalbench.js'), 'run', suite, '--sweep', 'concurrency=1,4', '--slo', 'ttft_ms=5000',
       '--out', path.join(dir, 'out'), '--progress', 'off',
     ], { cwd: dir });
-    expect(stdout).toMatch(/concurrency\s+req\/s\s+out tok\/s\s+TTFT p50\s+TTFT p99\s+TPOT p50\s+lat p50\s+lat p99\s+errors\s+goodput\/s/);
+    expect(stdout).toMatch(/concurrency\s+req\/s\s+agg\. out tok\/s\s+TTFT p50\s+TTFT p99\s+TPOT p50\s+lat p50\s+lat p99\s+errors\s+goodput\/s/);
     const csv = fs.readFileSync(path.join(dir, 'out', 'sweep.csv'), 'utf8').trim().split('\n');
     const header = csv[0].split(',');
-    for (const col of ['level', 'request_throughput', 'output_tokens_per_s', 'ttft_p50_ms', 'ttft_p99_ms', 'tpot_p50_ms',
+    for (const col of ['level', 'request_throughput', 'aggregate_output_tokens_per_s', 'ttft_p50_ms', 'ttft_p99_ms', 'tpot_p50_ms',
       'latency_p50_ms', 'latency_p99_ms', 'error_rate', 'goodput']) expect(header).toContain(col);
     expect(csv).toHaveLength(3);
     const json = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'sweep.json'), 'utf8'));

@@ -131,6 +131,20 @@ describe('planJobs: overrides', () => {
     expect(inputError(() => planJobs(suite(), { repeats: 0 })).code).toBe('BAD_REPEATS');
     expect(inputError(() => planJobs(suite(), { timeoutMs: 1.5 })).code).toBe('BAD_TIMEOUT');
   });
+
+  it('refuses an effort the provider does not accept, names it and the accepted levels', () => {
+    // sim accepts none..high; the suite-declared `local` server accepts anything.
+    const e = inputError(() => planJobs(suite(), { efforts: ['low', 'xhigh'] }));
+    expect(e.code).toBe('EFFORT_NOT_ACCEPTED');
+    expect(e.message).toBe(
+      'model `sim:fast` cannot run at reasoning_effort `xhigh`: provider `sim` accepts none, minimal, low, medium, high. '
+        + 'Remove it from --efforts, or declare the server under `providers` in the suite if it accepts more.',
+    );
+    expect(planJobs(suite(), { models: ['local:llama3:8b'], efforts: ['xhigh'] })).toHaveLength(9);
+    // Vivgrid documents none, low, medium and high: `minimal` is refused, `none` is not.
+    expect(inputError(() => planJobs(suite(), { models: ['vivgrid:m'], efforts: ['minimal'] })).message).toContain('provider `vivgrid` accepts none, low, medium, high');
+    expect(planJobs(suite(), { models: ['vivgrid:m'], efforts: ['none'] })).toHaveLength(9);
+  });
 });
 
 describe('planJobs: filter', () => {

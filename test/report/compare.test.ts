@@ -108,7 +108,8 @@ describe('compareRuns', () => {
     expect(slow.regressions).toEqual([{ case_id: 'c10', repeat: 1, status: 'error', error_type: 'timeout', reasons: [] }]);
     expect(slow.fixed).toBe(1);
     expect(slow.reasons).toHaveLength(2);
-    expect(slow.reasons[0]).toMatch(/^p95 latency 1\.\d\dx the baseline's \(\d+ -> \d+ ms\), above the 1\.2x tolerance$/);
+    expect(slow.reasons[0]).toMatch(/^p95 latency 1\.\d\dx the baseline's \(\d+ -> \d+ ms, 95% CI 1\.\d\d-\d\.\d\dx\), above the 1\.2x tolerance$/);
+    expect(slow.latency_p95_ms.ratio_ci95!.low).toBeGreaterThan(1);
     expect(slow.reasons[1]).toMatch(/^p95 TTFT /);
     expect(slow.error_rate).toMatchObject({ base: 0, new: 0.05 });
   });
@@ -123,9 +124,11 @@ describe('compareRuns', () => {
   });
 
   it('pools every shared pair for the whole run and collects the reasons', () => {
-    // 40 pairs: 9 lost, 1 gained -> p = 2 * P(X <= 1 | n = 10) = 22 / 1024.
-    expect(c.overall.pass_rate.paired).toMatchObject({ n: 40, base_only: 9, new_only: 1 });
-    expect(c.overall.pass_rate.paired!.p_value).toBeCloseTo(22 / 1024, 12);
+    // 40 pairs of 20 cases (each case in both configurations, so cases repeat): 9 lost, 1 gained.
+    // Clustered McNemar (Durkalski 2003): per case new-only minus base-only is -1 for c1..c8 and c10,
+    // +1 for c11: X2 = (-8)^2 / 10 = 6.4, P(chi2_1 > 6.4) = 0.011412 (R: pchisq(6.4, 1, lower.tail = FALSE)).
+    expect(c.overall.pass_rate.paired).toMatchObject({ n: 40, cases: 20, base_only: 9, new_only: 1, test: 'clustered-mcnemar' });
+    expect(c.overall.pass_rate.paired!.p_value).toBeCloseTo(0.01141204, 6);
     expect(c.overall.pass_rate.significant_drop).toBe(true);
     // All rows of each run: base 50/60, new 42/60 (sim:brand-new passes all, sim:old is gone).
     expect(c.overall.pass_rate.base).toEqual({ passes: 50, graded: 60, rate: 50 / 60 });
@@ -170,7 +173,7 @@ describe('renderComparison', () => {
     const text = renderComparisonText(c);
     expect(text).toMatch(/^Comparison with baseline: .*new against .*base\n/);
     expect(text).toMatch(/\nsim:fast +100\.0% \(20\/20\) +60\.0% \(12\/20\) +-40\.0 \[-\d+\.\d, -\d+\.\d\] pp +20 +8 +0 +0\.0078 +worse\n/);
-    expect(text).toMatch(/\nsim:slow \[high\] .*\(1\.50x\).*slower\n/);
+    expect(text).toMatch(/\nsim:slow \[high\] .*\(1\.50x \[1\.\d\d-\d\.\d\d\]\).*slower\n/);
     expect(text).toContain('\n  sim:fast (8)\n    c1: equals: expected output equals "1"; got "x"\n');
     expect(text).toContain('\n  sim:slow [high] (1)\n    c10: request failed: timeout\n');
     expect(text).toContain('\nREGRESSED (4 reasons)\n  - sim:fast: pass rate fell');

@@ -70,7 +70,7 @@ describe('merge --summaries-only', () => {
     expect(exactPart(sums.overall)).toEqual(exactPart(rows.summary.overall));
     expect(sums.overall.cost_usd).toBeCloseTo(rows.summary.overall.cost_usd!, 12);
     expect(sums.overall.throughput.request_throughput).toBeCloseTo(rows.summary.overall.throughput.request_throughput!, 9);
-    expect(sums.overall.throughput.output_tokens_per_s).toBeCloseTo(rows.summary.overall.throughput.output_tokens_per_s!, 6);
+    expect(sums.overall.throughput.aggregate_output_tokens_per_s).toBeCloseTo(rows.summary.overall.throughput.aggregate_output_tokens_per_s!, 6);
     expect(sums.shards).toMatchObject({ merged: 3, of: 3, missing: [] });
     expect(fs.readFileSync(path.join(dir, 'sums', 'summary.md'), 'utf8')).toContain('3 of 3 shards');
 

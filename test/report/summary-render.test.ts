@@ -30,7 +30,7 @@ describe('renderSummaryMarkdown', () => {
     expect(md).toContain('4 ok / 7 total, 2 errors, 1 skipped, 1 from cache');
     expect(md).toContain('9 (3 retries, 1.00 s waiting)');
     expect(md).toContain('- **Window:** 3.00 s');
-    expect(md).toContain('1.00 req/s, 63.33 output tok/s, mean concurrency 0.78');
+    expect(md).toContain('1.00 req/s, 63.33 aggregate output tok/s, mean concurrency 0.78');
     expect(md).toContain('(1 of 4 rows estimated by tokenizer)');
     expect(md).toContain('- **Cost:** $0.003000');
   });
@@ -38,15 +38,15 @@ describe('renderSummaryMarkdown', () => {
   it('has one table row per group plus the run, with the right numbers', () => {
     expect(header).toEqual([
       'Model', 'Effort', 'OK/Total', 'Errors', 'TTFT p50 ms', 'TTFT p95 ms', 'Latency p50 ms', 'Latency p95 ms',
-      'TPOT p50 ms', 'Output tok/s', 'Tokens', 'Cost', 'Pass rate',
+      'TPOT p50 ms', 'Decode tok/s p50', 'Aggregate out tok/s', 'Tokens', 'Cost', 'Pass rate',
     ]);
     expect(row('sim:fast')).toEqual({
       Model: 'sim:fast', Effort: 'default', 'OK/Total': '2/3', Errors: '1', 'TTFT p50 ms': '150', 'TTFT p95 ms': '195',
-      'Latency p50 ms': '670', 'Latency p95 ms': '805', 'TPOT p50 ms': '15.0', 'Output tok/s': '90.00',
+      'Latency p50 ms': '670', 'Latency p95 ms': '805', 'TPOT p50 ms': '15.0', 'Decode tok/s p50': '75.00', 'Aggregate out tok/s': '90.00',
       Tokens: '~112', Cost: '$0.003000', 'Pass rate': '50.0% (1/2, CI 9.5–90.5%)',
     });
     expect(row('sim:slow')).toMatchObject({ Effort: 'high', 'OK/Total': '2/4', 'Latency p50 ms': '1000', Cost: '-', 'Pass rate': '-' });
-    expect(row('**all**')).toMatchObject({ 'OK/Total': '4/7', Errors: '2', 'Latency p50 ms': '820', 'Output tok/s': '63.33' });
+    expect(row('**all**')).toMatchObject({ 'OK/Total': '4/7', Errors: '2', 'Latency p50 ms': '820', 'Decode tok/s p50': '100.0', 'Aggregate out tok/s': '63.33' });
     // The first table only: quality tables (when graded) follow it after a blank line.
     const end = lines.findIndex((l, i) => i > tableStart && !l.startsWith('|'));
     const tableLines = lines.slice(tableStart, end === -1 ? undefined : end).filter((l) => l.startsWith('|'));
@@ -83,7 +83,7 @@ describe('renderSummaryTable', () => {
     // Right-aligned numbers end where their header ends.
     const end = (line: string, token: string) => line.indexOf(token) + token.length;
     expect(end(fast, ' 670 ')).toBe(end(table[0], 'Latency p50 ms') + 1);
-    expect(fast.split(/\s{2,}/)).toEqual(['sim:fast', 'default', '2/3', '1', '150', '195', '670', '805', '15.0', '90.00', '~112', '$0.003000', '50.0% (1/2)']);
+    expect(fast.split(/\s{2,}/)).toEqual(['sim:fast', 'default', '2/3', '1', '150', '195', '670', '805', '15.0', '75.00', '90.00', '~112', '$0.003000', '50.0% (1/2)']);
     expect(table.find((l) => l.startsWith('all'))!.split(/\s{2,}/).slice(1, 3)).toEqual(['4/7', '2']);
     expect(out).toContain('Requests:      4 ok / 7 total, 2 errors, 1 skipped, 1 from cache');
     expect(out).toContain('  sim:fast (default): timeout ×1');

@@ -85,12 +85,12 @@ describe('SummaryBuilder', () => {
   it('computes the window and throughput from epoch marks of measured ok rows', () => {
     // fast: first send 1000 (the failed row's 500 does not count), last token 2000.
     expect(fast.throughput).toEqual({
-      window_ms: 1000, request_throughput: 2, output_tokens_per_s: 90, mean_concurrency: 1.34, window_estimated: false,
+      window_ms: 1000, request_throughput: 2, aggregate_output_tokens_per_s: 90, mean_concurrency: 1.34, window_estimated: false,
     });
     // run: 1000 .. 4000 (the cached row's 100..101 does not count).
     expect(s.overall.throughput.window_ms).toBe(3000);
     expect(s.overall.throughput.request_throughput).toBe(1);
-    expect(s.overall.throughput.output_tokens_per_s).toBeCloseTo(190 / 3, 12);
+    expect(s.overall.throughput.aggregate_output_tokens_per_s).toBeCloseTo(190 / 3, 12);
     expect(s.overall.throughput.mean_concurrency).toBeCloseTo(2340 / 3000, 12);
   });
 

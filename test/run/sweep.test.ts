@@ -27,7 +27,7 @@ function row(i: number, over: Partial<SummaryInputRow> = {}): SummaryInputRow {
 function sr(level: number, rps: number | null, p50: number | null, over: Partial<SweepRow> = {}): SweepRow {
   return {
     param: 'concurrency', level, requests: 100, ok: 100, errors: 0, offered_rate: null, request_throughput: rps,
-    output_tokens_per_s: rps === null ? null : rps * 50, ttft_p50_ms: 10, ttft_p99_ms: 20, tpot_p50_ms: 5, tpot_p99_ms: 6,
+    aggregate_output_tokens_per_s: rps === null ? null : rps * 50, ttft_p50_ms: 10, ttft_p99_ms: 20, tpot_p50_ms: 5, tpot_p99_ms: 6,
     latency_p50_ms: p50, latency_p99_ms: p50 === null ? null : p50 * 2, error_rate: 0, goodput: null, goodput_share: null, ...over,
   };
 }
@@ -58,7 +58,7 @@ describe('sweepRow', () => {
     const s = sweepRow('concurrency', 4, { overall: summary.overall, goodput: good.result(summary.overall.throughput.window_ms) });
     expect(s).toMatchObject({ param: 'concurrency', level: 4, requests: 10, ok: 9, errors: 1, error_rate: 0.1 });
     expect(s.request_throughput).toBeCloseTo(9 / 0.9, 3); // 9 ok in a 900 ms window
-    expect(s.output_tokens_per_s).toBeCloseTo((9 * 17) / 0.9, 3);
+    expect(s.aggregate_output_tokens_per_s).toBeCloseTo((9 * 17) / 0.9, 3);
     expect(s.latency_p50_ms).toBe(140);
     expect(s.ttft_p50_ms).toBe(20);
     expect(s.goodput_share).toBeCloseTo(6 / 10, 3); // latencies 100..150 meet it; the error misses
@@ -106,7 +106,7 @@ describe('sweep output', () => {
       const files = await writeSweepFiles(dir, result);
       const csv = fs.readFileSync(files.csv, 'utf8').trim().split('\n');
       expect(csv[0].split(',')).toEqual([...SWEEP_COLUMNS]);
-      for (const col of ['request_throughput', 'output_tokens_per_s', 'ttft_p50_ms', 'ttft_p99_ms', 'tpot_p50_ms', 'latency_p50_ms', 'latency_p99_ms', 'error_rate', 'goodput']) {
+      for (const col of ['request_throughput', 'aggregate_output_tokens_per_s', 'ttft_p50_ms', 'ttft_p99_ms', 'tpot_p50_ms', 'latency_p50_ms', 'latency_p99_ms', 'error_rate', 'goodput']) {
         expect(SWEEP_COLUMNS).toContain(col);
       }
       expect(csv).toHaveLength(4);
@@ -121,7 +121,7 @@ describe('sweep output', () => {
 
     const table = renderSweepTable(result);
     const lines = table.split('\n');
-    expect(lines[0]).toMatch(/^concurrency\s+req\/s\s+out tok\/s\s+TTFT p50\s+TTFT p99\s+TPOT p50\s+lat p50\s+lat p99\s+errors\s+goodput\/s/);
+    expect(lines[0]).toMatch(/^concurrency\s+req\/s\s+agg\. out tok\/s\s+TTFT p50\s+TTFT p99\s+TPOT p50\s+lat p50\s+lat p99\s+errors\s+goodput\/s/);
     expect(lines.find((l) => l.trimStart().startsWith('16 '))).toMatch(/<- saturation$/);
     expect(table).toMatch(/Saturation at concurrency=16: .*Highest level before it: concurrency=4\./);
   });

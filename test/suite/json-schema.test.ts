@@ -22,7 +22,7 @@ describe('suiteJsonSchema', () => {
     // input side: keys with defaults are optional
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'models', 'cases']));
     expect(schema.required).not.toContain('repeats');
-    expect(schema.properties.reasoning_effort.items.enum).toEqual(['none', 'low', 'medium', 'high']);
+    expect(schema.properties.reasoning_effort.items.enum).toEqual(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']);
     expect(schema.properties.defaults.properties.temperature).toMatchObject({ minimum: 0, maximum: 2 });
   });
 

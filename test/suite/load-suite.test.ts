@@ -136,7 +136,7 @@ cases:
 
     expect(issueAt(issues, 'models[2]').message).toMatch(/^expected a model reference `provider:model`.*got "nocolon"$/);
     expect(issueAt(issues, 'reasoning_effort[0]').message).toBe(
-      'expected one of `none`, `low`, `medium` or `high`, got "hgih"; did you mean `high`?',
+      'expected one of `none`, `minimal`, `low`, `medium`, `high` or `xhigh`, got "hgih"; did you mean `high`?',
     );
     expect(issueAt(issues, 'repeats').message).toBe('expected a whole number greater than 0, got 0');
     expect(issueAt(issues, 'defaults.max_completion_tokens').message).toBe('expected a whole number greater than 0, got 1.5');

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { EXIT } from '../../errors/index.ts';
 import { loadSuite } from '../../suite/index.ts';
 import {
-  compareRuns, evaluateGates, gatesPassed, mergeRunDirs, mergeSummaryDirs, rebuildReports, renderComparisonMarkdown, renderComparisonText,
+  assertComparable, compareRuns, evaluateGates, gatesPassed, mergeRunDirs, mergeSummaryDirs, rebuildReports, renderComparisonMarkdown, renderComparisonText,
   renderGatesTable, renderSummaryTable, resolveGates, REPORT_FILES,
 } from '../../report/index.ts';
 import { writeHtmlReport } from '../../report/html/index.ts';
@@ -69,6 +69,7 @@ export function registerRunFolderCommands(program: Command, setExit: SetExit): v
     .option('--markdown', 'print Markdown instead of plain text')
     .action(async (base: string, next: string, o) => {
       const c = await compareRuns(base, next, { latencyTolerance: o.latencyTolerance });
+      assertComparable(c); // nothing in common: exit 2 with why, never "no regression"
       out(o.markdown ? renderComparisonMarkdown(c) : renderComparisonText(c));
       if (o.failOnRegression && c.regressed) setExit(EXIT.gateFailed);
     });

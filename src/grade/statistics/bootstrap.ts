@@ -61,29 +61,75 @@ export function pairedBootstrapDiff(
   const diff = mean(d);
   const means = resampleMeans(d, opts);
   const { low, high } = percentileBounds(means, opts.confidence ?? 0.95);
-  let pValue = 1;
-  if (diff !== 0) {
-    let other = 0;
-    for (const m of means) if (diff > 0 ? m <= 0 : m >= 0) other++;
-    pValue = Math.min(1, (2 * other) / means.length);
-  }
-  return { diff, low, high, pValue, n };
+  return { diff, low, high, pValue: bootstrapP(diff, means), n };
+}
+
+/** One independent unit of a cluster bootstrap: the sum and count of its observations (e.g. a case's repeats). */
+export interface Cluster {
+  sum: number;
+  n: number;
+}
+
+/**
+ * Case-level (cluster) bootstrap of a mean (Davison & Hinkley 1997, sec. 3.8, "resampling
+ * clusters"): resample whole clusters with replacement and take the pooled mean
+ * sum(sums) / sum(counts) of each resample. Repeats of one case are correlated, so the case is
+ * the unit resampled; with one observation per cluster this is bootstrapMeanInterval exactly.
+ */
+export function clusterBootstrapMeanInterval(clusters: readonly Cluster[], opts: BootstrapOptions = {}): MeanInterval {
+  const n = clusters.reduce((t, c) => t + c.n, 0);
+  if (clusters.length === 0 || n === 0) return { mean: NaN, low: NaN, high: NaN, n };
+  const means = resampleClusterMeans(clusters, opts);
+  const { low, high } = percentileBounds(means, opts.confidence ?? 0.95);
+  return { mean: clusters.reduce((t, c) => t + c.sum, 0) / n, low, high, n };
+}
+
+/**
+ * Paired cluster bootstrap of a difference in means: each cluster holds the sum and count of
+ * its per-pair differences a - b; whole clusters are resampled. p-value as pairedBootstrapDiff.
+ */
+export function pairedClusterBootstrapDiff(clusters: readonly Cluster[], opts: BootstrapOptions = {}): PairedDiff {
+  const n = clusters.reduce((t, c) => t + c.n, 0);
+  if (clusters.length === 0 || n === 0) return { diff: NaN, low: NaN, high: NaN, pValue: NaN, n };
+  const diff = clusters.reduce((t, c) => t + c.sum, 0) / n;
+  const means = resampleClusterMeans(clusters, opts);
+  const { low, high } = percentileBounds(means, opts.confidence ?? 0.95);
+  return { diff, low, high, pValue: bootstrapP(diff, means), n };
+}
+
+function bootstrapP(diff: number, means: Float64Array): number {
+  if (diff === 0) return 1;
+  let other = 0;
+  for (const m of means) if (diff > 0 ? m <= 0 : m >= 0) other++;
+  return Math.min(1, (2 * other) / means.length);
 }
 
 /** Sorted means of `iterations` resamples of `values`. */
 function resampleMeans(values: readonly number[], opts: BootstrapOptions): Float64Array {
+  return resampleClusterMeans(values.map((v) => ({ sum: v, n: 1 })), opts);
+}
+
+/** Sorted pooled means of `iterations` resamples of whole clusters. */
+function resampleClusterMeans(clusters: readonly Cluster[], opts: BootstrapOptions): Float64Array {
   const iterations = opts.iterations ?? 2000;
   if (!Number.isInteger(iterations) || iterations < 1) {
     throw new RangeError(`iterations must be a positive integer, got ${iterations}`);
   }
   const random = seededRandom(opts.seed ?? DEFAULT_SEED);
-  const n = values.length;
-  const xs = Float64Array.from(values);
+  const g = clusters.length;
+  const sums = Float64Array.from(clusters, (c) => c.sum);
+  const counts = Float64Array.from(clusters, (c) => c.n);
   const means = new Float64Array(iterations);
-  // The hot loop of every report: iterations x n draws, so no allocation or call besides random().
+  // The hot loop of every report: iterations x g draws, so no allocation or call besides random().
   for (let it = 0; it < iterations; it++) {
     let sum = 0;
-    for (let j = 0; j < n; j++) sum += xs[(random() * n) | 0];
+    let n = 0;
+    for (let j = 0; j < g; j++) {
+      const k = (random() * g) | 0;
+      sum += sums[k];
+      n += counts[k];
+    }
+    // A resample of only empty clusters cannot happen: callers drop clusters with n = 0.
     means[it] = sum / n;
   }
   return means.sort();

@@ -1,4 +1,4 @@
-export { wilsonInterval, Z_95, type ProportionInterval } from './wilson-interval.ts';
+export { wilsonInterval, wilsonBounds, Z_95, type ProportionInterval } from './wilson-interval.ts';
 export { seededRandom, randomIndex, DEFAULT_SEED, type RandomSource } from './seeded-random.ts';
 export {
   bootstrapMeanInterval,
@@ -21,7 +21,6 @@ export {
   type QualityReport,
   type ConfigQuality,
   type CaseRepeats,
-  type PassComparison,
   type PairwiseComparison,
   type ComparisonBasis,
   type BestConfigRow,
@@ -30,3 +29,12 @@ export {
 } from './quality-report.ts';
 export { renderQualityMarkdown, renderQualityText } from './render-quality.ts';
 export { renderTextTable, renderMarkdownTable, type Align } from './text-table.ts';
+export { type PassComparison, type ScoreComparison, type PairOutcome, comparePairs } from './pairwise.ts';
+export {
+  passRate, meanScore, passOutcome, scoreOutcome, gradedCasesOf,
+  type PassRate, type MeanScore, type PassOutcome, type OutcomeRow, type GradedCases,
+} from './pass-rate.ts';
+export { clusteredStderr, clusteredProportion, clusteredMcNemar, type ClusteredProportion } from './clustered.ts';
+export { casesForPower, Z_POWER_80 } from './sample-size.ts';
+export { clusterBootstrapMeanInterval, pairedClusterBootstrapDiff, type Cluster } from './bootstrap.ts';
+export { quantileRatio, type QuantileRatio, type QuantileRatioOptions } from './quantile-ratio.ts';

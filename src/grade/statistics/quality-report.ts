@@ -1,10 +1,11 @@
 import type { ResultRow } from '../../run/result-row.ts';
-import { EFFORTS } from '../../suite/schema.ts';
+import { compareEfforts } from '../../suite/effort.ts';
 import { percentileSorted } from '../../measure/percentile.ts';
-import { wilsonInterval, type ProportionInterval } from './wilson-interval.ts';
-import { bootstrapMeanInterval, pairedBootstrapDiff, type MeanInterval, type PairedDiff } from './bootstrap.ts';
-import { exactMcNemar } from './mcnemar.ts';
+import { comparePairs, type PairOutcome, type PassComparison, type ScoreComparison } from './pairwise.ts';
 import { repeatStats, type RepeatStats } from './pass-at-k.ts';
+import {
+  gradedCasesOf, meanScore, passOutcome, passRate, scoreOutcome, type GradedCases, type MeanScore, type PassRate,
+} from './pass-rate.ts';
 import { holmAdjust } from './holm.ts';
 import { DEFAULT_SEED } from './seeded-random.ts';
 
@@ -13,7 +14,7 @@ export type QualityRow = Pick<
   ResultRow,
   | 'case_id' | 'provider' | 'model' | 'reasoning_effort' | 'repeat' | 'status' | 'passed' | 'score'
   | 'latency_ms' | 'ttft_ms' | 'ttfa_ms' | 'completion_tokens' | 'reasoning_tokens' | 'cost_usd'
->;
+> & { error_type?: ResultRow['error_type'] };
 
 export interface QualityReportOptions {
   /** Significance level of the pairwise verdicts; default 0.05. Intervals are always 95%. */
@@ -22,7 +23,7 @@ export interface QualityReportOptions {
   iterations?: number;
   /** Bootstrap seed; default DEFAULT_SEED (the same rows always give the same report). */
   seed?: number;
-  /** Adjust the pairwise p-values for multiple comparisons (Holm); default false. */
+  /** Adjust the pairwise p-values for multiple comparisons (Holm); default true. */
   holm?: boolean;
   /** k of pass@k and pass^k; default the largest number of graded repeats of any case. */
   k?: number;
@@ -48,20 +49,24 @@ export interface ConfigQuality {
   reasoning_effort: string;
   /** Rows of this configuration (after removing duplicate case x repeat rows, last wins). */
   rows: number;
-  /** Outcomes in the pass rate: graded answers plus errors on graded cases. */
+  /** Outcomes in the pass rate: every attempted (case, repeat) of a graded case (pass-rate.ts). */
   graded: number;
+  /** Graded cases: the independent units behind `graded`. */
+  cases: number;
   passes: number;
   /** Rows with status 'error' (all of them, graded case or not). */
   errors: number;
   /** Errors on graded cases: counted as failures in `graded`. */
   errors_as_failures: number;
   skipped: number;
+  /** Skipped jobs of graded cases (e.g. budget): counted as failures in `graded`. */
+  skipped_as_failures: number;
   /** Answers without a pass/fail (no assertions on that case). */
   ungraded: number;
-  /** Pass rate with a 95% Wilson interval; null when nothing was graded. */
-  pass_rate: ProportionInterval | null;
-  /** Mean score with a 95% bootstrap interval; null without scores. */
-  score: MeanInterval | null;
+  /** Pass rate with a 95% interval (clustered by case when cases repeat); null when nothing was graded. */
+  pass_rate: PassRate | null;
+  /** Mean score with a case-level bootstrap 95% interval; null without scores. */
+  score: MeanScore | null;
   /** pass@k and pass^k per case over repeats, averaged over cases with at least k outcomes. */
   repeats: {
     k: number | null;
@@ -82,23 +87,6 @@ export interface ConfigQuality {
   cost_usd: number | null;
 }
 
-export interface PassComparison {
-  /** Pairs (same case and repeat) graded in both configurations. */
-  n: number;
-  both_pass: number;
-  /** A passed, B failed (McNemar's b). */
-  a_only: number;
-  /** A failed, B passed (McNemar's c). */
-  b_only: number;
-  both_fail: number;
-  /** Pass rate of A minus pass rate of B over the pairs, with a paired-bootstrap 95% interval. */
-  diff: number;
-  low: number;
-  high: number;
-  /** Exact McNemar p-value (unadjusted). */
-  p_value: number;
-}
-
 export type ComparisonBasis = 'pass' | 'score' | 'none';
 
 export interface PairwiseComparison {
@@ -107,12 +95,16 @@ export interface PairwiseComparison {
   a_label: string;
   b_label: string;
   pass: PassComparison | null;
-  /** Paired bootstrap of score A minus score B on pairs scored in both. */
-  score: PairedDiff | null;
+  /** Case-level paired bootstrap of score A minus score B on pairs scored in both. */
+  score: ScoreComparison | null;
   /** What the verdict rests on: pass/fail when any pair is graded in both, else scores. */
   basis: ComparisonBasis;
   /** p-value behind the verdict: Holm-adjusted when opts.holm. */
   p_value: number | null;
+  /** The same p-value before any adjustment. */
+  p_value_raw: number | null;
+  /** Not significant: cases needed to detect the observed difference at 80% power; else null. */
+  cases_for_80_power: number | null;
   better: 'a' | 'b' | null;
   verdict: string;
 }
@@ -121,7 +113,7 @@ export interface BestConfigRow {
   rank: number;
   key: string;
   label: string;
-  pass_rate: ProportionInterval | null;
+  pass_rate: PassRate | null;
   mean_score: number | null;
   p50_latency_ms: number | null;
   p50_ttft_ms: number | null;
@@ -133,7 +125,7 @@ export interface EffortRow {
   reasoning_effort: string;
   key: string;
   graded: number;
-  pass_rate: ProportionInterval | null;
+  pass_rate: PassRate | null;
   mean_reasoning_tokens: number | null;
   p50_latency_ms: number | null;
   p50_ttfa_ms: number | null;
@@ -156,6 +148,8 @@ export interface QualityReport {
   seed: number;
   /** In order of first appearance in the rows (plan order). */
   configs: ConfigQuality[];
+  /** Every configuration pooled (the run's headline), clustered by case. */
+  overall: { pass_rate: PassRate | null; score: MeanScore | null };
   comparisons: PairwiseComparison[];
   /** Configurations by pass rate (high first), then median latency (low first). */
   best: BestConfigRow[];
@@ -165,10 +159,8 @@ export interface QualityReport {
 }
 
 /** Per-row outcome after the error rule: undefined = not part of that statistic. */
-interface Outcome {
+interface Outcome extends PairOutcome {
   row: QualityRow;
-  passed: boolean | undefined;
-  score: number | undefined;
 }
 
 interface ConfigGroup {
@@ -184,26 +176,22 @@ interface ConfigGroup {
  * Quality statistics of a run, per configuration (provider:model x reasoning effort) and between
  * every two configurations.
  *
- * Which rows count:
- * - skipped rows are left out (they were never run);
- * - an ok row counts with its `passed` / `score`; ok rows with `passed: null` are "ungraded";
- * - an error row counts as a failure (passed false, score 0) on a case that is graded (scored)
- *   in some other row of the run: a configuration whose requests fail is not a good one, and
- *   leaving its errors out would flatter it. Errors are also counted apart (`errors`,
- *   `errors_as_failures`). Errors on cases that nothing graded are left out.
- * - duplicate rows for the same configuration, case and repeat (e.g. a resumed run): the last wins.
+ * Which rows count: pass-rate.ts holds the one definition (every attempted (case, repeat) of a
+ * graded case; errors and skips there are failures). ok rows with `passed: null` are "ungraded".
+ * Duplicate rows for the same configuration, case and repeat (e.g. a resumed run): the last wins.
  */
 export function buildQualityReport(rows: readonly QualityRow[], opts: QualityReportOptions = {}): QualityReport {
   const alpha = opts.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
   const iterations = opts.iterations ?? 2000;
   const seed = opts.seed ?? DEFAULT_SEED;
-  const holm = opts.holm ?? false;
+  const holm = opts.holm ?? true;
   const boot = { iterations, seed, confidence: 0.95 };
 
   const groups = groupRows(rows);
   const k = opts.k ?? maxRepeats(groups);
   const configs = groups.map((g) => configQuality(g, k, boot));
+  const pooled = groups.flatMap((g) => [...g.byPair.values()]);
   const labels = new Map(configs.map((c) => [c.key, c.label]));
 
   const comparisons: PairwiseComparison[] = [];
@@ -211,8 +199,11 @@ export function buildQualityReport(rows: readonly QualityRow[], opts: QualityRep
     for (let j = i + 1; j < groups.length; j++) comparisons.push(compare(groups[i], groups[j], labels, boot));
   }
   const raw = comparisons.map((c) => c.p_value ?? NaN);
-  const used = holm ? holmAdjust(raw) : raw;
-  comparisons.forEach((c, i) => decide(c, Number.isNaN(used[i]) ? null : used[i], alpha, holm));
+  // One comparison: Holm changes nothing, so the verdict does not claim an adjustment.
+  const adjusted = holm && raw.filter((p) => !Number.isNaN(p)).length > 1;
+  const used = adjusted ? holmAdjust(raw) : raw;
+  comparisons.forEach((c, i) => decide(c, Number.isNaN(used[i]) ? null : used[i], alpha, adjusted));
+  const overall = { pass_rate: passRateOfOutcomes(pooled), score: meanScoreOfOutcomes(pooled, boot) };
 
   const efforts = effortTables(configs, opts.effortTolerance ?? 0.1);
   const warnings = efforts.flatMap((e) => (e.warning ? [e.warning] : []));
@@ -223,6 +214,7 @@ export function buildQualityReport(rows: readonly QualityRow[], opts: QualityRep
     iterations,
     seed,
     configs,
+    overall,
     comparisons,
     best: bestTable(configs),
     efforts,
@@ -240,13 +232,7 @@ export function configLabel(provider: string, model: string, reasoningEffort: st
 }
 
 function groupRows(rows: readonly QualityRow[]): ConfigGroup[] {
-  const gradedCases = new Set<string>();
-  const scoredCases = new Set<string>();
-  for (const r of rows) {
-    if (r.status !== 'ok') continue;
-    if (r.passed !== null) gradedCases.add(r.case_id);
-    if (r.score !== null) scoredCases.add(r.case_id);
-  }
+  const graded = gradedCasesOf(rows);
   const groups = new Map<string, ConfigGroup>();
   for (const row of rows) {
     const effort = row.reasoning_effort ?? '';
@@ -258,23 +244,21 @@ function groupRows(rows: readonly QualityRow[]): ConfigGroup[] {
     }
     const pairKey = `${row.case_id}\u0000${row.repeat}`;
     g.byPair.delete(pairKey); // last wins, and moves to the end (keeps row order)
-    g.byPair.set(pairKey, outcomeOf(row, gradedCases, scoredCases));
+    g.byPair.set(pairKey, outcomeOf(row, graded));
   }
   return [...groups.values()];
 }
 
-function outcomeOf(row: QualityRow, gradedCases: Set<string>, scoredCases: Set<string>): Outcome {
-  if (row.status === 'ok') {
-    return { row, passed: row.passed ?? undefined, score: row.score ?? undefined };
-  }
-  if (row.status === 'error') {
-    return {
-      row,
-      passed: gradedCases.has(row.case_id) ? false : undefined,
-      score: scoredCases.has(row.case_id) ? 0 : undefined,
-    };
-  }
-  return { row, passed: undefined, score: undefined };
+function outcomeOf(row: QualityRow, graded: GradedCases): Outcome {
+  return { row, case_id: row.case_id, passed: passOutcome(row, graded), score: scoreOutcome(row, graded) };
+}
+
+function passRateOfOutcomes(outcomes: readonly Outcome[]): PassRate | null {
+  return passRate(outcomes.flatMap((o) => (o.passed === undefined ? [] : [{ case_id: o.case_id, passed: o.passed, status: o.row.status }])));
+}
+
+function meanScoreOfOutcomes(outcomes: readonly Outcome[], boot: Boot): MeanScore | null {
+  return meanScore(outcomes.flatMap((o) => (o.score === undefined ? [] : [{ case_id: o.case_id, score: o.score }])), boot);
 }
 
 function maxRepeats(groups: ConfigGroup[]): number {
@@ -295,25 +279,15 @@ type Boot = { iterations: number; seed: number; confidence: number };
 
 function configQuality(g: ConfigGroup, k: number, boot: Boot): ConfigQuality {
   const outcomes = [...g.byPair.values()];
-  let passes = 0;
-  let graded = 0;
   let errors = 0;
-  let errorsAsFailures = 0;
   let skipped = 0;
   let ungraded = 0;
-  const scores: number[] = [];
   const perCase = new Map<string, boolean[]>();
   for (const o of outcomes) {
     if (o.row.status === 'skipped') skipped++;
-    if (o.row.status === 'error') {
-      errors++;
-      if (o.passed !== undefined) errorsAsFailures++;
-    }
+    if (o.row.status === 'error') errors++;
     if (o.row.status === 'ok' && o.passed === undefined) ungraded++;
-    if (o.score !== undefined) scores.push(o.score);
     if (o.passed === undefined) continue;
-    graded++;
-    if (o.passed) passes++;
     let list = perCase.get(o.row.case_id);
     if (!list) perCase.set(o.row.case_id, (list = []));
     list.push(o.passed);
@@ -322,6 +296,7 @@ function configQuality(g: ConfigGroup, k: number, boot: Boot): ConfigQuality {
   const perCaseStats: CaseRepeats[] = [...perCase].map(([case_id, list]) => ({ case_id, ...repeatStats(list, k) }));
   const usable = perCaseStats.filter((c) => c.k !== null);
   const ok = outcomes.filter((o) => o.row.status === 'ok').map((o) => o.row);
+  const rate = passRateOfOutcomes(outcomes);
   return {
     key: g.key,
     label: configLabel(g.provider, g.model, g.effort),
@@ -329,14 +304,16 @@ function configQuality(g: ConfigGroup, k: number, boot: Boot): ConfigQuality {
     model: g.model,
     reasoning_effort: g.effort,
     rows: outcomes.length,
-    graded,
-    passes,
+    graded: rate?.graded ?? 0,
+    cases: rate?.cases ?? 0,
+    passes: rate?.passes ?? 0,
     errors,
-    errors_as_failures: errorsAsFailures,
+    errors_as_failures: rate?.errors_as_failures ?? 0,
     skipped,
+    skipped_as_failures: rate?.skipped_as_failures ?? 0,
     ungraded,
-    pass_rate: graded > 0 ? wilsonInterval(passes, graded) : null,
-    score: scores.length > 0 ? bootstrapMeanInterval(scores, boot) : null,
+    pass_rate: rate,
+    score: meanScoreOfOutcomes(outcomes, boot),
     repeats: {
       k: usable.length > 0 ? k : null,
       cases: usable.length,
@@ -355,47 +332,9 @@ function configQuality(g: ConfigGroup, k: number, boot: Boot): ConfigQuality {
 }
 
 function compare(ga: ConfigGroup, gb: ConfigGroup, labels: Map<string, string>, boot: Boot): PairwiseComparison {
-  const passA: number[] = [];
-  const passB: number[] = [];
-  const scoreA: number[] = [];
-  const scoreB: number[] = [];
-  let bothPass = 0;
-  let aOnly = 0;
-  let bOnly = 0;
-  let bothFail = 0;
-  for (const [pairKey, oa] of ga.byPair) {
-    const ob = gb.byPair.get(pairKey);
-    if (!ob) continue;
-    if (oa.passed !== undefined && ob.passed !== undefined) {
-      passA.push(oa.passed ? 1 : 0);
-      passB.push(ob.passed ? 1 : 0);
-      if (oa.passed && ob.passed) bothPass++;
-      else if (oa.passed) aOnly++;
-      else if (ob.passed) bOnly++;
-      else bothFail++;
-    }
-    if (oa.score !== undefined && ob.score !== undefined) {
-      scoreA.push(oa.score);
-      scoreB.push(ob.score);
-    }
-  }
-  let pass: PassComparison | null = null;
-  if (passA.length > 0) {
-    const d = pairedBootstrapDiff(passA, passB, boot);
-    pass = {
-      n: passA.length,
-      both_pass: bothPass,
-      a_only: aOnly,
-      b_only: bOnly,
-      both_fail: bothFail,
-      diff: (aOnly - bOnly) / passA.length,
-      low: d.low,
-      high: d.high,
-      p_value: exactMcNemar(aOnly, bOnly),
-    };
-  }
-  const score = scoreA.length > 0 ? pairedBootstrapDiff(scoreA, scoreB, boot) : null;
+  const { pass, score } = comparePairs(ga.byPair, gb.byPair, boot);
   const basis: ComparisonBasis = pass ? 'pass' : score ? 'score' : 'none';
+  const p = basis === 'pass' ? pass!.p_value : basis === 'score' ? score!.pValue : null;
   return {
     a: ga.key,
     b: gb.key,
@@ -404,7 +343,9 @@ function compare(ga: ConfigGroup, gb: ConfigGroup, labels: Map<string, string>, 
     pass,
     score,
     basis,
-    p_value: basis === 'pass' ? pass!.p_value : basis === 'score' ? score!.pValue : null,
+    p_value: p,
+    p_value_raw: p,
+    cases_for_80_power: null,
     better: null,
     verdict: '',
   };
@@ -419,6 +360,8 @@ function decide(c: PairwiseComparison, p: number | null, alpha: number, holm: bo
   }
   const diff = c.basis === 'pass' ? c.pass!.diff : c.score!.diff;
   const n = c.basis === 'pass' ? c.pass!.n : c.score!.n;
+  const cases = c.basis === 'pass' ? c.pass!.cases : c.score!.cases;
+  const at = cases < n ? `n=${n}, ${cases} cases` : `n=${n}`;
   const pText = `${holm ? 'Holm-adjusted ' : ''}${formatP(p)}`;
   const on = c.basis === 'score' ? ' on score' : '';
   if (p < alpha && diff !== 0) {
@@ -426,7 +369,8 @@ function decide(c: PairwiseComparison, p: number | null, alpha: number, holm: bo
     const [win, lose] = diff > 0 ? [c.a_label, c.b_label] : [c.b_label, c.a_label];
     c.verdict = `${win} better than ${lose}${on} (${pText})`;
   } else {
-    c.verdict = `no significant difference${on} at n=${n} (${pText})`;
+    c.cases_for_80_power = (c.basis === 'pass' ? c.pass!.cases_for_80_power : c.score!.cases_for_80_power);
+    c.verdict = `no significant difference${on} at ${at} (${pText})`;
   }
 }
 
@@ -479,8 +423,7 @@ function effortTables(configs: ConfigQuality[], tolerance: number): EffortTable[
   for (const [label, list] of byModel) {
     if (!list.some((c) => c.reasoning_effort !== '')) continue;
     const rows = [...list]
-      .sort((x, y) => effortRank(x.reasoning_effort) - effortRank(y.reasoning_effort) ||
-        x.reasoning_effort.localeCompare(y.reasoning_effort))
+      .sort((x, y) => compareEfforts(x.reasoning_effort, y.reasoning_effort))
       .map((c): EffortRow => ({
         reasoning_effort: c.reasoning_effort,
         key: c.key,
@@ -493,12 +436,6 @@ function effortTables(configs: ConfigQuality[], tolerance: number): EffortTable[
     tables.push({ provider: list[0].provider, model: list[0].model, label, rows, warning: effortWarning(label, rows, tolerance) });
   }
   return tables;
-}
-
-function effortRank(effort: string): number {
-  if (effort === '') return -1;
-  const i = (EFFORTS as readonly string[]).indexOf(effort);
-  return i === -1 ? EFFORTS.length : i;
 }
 
 /**

@@ -47,15 +47,18 @@ function sections(report: QualityReport, format: 'text' | 'markdown'): Section[]
 
   out.push({
     title: 'Quality per configuration',
-    note: '95% intervals: Wilson for pass rate, bootstrap for mean score. Errors on graded cases count as failures.',
+    note: 'Every attempted (case, repeat) of a graded case counts; errors and skips there count as failures. '
+      + '95% intervals: Wilson for pass rate (at the effective sample size when cases repeat: clustered by case), '
+      + 'case-level bootstrap for mean score.',
     table: {
       headers: [
-        'config', 'graded', 'passed', 'errors', 'pass rate [95% CI]', 'mean score [95% CI]',
+        'config', 'graded', 'cases', 'passed', 'errors', 'pass rate [95% CI]', 'mean score [95% CI]',
         ...(k ? [`pass@${k}`, `pass^${k}`, 'flaky'] : []),
       ],
       rows: report.configs.map((c) => [
         c.label,
         String(c.graded),
+        String(c.cases),
         String(c.passes),
         String(c.errors),
         rateCell(c.pass_rate),
@@ -68,10 +71,12 @@ function sections(report: QualityReport, format: 'text' | 'markdown'): Section[]
   });
 
   if (report.comparisons.length > 0) {
-    const method = report.holm ? ' p-values Holm-adjusted across all pairs.' : '';
+    const method = report.holm && report.comparisons.length > 1 ? ' p-values Holm-adjusted across all pairs.' : '';
     const note =
-      `Paired on (case, repeat) graded in both: exact McNemar test on pass/fail, paired bootstrap on score; ` +
-      `significant at p<${report.alpha}.${method} Differences are A minus B.`;
+      `Paired on (case, repeat) graded in both, aggregated by case: exact McNemar test on pass/fail ` +
+      `(clustered McNemar, Durkalski et al. 2003, when cases repeat), case-level paired bootstrap on score and for ` +
+      `intervals; significant at p<${report.alpha}.${method} Differences are A minus B. Not significant: cases ` +
+      `needed to detect the observed difference at 80% power (normal approximation).`;
     const passCell = (c: PairwiseComparison) =>
       c.pass ? `${signedPts(c.pass.diff)} pp [${signedPts(c.pass.low)}, ${signedPts(c.pass.high)}]` : '-';
     const scoreCell = (c: PairwiseComparison) =>
@@ -81,17 +86,19 @@ function sections(report: QualityReport, format: 'text' | 'markdown'): Section[]
         title: 'Pairwise comparisons',
         note,
         table: {
-          headers: ['A', 'B', 'n', 'A only', 'B only', 'Δ pass rate [95% CI]', 'Δ score [95% CI]', 'verdict'],
-          align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'left'],
+          headers: ['A', 'B', 'n', 'cases', 'A only', 'B only', 'Δ pass rate [95% CI]', 'Δ score [95% CI]', 'verdict', 'cases for 80% power'],
+          align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right'],
           rows: report.comparisons.map((c) => [
             c.a_label,
             c.b_label,
             String(c.pass?.n ?? c.score?.n ?? 0),
+            String(c.pass?.cases ?? c.score?.cases ?? 0),
             c.pass ? String(c.pass.a_only) : '-',
             c.pass ? String(c.pass.b_only) : '-',
             passCell(c),
             scoreCell(c),
             c.verdict,
+            c.cases_for_80_power === null ? '-' : String(c.cases_for_80_power),
           ]),
         },
       });
@@ -102,11 +109,12 @@ function sections(report: QualityReport, format: 'text' | 'markdown'): Section[]
         note,
         items: report.comparisons.flatMap((c) => {
           const detail = [
-            `n=${c.pass?.n ?? c.score?.n ?? 0}`,
+            `n=${c.pass?.n ?? c.score?.n ?? 0}, ${c.pass?.cases ?? c.score?.cases ?? 0} cases`,
             ...(c.pass ? [`A only ${c.pass.a_only}, B only ${c.pass.b_only}`, `Δ pass rate ${passCell(c)}`] : []),
             ...(c.score ? [`Δ score ${scoreCell(c)}`] : []),
           ];
-          return [`${c.a_label} vs ${c.b_label}: ${c.verdict}`, `    ${detail.join('; ')}`];
+          const power = powerLine(c);
+          return [`${c.a_label} vs ${c.b_label}: ${c.verdict}`, `    ${detail.join('; ')}`, ...(power ? [`    ${power}`] : [])];
         }),
       });
     }
@@ -166,6 +174,13 @@ function sections(report: QualityReport, format: 'text' | 'markdown'): Section[]
   const other = report.warnings.filter((w) => !shown.has(w));
   if (other.length > 0) out.push({ title: 'Warnings', items: other });
   return out;
+}
+
+/** The sample-size line under a non-significant comparison. */
+export function powerLine(c: PairwiseComparison): string | null {
+  if (c.cases_for_80_power === null) return null;
+  const have = c.pass?.cases ?? c.score?.cases ?? 0;
+  return `to detect this difference at 80% power: about ${c.cases_for_80_power} cases (this run: ${have})`;
 }
 
 function rateCell(p: ProportionInterval | null): string {

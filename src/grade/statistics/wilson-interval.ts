@@ -22,14 +22,19 @@ export function wilsonInterval(successes: number, n: number, z: number = Z_95): 
   }
   if (n === 0) return { estimate: NaN, low: NaN, high: NaN };
   const p = successes / n;
+  return { estimate: p, ...wilsonBounds(p, n, z) };
+}
+
+/**
+ * The Wilson bounds for a proportion p observed at sample size n, which may be fractional (an
+ * effective sample size of clustered data, see clustered.ts).
+ */
+export function wilsonBounds(p: number, n: number, z: number = Z_95): { low: number; high: number } {
+  if (!(n > 0)) return { low: NaN, high: NaN };
   const z2 = z * z;
   const denom = 1 + z2 / n;
   const center = (p + z2 / (2 * n)) / denom;
   const half = (z / denom) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
   // At 0/n and n/n the bound is exactly 0 or 1 in theory; clamp the rounding error.
-  return {
-    estimate: p,
-    low: successes === 0 ? 0 : Math.max(0, center - half),
-    high: successes === n ? 1 : Math.min(1, center + half),
-  };
+  return { low: p === 0 ? 0 : Math.max(0, center - half), high: p === 1 ? 1 : Math.min(1, center + half) };
 }

@@ -1,6 +1,8 @@
 import {
-  configKey, configLabel, DEFAULT_SEED, exactMcNemar, formatP, holmAdjust, pairedBootstrapDiff,
+  comparePairs, configKey, configLabel, DEFAULT_SEED, formatP, holmAdjust, passOutcome, passRate, quantileRatio,
+  type GradedCases, type PairOutcome,
 } from '../../grade/statistics/index.ts';
+import { InputError } from '../../errors/input-error.ts';
 import type { RowStatus } from '../../run/result-row.ts';
 import type { GroupSummary } from '../summary.ts';
 import { fmtMs, fmtPct } from '../summary-format.ts';
@@ -25,6 +27,11 @@ export interface Change {
   new: number | null;
   diff: number | null;
   ratio: number | null;
+  /**
+   * Latency percentiles of a configuration: 95% bootstrap interval of the ratio, resampling both
+   * runs' measured requests (quantileRatio). A slowdown counts only when it lies above 1.
+   */
+  ratio_ci95?: { low: number; high: number } | null;
 }
 
 export interface PassRateSide {
@@ -34,21 +41,24 @@ export interface PassRateSide {
   rate: number | null;
 }
 
-/** The paired test on (case, repeat) pairs graded in both runs. */
+/** The paired test on (case, repeat) pairs graded in both runs, aggregated by case. */
 export interface PairedPassTest {
   n: number;
+  /** Cases behind the pairs: the independent units. */
+  cases: number;
   both_pass: number;
   /** Passed in base, failed in new (McNemar's b). */
   base_only: number;
   /** Failed in base, passed in new (McNemar's c). */
   new_only: number;
   both_fail: number;
-  /** New minus base pass rate over the pairs, with a paired-bootstrap 95% interval. */
+  /** New minus base pass rate over the pairs, with a case-level paired-bootstrap 95% interval. */
   diff: number;
   low: number;
   high: number;
-  /** Exact McNemar p-value; Holm-adjusted across configurations when opts.holm. */
+  /** Exact McNemar p-value (clustered McNemar when cases repeat); Holm-adjusted across configurations when opts.holm. */
   p_value: number;
+  test: 'exact-mcnemar' | 'clustered-mcnemar';
 }
 
 export interface PassRateChange {
@@ -165,13 +175,15 @@ export function compareLoadedRuns(base: LoadedRun, next: LoadedRun, opts: Compar
     const bo = base.outcomes.get(key) ?? new Map<string, RowOutcome>();
     const no = next.outcomes.get(key) ?? new Map<string, RowOutcome>();
     const pairs = pairOutcomes(bo, no, base.gradedCases, next.gradedCases);
+    const changes = groupChanges(bg, ng);
+    addRatioIntervals(changes, bo, no, boot.seed);
     configs.push({
       key,
       label: label(ng),
       provider: ng.provider,
       model: ng.model,
       reasoning_effort: ng.reasoning_effort,
-      ...groupChanges(bg, ng),
+      ...changes,
       pass_rate: {
         base: side(bo, base.gradedCases),
         new: side(no, next.gradedCases),
@@ -193,12 +205,12 @@ export function compareLoadedRuns(base: LoadedRun, next: LoadedRun, opts: Compar
   });
 
   // Overall: every configuration of each run; the paired test pools the shared pairs of all configurations.
-  const pooledBase: number[] = [];
-  const pooledNew: number[] = [];
+  const pooledBase = new Map<string, PairOutcome>();
+  const pooledNew = new Map<string, PairOutcome>();
   for (const c of configs) {
     const pairs = pairOutcomes(base.outcomes.get(c.key)!, next.outcomes.get(c.key)!, base.gradedCases, next.gradedCases);
-    pooledBase.push(...pairs.base);
-    pooledNew.push(...pairs.new);
+    for (const [k, o] of pairs.base) pooledBase.set(`${c.key}\u0000${k}`, o);
+    for (const [k, o] of pairs.new) pooledNew.set(`${c.key}\u0000${k}`, o);
   }
   const all = (run: LoadedRun) => {
     const merged = new Map<string, RowOutcome>();
@@ -278,28 +290,36 @@ function groupChanges(b: GroupSummary, n: GroupSummary) {
   };
 }
 
-/** pass/fail of an outcome under the quality report's rule; undefined = not graded. */
-function graded(o: RowOutcome, gradedCases: Set<string>): boolean | undefined {
-  if (o.status === 'ok') return o.passed ?? undefined;
-  if (o.status === 'error') return gradedCases.has(o.case_id) ? false : undefined;
-  return undefined;
+/** pass/fail of an outcome: the one definition (grade/statistics/pass-rate.ts); undefined = not graded. */
+function graded(o: RowOutcome, gradedCases: GradedCases): boolean | undefined {
+  return passOutcome({ case_id: o.case_id, status: o.status, passed: o.passed, score: null, error_type: o.error_type }, gradedCases);
 }
 
-function side(outcomes: Map<string, RowOutcome>, gradedCases: Set<string>): PassRateSide {
-  let passes = 0;
-  let n = 0;
-  for (const o of outcomes.values()) {
+function side(outcomes: Map<string, RowOutcome>, gradedCases: GradedCases): PassRateSide {
+  const r = passRate([...outcomes.values()].flatMap((o) => {
     const p = graded(o, gradedCases);
-    if (p === undefined) continue;
-    n++;
-    if (p) passes++;
-  }
-  return { passes, graded: n, rate: n > 0 ? passes / n : null };
+    return p === undefined ? [] : [{ case_id: o.case_id, passed: p, status: o.status }];
+  }));
+  return { passes: r?.passes ?? 0, graded: r?.graded ?? 0, rate: r ? r.estimate : null };
 }
 
-function pairOutcomes(bo: Map<string, RowOutcome>, no: Map<string, RowOutcome>, bGraded: Set<string>, nGraded: Set<string>) {
-  const base: number[] = [];
-  const next: number[] = [];
+/** Interval of the p50/p95 latency and TTFT ratios from the measured requests of both runs. */
+function addRatioIntervals(ch: ReturnType<typeof groupChanges>, bo: Map<string, RowOutcome>, no: Map<string, RowOutcome>, seed: number): void {
+  const samples = (m: Map<string, RowOutcome>, f: 'latency_ms' | 'ttft_ms') =>
+    [...m.values()].flatMap((o) => (typeof o[f] === 'number' && Number.isFinite(o[f]) ? [o[f] as number] : []));
+  const specs = [
+    [ch.latency_p50_ms, 'latency_ms', 50], [ch.latency_p95_ms, 'latency_ms', 95],
+    [ch.ttft_p50_ms, 'ttft_ms', 50], [ch.ttft_p95_ms, 'ttft_ms', 95],
+  ] as const;
+  for (const [change, field, pct] of specs) {
+    const q = quantileRatio(samples(bo, field), samples(no, field), pct, { seed });
+    change.ratio_ci95 = q ? { low: q.low, high: q.high } : null;
+  }
+}
+
+function pairOutcomes(bo: Map<string, RowOutcome>, no: Map<string, RowOutcome>, bGraded: GradedCases, nGraded: GradedCases) {
+  const base = new Map<string, PairOutcome>();
+  const next = new Map<string, PairOutcome>();
   const regressions: CaseRegression[] = [];
   let fixed = 0;
   // Sorted pairs: the bootstrap then does not depend on the order rows were written in.
@@ -309,8 +329,8 @@ function pairOutcomes(bo: Map<string, RowOutcome>, no: Map<string, RowOutcome>, 
     const o = no.get(k)!;
     const n = graded(o, nGraded);
     if (b === undefined || n === undefined) continue;
-    base.push(b ? 1 : 0);
-    next.push(n ? 1 : 0);
+    base.set(k, { case_id: o.case_id, passed: b, score: undefined });
+    next.set(k, { case_id: o.case_id, passed: n, score: undefined });
     if (b && !n) regressions.push({ case_id: o.case_id, repeat: o.repeat, status: o.status, error_type: o.error_type, reasons: o.reasons });
     if (!b && n) fixed++;
   }
@@ -318,29 +338,31 @@ function pairOutcomes(bo: Map<string, RowOutcome>, no: Map<string, RowOutcome>, 
   return { base, new: next, regressions, fixed };
 }
 
-function pairedTest(base: number[], next: number[], boot: { iterations: number; seed: number; confidence: number }): PairedPassTest | null {
-  const n = base.length;
-  if (n === 0) return null;
-  let bothPass = 0;
-  let baseOnly = 0;
-  let newOnly = 0;
-  for (let i = 0; i < n; i++) {
-    if (base[i] && next[i]) bothPass++;
-    else if (base[i]) baseOnly++;
-    else if (next[i]) newOnly++;
-  }
-  const d = pairedBootstrapDiff(next, base, boot);
+/** The paired test of the quality report (pairwise.ts), new as A and base as B. */
+function pairedTest(
+  base: Map<string, PairOutcome>, next: Map<string, PairOutcome>, boot: { iterations: number; seed: number; confidence: number },
+): PairedPassTest | null {
+  const p = comparePairs(next, base, boot).pass;
+  if (!p) return null;
   return {
-    n,
-    both_pass: bothPass,
-    base_only: baseOnly,
-    new_only: newOnly,
-    both_fail: n - bothPass - baseOnly - newOnly,
-    diff: (newOnly - baseOnly) / n,
-    low: d.low,
-    high: d.high,
-    p_value: exactMcNemar(baseOnly, newOnly),
+    n: p.n, cases: p.cases, both_pass: p.both_pass, base_only: p.b_only, new_only: p.a_only, both_fail: p.both_fail,
+    diff: p.diff, low: p.low, high: p.high, p_value: p.p_value, test: p.test,
   };
+}
+
+/**
+ * InputError NOTHING_TO_COMPARE when the runs share no configuration: a comparison that compared
+ * nothing must not read as "no regression".
+ */
+export function assertComparable(c: Comparison): void {
+  if (c.configs.length > 0) return;
+  const list = (l: string[]) => (l.length > 0 ? l.join(', ') : 'nothing');
+  throw new InputError(
+    'NOTHING_TO_COMPARE',
+    `nothing to compare: no model x reasoning effort is in both runs (baseline ${c.base.dir}: ${list(c.only_in_base)}; `
+      + `new ${c.new.dir}: ${list(c.only_in_new)}). Compare runs of the same models and efforts, e.g. rerun the `
+      + `baseline with --models and --reasoning-effort as the new run.`,
+  );
 }
 
 /** Sets significant_drop, regressed and reasons. Latency is judged per configuration only. */
@@ -363,9 +385,19 @@ function judge(
     return;
   }
   for (const [what, ch] of [['p95 latency', c.latency_p95_ms], ['p95 TTFT', c.ttft_p95_ms]] as const) {
-    if (ch.ratio !== null && ch.ratio > tolerance) {
-      c.reasons.push(`${what} ${ch.ratio.toFixed(2)}x the baseline's (${fmtMs(ch.base)} -> ${fmtMs(ch.new)} ms), above the ${tolerance}x tolerance`);
+    if (isSlower(ch, tolerance)) {
+      const ci = ch.ratio_ci95 ? `, 95% CI ${ch.ratio_ci95.low.toFixed(2)}-${ch.ratio_ci95.high.toFixed(2)}x` : '';
+      c.reasons.push(`${what} ${ch.ratio!.toFixed(2)}x the baseline's (${fmtMs(ch.base)} -> ${fmtMs(ch.new)} ms${ci}), above the ${tolerance}x tolerance`);
     }
   }
   c.regressed = c.reasons.length > 0;
+}
+
+/**
+ * A latency regression: the ratio is above the tolerance and its bootstrap interval lies wholly
+ * above 1 (a slowdown that noise alone could not make). Without an interval, the ratio alone.
+ */
+export function isSlower(ch: Change, tolerance: number): boolean {
+  if (ch.ratio === null || !(ch.ratio > tolerance)) return false;
+  return ch.ratio_ci95 ? ch.ratio_ci95.low > 1 : true;
 }

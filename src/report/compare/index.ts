@@ -1,5 +1,5 @@
 export {
-  compareRuns, compareLoadedRuns, change,
+  compareRuns, compareLoadedRuns, change, assertComparable, isSlower,
   type CompareOptions, type Comparison, type ConfigComparison, type Change, type PassRateSide, type PassRateChange,
   type PairedPassTest, type CaseRegression, type RunRef,
 } from './compare-runs.ts';

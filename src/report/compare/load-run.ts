@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../../errors/input-error.ts';
-import { configKey } from '../../grade/statistics/index.ts';
+import { configKey, type GradedCases } from '../../grade/statistics/index.ts';
 import type { RowStatus } from '../../run/result-row.ts';
 import { readJsonlRows } from '../jsonl-sink.ts';
 import { REPORT_FILES } from '../report-files.ts';
@@ -16,6 +16,9 @@ export interface RowOutcome {
   passed: boolean | null;
   error_type: string | null;
   reasons: string[];
+  /** Measured timings (successful, not cached): the samples of the latency ratio intervals. */
+  latency_ms: number | null;
+  ttft_ms: number | null;
 }
 
 export interface LoadedRun {
@@ -23,8 +26,8 @@ export interface LoadedRun {
   summary: Summary;
   /** configKey -> `case_id \0 repeat` -> outcome (a later row for the same pair wins, as in the quality report). */
   outcomes: Map<string, Map<string, RowOutcome>>;
-  /** Case ids graded (passed set on an ok row) anywhere in the run: errors on them count as failures. */
-  gradedCases: Set<string>;
+  /** Case ids graded anywhere in the run (grade/statistics/pass-rate.ts): errors and skips on them are failures. */
+  gradedCases: GradedCases;
   /** True when some row has a repeat above 1 (case names then show `#repeat`). */
   repeats: boolean;
 }
@@ -42,16 +45,18 @@ export async function loadRunForComparison(dir: string): Promise<LoadedRun> {
   const stored = await readSummary(join(dir, REPORT_FILES.summaryJson));
   const builder = stored ? null : new SummaryBuilder();
   const outcomes = new Map<string, Map<string, RowOutcome>>();
-  const gradedCases = new Set<string>();
+  const gradedCases: GradedCases = { graded: new Set(), scored: new Set() };
   let repeats = false;
   let suite: string | undefined;
   for await (const row of readJsonlRows(jsonl)) {
     builder?.add(row as SummaryInputRow);
     suite ??= row.suite;
+    if (row.warmup) continue; // left out of every statistic
     const key = configKey(row.provider, row.model, row.reasoning_effort ?? '');
     let m = outcomes.get(key);
     if (!m) outcomes.set(key, (m = new Map()));
     const pair = `${row.case_id}\u0000${row.repeat}`;
+    const measured = row.status === 'ok' && !row.cached;
     m.delete(pair);
     m.set(pair, {
       case_id: row.case_id,
@@ -60,8 +65,10 @@ export async function loadRunForComparison(dir: string): Promise<LoadedRun> {
       passed: typeof row.passed === 'boolean' ? row.passed : null,
       error_type: row.error_type ?? null,
       reasons: Array.isArray(row.reasons) ? row.reasons : [],
+      latency_ms: measured ? row.latency_ms : null,
+      ttft_ms: measured ? row.ttft_ms : null,
     });
-    if (row.status === 'ok' && typeof row.passed === 'boolean') gradedCases.add(row.case_id);
+    if (row.error_type !== 'incomplete' && typeof row.passed === 'boolean') gradedCases.graded.add(row.case_id);
     if (row.repeat > 1) repeats = true;
   }
   const summary = stored ?? builder!.finish({ suite: suite ?? '', startedAt: '', finishedAt: '' });

@@ -1,7 +1,7 @@
 import { formatP } from '../../grade/statistics/index.ts';
 import { renderMarkdownTable, renderTextTable, type Align } from '../../grade/statistics/text-table.ts';
 import { fmtCost, fmtInt, fmtMs, fmtPct, NONE } from '../summary-format.ts';
-import type { CaseRegression, Change, Comparison, ConfigComparison } from './compare-runs.ts';
+import { isSlower, type CaseRegression, type Change, type Comparison, type ConfigComparison } from './compare-runs.ts';
 
 /** Cases listed per configuration under "passed before, fail now" before "and N more". */
 const MAX_LISTED = 20;
@@ -46,9 +46,10 @@ function intro(c: Comparison): string[] {
   const when = c.base.started_at && c.new.started_at ? `; baseline started ${c.base.started_at}, new ${c.new.started_at}` : '';
   return [
     `${suite}${when}.`,
-    `Quality: exact McNemar test on the (case, repeat) pairs graded in both runs, errors counted as failures, `
-      + `significant at p<${c.alpha}${c.holm ? ' (Holm-adjusted across configurations)' : ''}. `
-      + `Speed: ratios new / baseline; a p95 latency or TTFT above ${c.latency_tolerance}x counts as a regression.`,
+    `Quality: McNemar test on the (case, repeat) pairs graded in both runs (clustered by case when cases repeat), `
+      + `errors and skips counted as failures, significant at p<${c.alpha}${c.holm ? ' (Holm-adjusted across configurations)' : ''}. `
+      + `Speed: ratios new / baseline with a 95% bootstrap interval; a p95 latency or TTFT above ${c.latency_tolerance}x `
+      + `counts as a regression only when its interval lies above 1.`,
   ];
 }
 
@@ -67,7 +68,7 @@ function tables(c: Comparison, md: boolean): [string, Table][] {
     if (r.pass_rate.significant_drop) return bad('worse');
     return p.diff > 0 && p.p_value < c.alpha ? 'better' : 'no significant change';
   };
-  const tooSlow = (ch: Change) => ch.ratio !== null && ch.ratio > c.latency_tolerance;
+  const tooSlow = (ch: Change) => isSlower(ch, c.latency_tolerance);
   const quality: Table = {
     headers: ['config', 'baseline', 'new', 'Δ pass rate [95% CI]', 'pairs', 'lost', 'gained', 'p', 'verdict'],
     align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
@@ -116,10 +117,11 @@ function pp(v: number): string {
   return `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
 }
 
-/** `120 -> 126 (1.05x)` */
+/** `120 -> 126 (1.05x [0.98-1.12])`: the ratio with its 95% bootstrap interval when there is one. */
 function ms(ch: Change): string {
   if (ch.base === null && ch.new === null) return NONE;
-  const ratio = ch.ratio === null ? '' : ` (${ch.ratio.toFixed(2)}x)`;
+  const ci = ch.ratio_ci95 ? ` [${ch.ratio_ci95.low.toFixed(2)}-${ch.ratio_ci95.high.toFixed(2)}]` : '';
+  const ratio = ch.ratio === null ? '' : ` (${ch.ratio.toFixed(2)}x${ci})`;
   return `${fmtMs(ch.base)} -> ${fmtMs(ch.new)}${ratio}`;
 }
 

@@ -1,6 +1,6 @@
 import { buildQualityReport, configKey, type ConfigQuality, type QualityReport } from '../../grade/statistics/index.ts';
 import type { ResultRow } from '../../run/result-row.ts';
-import { EFFORTS } from '../../suite/schema.ts';
+import { compareEfforts } from '../../suite/effort.ts';
 import type { Summary } from '../summary.ts';
 import { fmtCost, fmtEffort, fmtInt, fmtMs, fmtNum, fmtPct, groupTable, runFacts } from '../summary-format.ts';
 import type { CaseTableOptions } from './case-table.ts';
@@ -174,13 +174,13 @@ function passPoint(c: ConfigQuality, data: ReportData, x: number | null, xText: 
   const cfg = data.byKey.get(c.key);
   return [{
     label: c.label, color: styleFor(cfg?.index ?? 0).color, x, y: pr.estimate, yLow: pr.low, yHigh: pr.high,
-    tip: `${c.label}: pass rate ${fmtPct(pr.estimate)} (95% CI ${fmtPct(pr.low)}–${fmtPct(pr.high)}, n=${c.graded}), ${xText}`,
+    tip: `${c.label}: pass rate ${fmtPct(pr.estimate)} (95% CI ${fmtPct(pr.low)}–${fmtPct(pr.high)}, n=${c.graded}, ${c.cases} cases), ${xText}`,
   }];
 }
 
 function qualityHtml(q: QualityReport, data: ReportData): string {
   const pct = (v: number) => `${Math.round(v * 100)}%`;
-  const note = 'Ringed points are on the Pareto front: no other configuration is at least as good on both axes and better on one. Bars: 95% Wilson interval. Errors on graded cases count as failures.';
+  const note = 'Ringed points are on the Pareto front: no other configuration is at least as good on both axes and better on one. Bars: 95% interval (Wilson; clustered by case when cases repeat). Every attempted (case, repeat) of a graded case counts; errors and skips there count as failures.';
   let charts = '<div class="charts">';
   const latPts = q.configs.flatMap((c) => passPoint(c, data, c.p50_latency_ms, `p50 latency ${fmtMs(c.p50_latency_ms)} ms`));
   charts += renderScatter({
@@ -229,18 +229,12 @@ function modelsWithEfforts(configs: readonly ConfigData[]): string[] {
   return [...efforts].filter(([, s]) => s.size >= 2).map(([m]) => m);
 }
 
-function effortRank(e: string): number {
-  if (e === '') return -1;
-  const i = (EFFORTS as readonly string[]).indexOf(e);
-  return i === -1 ? EFFORTS.length : i;
-}
-
 /** One line per model run at two or more reasoning efforts; nothing when none was. */
 function effortHtml(q: QualityReport, graded: boolean): string {
   const tables = q.efforts.filter((t) => t.rows.length >= 2);
   if (tables.length === 0) return '';
   const levels = [...new Set(tables.flatMap((t) => t.rows.map((r) => r.reasoning_effort)))]
-    .sort((a, b) => effortRank(a) - effortRank(b) || a.localeCompare(b));
+    .sort(compareEfforts);
   const categories = levels.map(fmtEffort);
   const lines = (pick: (r: (typeof tables)[number]['rows'][number]) => number | null, fmt: (v: number) => string): LineSeries[] =>
     tables.map((t, i) => ({
@@ -290,9 +284,9 @@ function sweepHtml(levels: SweepLevel[]): string {
     note: 'One point per load level, in sweep order: past the knee, latency rises while throughput stops growing.'
       + (saturated ? ` Saturation at ${saturated.level}.` : ''),
   });
-  const table = '<table><thead><tr><th>Level</th><th>Requests/s</th><th>Output tok/s</th><th>p50 latency ms</th><th>p99 latency ms</th></tr></thead><tbody>'
+  const table = '<table><thead><tr><th>Level</th><th>Requests/s</th><th>Aggregate output tok/s</th><th>p50 latency ms</th><th>p99 latency ms</th></tr></thead><tbody>'
     + levels.map((l) => `<tr><td>${escapeHtml(name(l))}</td><td class="num">${fmtNum(l.request_throughput)}</td>`
-      + `<td class="num">${fmtNum(l.output_tokens_per_s)}</td><td class="num">${fmtMs(l.p50_latency_ms)}</td>`
+      + `<td class="num">${fmtNum(l.aggregate_output_tokens_per_s)}</td><td class="num">${fmtMs(l.p50_latency_ms)}</td>`
       + `<td class="num">${fmtMs(l.p99_latency_ms)}</td></tr>`).join('')
     + '</tbody></table>';
   return `<div class="charts">${chart}</div>${table}`;

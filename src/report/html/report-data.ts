@@ -41,7 +41,7 @@ function pickQuality(r: ResultRow): QualityRow {
     case_id: r.case_id, provider: r.provider, model: r.model, reasoning_effort: r.reasoning_effort ?? '',
     repeat: r.repeat, status: r.status, passed: r.passed ?? null, score: r.score ?? null, latency_ms: r.latency_ms,
     ttft_ms: r.ttft_ms, ttfa_ms: r.ttfa_ms, completion_tokens: r.completion_tokens,
-    reasoning_tokens: r.reasoning_tokens, cost_usd: r.cost_usd,
+    reasoning_tokens: r.reasoning_tokens, cost_usd: r.cost_usd, error_type: r.error_type,
   };
 }
 

@@ -9,7 +9,7 @@ export interface SweepLevel {
   request_throughput: number;
   p50_latency_ms: number;
   p99_latency_ms: number;
-  output_tokens_per_s: number;
+  aggregate_output_tokens_per_s: number;
   /** The level the sweep found saturated (marked in the chart and table). */
   saturated?: boolean;
 }
@@ -24,7 +24,7 @@ export function sweepLevelsFromResult(result: Pick<SweepResult, 'param' | 'rows'
       request_throughput: r.request_throughput,
       p50_latency_ms: r.latency_p50_ms,
       p99_latency_ms: r.latency_p99_ms,
-      output_tokens_per_s: r.output_tokens_per_s ?? 0,
+      aggregate_output_tokens_per_s: r.aggregate_output_tokens_per_s ?? 0,
       ...(result.saturation?.level === r.level ? { saturated: true } : {}),
     });
   }

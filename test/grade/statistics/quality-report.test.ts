@@ -40,7 +40,7 @@ describe('buildQualityReport: per configuration', () => {
     expect(r.configs).toHaveLength(1);
     const c = r.configs[0];
     expect(c).toMatchObject({ label: 'sim:a', graded: 10, passes: 8, errors: 0, skipped: 0, ungraded: 0 });
-    expect(c.pass_rate).toEqual(wilsonInterval(8, 10));
+    expect(c.pass_rate).toMatchObject({ ...wilsonInterval(8, 10), method: 'wilson', cases: 10, n: 10 });
     expect(c.score!.mean).toBeCloseTo(0.8, 12);
     expect(c.score!.low).toBeLessThan(0.8);
     expect(c.score!.high).toBeGreaterThan(0.8);
@@ -208,8 +208,8 @@ describe('buildQualityReport: pairwise comparisons', () => {
       ...cases('b', 6, () => false),
       ...cases('c', 6, (i) => i < 3),
     ];
-    const plain = buildQualityReport(rows);
-    const holm = buildQualityReport(rows, { holm: true });
+    const plain = buildQualityReport(rows, { holm: false });
+    const holm = buildQualityReport(rows); // Holm is the default
     const ab = (r: typeof plain) => r.comparisons.find((c) => c.a_label === 'sim:a' && c.b_label === 'sim:b')!;
     expect(ab(plain).p_value).toBeCloseTo(0.03125, 12);
     expect(ab(plain).better).toBe('a');

@@ -34,13 +34,14 @@ describe('renderQualityText', () => {
 
   it('shows pass rates with their Wilson interval, per configuration', () => {
     // 10/10 -> [72.2, 100.0]; 2/10 -> [5.7, 51.0] (R prop.test(2, 10, correct = FALSE): 0.0567, 0.5098)
-    expect(text).toMatch(/sim:good \[low\] +10 +10 +0 +100\.0% \[72\.2, 100\.0\]/);
-    expect(text).toMatch(/sim:bad +10 +2 +0 +20\.0% \[5\.7, 51\.0\]/);
+    expect(text).toMatch(/sim:good \[low\] +10 +10 +10 +0 +100\.0% \[72\.2, 100\.0\]/);
+    expect(text).toMatch(/sim:bad +10 +10 +2 +0 +20\.0% \[5\.7, 51\.0\]/);
   });
 
   it('lists pairwise verdicts', () => {
-    expect(text).toContain('sim:good [low] vs sim:bad: sim:good [low] better than sim:bad (p=0.0078)');
-    expect(text).toContain('sim:good [low] vs sim:good [high]: no significant difference at n=10 (p=1)');
+    // Raw exact McNemar p = 2/2^8 = 0.0078 for both pairs against sim:bad; Holm over 3 pairs: x3 -> 0.023.
+    expect(text).toContain('sim:good [low] vs sim:bad: sim:good [low] better than sim:bad (Holm-adjusted p=0.023)');
+    expect(text).toContain('sim:good [low] vs sim:good [high]: no significant difference at n=10 (Holm-adjusted p=1)');
     expect(text).toContain('Δ pass rate +80.0 pp');
   });
 
@@ -88,9 +89,9 @@ describe('renderQualityMarkdown', () => {
     for (const h of ['Quality per configuration', 'Pairwise comparisons', 'Best configuration', 'Reasoning effort: sim:good']) {
       expect(md).toContain(`### ${h}`);
     }
-    expect(md).toContain('| config | graded | passed | errors | pass rate [95% CI] | mean score [95% CI] |');
-    expect(md).toContain('| sim:good [low] | sim:bad | 10 | 8 | 0 | +80.0 pp [');
-    expect(md).toContain('| sim:good [low] better than sim:bad (p=0.0078) |');
+    expect(md).toContain('| config | graded | cases | passed | errors | pass rate [95% CI] | mean score [95% CI] |');
+    expect(md).toContain('| sim:good [low] | sim:bad | 10 | 10 | 8 | 0 | +80.0 pp [');
+    expect(md).toContain('| sim:good [low] better than sim:bad (Holm-adjusted p=0.023) |');
     expect(md).toContain('- warning: model sim:good:');
   });
 });

@@ -13,9 +13,9 @@ import { SYNTHETIC_CONFIGS, syntheticRows } from './synthetic-run.ts';
 
 const META = { suite: 'synthetic', startedAt: '2025-03-01T12:00:00.000Z', finishedAt: '2025-03-01T12:05:00.000Z' };
 const SWEEP: SweepLevel[] = [
-  { level: 'concurrency 1', request_throughput: 2, p50_latency_ms: 300, p99_latency_ms: 420, output_tokens_per_s: 200 },
-  { level: 'concurrency 8', request_throughput: 14, p50_latency_ms: 380, p99_latency_ms: 700, output_tokens_per_s: 1400 },
-  { level: 'concurrency 32', request_throughput: 16, p50_latency_ms: 1900, p99_latency_ms: 4100, output_tokens_per_s: 1600 },
+  { level: 'concurrency 1', request_throughput: 2, p50_latency_ms: 300, p99_latency_ms: 420, aggregate_output_tokens_per_s: 200 },
+  { level: 'concurrency 8', request_throughput: 14, p50_latency_ms: 380, p99_latency_ms: 700, aggregate_output_tokens_per_s: 1400 },
+  { level: 'concurrency 32', request_throughput: 16, p50_latency_ms: 1900, p99_latency_ms: 4100, aggregate_output_tokens_per_s: 1600 },
 ];
 
 async function render(rows: ResultRow[], extra: { sweep?: SweepLevel[]; cases?: object } = {}): Promise<string> {
@@ -232,7 +232,7 @@ describe('writeHtmlReport', () => {
     const dir = await runFolder([...syntheticRows(10)], true);
     const row = (level: number, rps: number, p50: number): SweepRow => ({
       param: 'concurrency', level, requests: 10, ok: 10, errors: 0, offered_rate: null, request_throughput: rps,
-      output_tokens_per_s: rps * 100, ttft_p50_ms: 10, ttft_p99_ms: 20, tpot_p50_ms: 1, tpot_p99_ms: 2,
+      aggregate_output_tokens_per_s: rps * 100, ttft_p50_ms: 10, ttft_p99_ms: 20, tpot_p50_ms: 1, tpot_p99_ms: 2,
       latency_p50_ms: p50, latency_p99_ms: p50 * 2, error_rate: 0, goodput: null, goodput_share: null,
     });
     const result = buildSweepResult('concurrency', [row(1, 5, 100), row(4, 18, 110), row(16, 19, 400)]);

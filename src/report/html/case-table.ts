@@ -5,7 +5,8 @@ import { escapeHtml, truncateText } from './escape-html.ts';
 /**
  * The per-case table, bounded so a 10,000-job report stays well under 5 MB:
  * - at most `maxRows` rows (default 2,000): failed and errored rows first (the ones people open
- *   the report for), then the rest, each in run order; the table shows them in run order;
+ *   the report for), then the rest, each in run order; the table shows them in that order too,
+ *   and a click on a column header sorts by that column (again: the other way);
  * - outputs and reasons/error messages cut to `textChars` characters (default 300) with the
  *   full length noted; the full text stays in results.jsonl, not in the HTML;
  * - a byte budget on the rendered rows (default 3 MB) as a last guard against outputs that
@@ -103,16 +104,17 @@ export class CaseTableCollector {
   /** Table HTML; `colorClass` maps a configuration key to its swatch class. */
   render(colorClass: (configKey: string) => string): string {
     const chosen = [...this.problems, ...this.others].slice(0, this.maxRows);
-    const kept: { n: number; html: string }[] = [];
+    const kept: { n: number; bad: number; html: string }[] = [];
     let bytes = 0;
     for (const e of chosen) {
       const html = renderRow(e, colorClass(e.configKey));
       const size = Buffer.byteLength(html, 'utf8');
       if (bytes + size > this.byteBudget) break;
       bytes += size;
-      kept.push({ n: e.n, html });
+      kept.push({ n: e.n, bad: e.verdict === 'fail' || e.verdict === 'error' ? 0 : 1, html });
     }
-    kept.sort((a, b) => a.n - b.n);
+    // Failures and errors first (what people open the report for), each part in run order.
+    kept.sort((a, b) => a.bad - b.bad || a.n - b.n);
     const left = this.total - kept.length;
     const note = left > 0
       ? `<p class="note" id="case-note">${fmtInt(kept.length)} of ${fmtInt(this.total)} rows shown (failures and errors first); `
@@ -128,7 +130,7 @@ export class CaseTableCollector {
       // A grid of rows, not a <table>: rows get content-visibility:auto, so the browser lays out
       // only the rows on screen and a 2,000-row report still opens in a fraction of a second.
       + '<div class="scroll wide"><div id="cases" class="cases" role="table">'
-      + `<div class="row head" role="row">${head.map((h) => `<div role="columnheader">${escapeHtml(h)}</div>`).join('')}</div>`
+      + `<div class="row head" role="row">${head.map((h, i) => `<div role="columnheader" data-col="${i}" title="sort by this column">${escapeHtml(h)}</div>`).join('')}</div>`
       + kept.map((k) => k.html).join('')
       + '</div></div>';
   }

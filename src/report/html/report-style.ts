@@ -40,6 +40,9 @@ table.summary td:first-child{white-space:nowrap}
 .cases .row{display:grid;grid-template-columns:52px 110px 170px 42px 66px 56px 72px 66px 96px 86px minmax(260px,3fr) minmax(180px,2fr);border-bottom:1px solid #e3e3e3;content-visibility:auto;contain-intrinsic-size:auto 60px}
 .cases .row[hidden]{display:none}
 .cases .head{position:sticky;top:0;z-index:1;background:#f0f0f0;font-weight:600;content-visibility:visible}
+.cases .head [data-col]{cursor:pointer;user-select:none}
+.cases .head [aria-sort=ascending]::after{content:" ▲"}
+.cases .head [aria-sort=descending]::after{content:" ▼"}
 .cases [role=cell],.cases [role=columnheader]{padding:3px 6px;border-right:1px solid #eee;min-width:0}
 .cases [role=cell]{overflow-wrap:anywhere}
 .cases .num{text-align:right;font-variant-numeric:tabular-nums}
@@ -49,7 +52,8 @@ footer{color:#777;font-size:12px;margin-top:32px}
 `;
 
 /**
- * The only script: filters the case table by text and result. Written for old browsers too
+ * The only script: filters the case table by text and result, and sorts it by the column whose
+ * header is clicked (numbers as numbers, '-' after them; a second click reverses). Written for old browsers too
  * (no modules, no arrow functions); lower-cased row text is cached on first use.
  */
 export const FILTER_SCRIPT = `(function(){
@@ -63,4 +67,12 @@ if(ok&&t!==''){if(text[i]===undefined)text[i]=r.textContent.toLowerCase();ok=tex
 r.hidden=!ok;if(ok)c++;}
 n.textContent=c+' shown';}
 q.addEventListener('input',run);s.addEventListener('change',run);
+var table=document.getElementById('cases'),heads=document.querySelectorAll('#cases .head [data-col]'),col=-1,dir=1;
+function key(r,i){var c=r.children[i],t=c?c.textContent:'',x=parseFloat(t.replace(/[$,~]/g,''));return isNaN(x)?t.toLowerCase():x;}
+function sortBy(i){dir=i===col?-dir:1;col=i;var list=[].slice.call(rows),k=[];
+for(var j=0;j<list.length;j++)k.push({r:list[j],v:key(list[j],i),n:j});
+k.sort(function(a,b){var x=a.v,y=b.v,c=typeof x===typeof y?(x<y?-1:x>y?1:0):(typeof x==='number'?-1:1);return c*dir||a.n-b.n;});
+for(var m=0;m<k.length;m++)table.appendChild(k[m].r);
+for(var h=0;h<heads.length;h++)heads[h].setAttribute('aria-sort',h===i?(dir>0?'ascending':'descending'):'none');}
+for(var h=0;h<heads.length;h++)heads[h].addEventListener('click',(function(i){return function(){sortBy(i);};})(h));
 })();`;

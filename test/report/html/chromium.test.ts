@@ -165,6 +165,27 @@ describe.skipIf(!CHROMIUM)(TITLE, () => {
     expect(bodyAttr(run.stdout, 'data-count')).toBe(`${byText} shown`);
     expect(Number(bodyAttr(run.stdout, 'data-bad'))).toBe(bad);
   }, 120_000);
+
+  it('sorts the case table by a clicked column, and the other way on a second click', async () => {
+    const rows = [...syntheticRows(60)];
+    const dir = await runFolder(rows);
+    const report = await writeHtmlReport(dir);
+    const probe = await withProbe(report, [
+      "function col(i){return [].map.call(document.querySelectorAll('#cases .row[data-s]'),function(r){return r.children[i].textContent;});}",
+      "var h=document.querySelector('#cases .head [data-col=\"6\"]');",
+      "h.click();document.body.setAttribute('data-asc',JSON.stringify(col(6)));",
+      "h.click();document.body.setAttribute('data-desc',JSON.stringify(col(6)));",
+      "document.body.setAttribute('data-first',document.querySelector('#cases .row[data-s]').getAttribute('data-s'));",
+    ].join(''));
+    const run = await chromium(['--dump-dom', pathToFileURL(probe).href]);
+    expect(pageConsole(run.stderr)).toEqual([]);
+    const parse = (a: string) => (JSON.parse(a.replace(/&quot;/g, '"')) as string[]).map((t) => (t === '-' ? Infinity : Number(t.replace(/,/g, ''))));
+    const asc = parse(bodyAttr(run.stdout, 'data-asc') ?? '[]');
+    const desc = parse(bodyAttr(run.stdout, 'data-desc') ?? '[]');
+    expect(asc).toHaveLength(60);
+    expect(asc).toEqual([...asc].sort((a, b) => a - b));
+    expect(desc.filter(Number.isFinite)).toEqual(asc.filter(Number.isFinite).reverse());
+  }, 120_000);
 });
 
 describe.skipIf(!CHROMIUM)(`${TITLE}: a real simulator run`, () => {

@@ -144,8 +144,10 @@ describe('renderHtmlReport: bounded case table', () => {
     expect(shown.filter((r) => r.includes('"fail"'))).toHaveLength(50);
     expect(html).toContain('80 of 300 rows shown');
     expect(html).toContain('220 left out');
-    // Run order in the table: the first shown is row 1, a passing one.
-    expect(html).toMatch(/<\/div><\/div><div class="row" role="row" data-s="pass"><div role="cell" class="num">1<\/div>/);
+    // Failures first, each part in run order: the first shown is row 251 (the first failure), then row 1 after the last failure.
+    expect(html).toMatch(/<\/div><\/div><div class="row" role="row" data-s="fail"><div role="cell" class="num">251<\/div>/);
+    expect(shown.findIndex((r) => r.includes('"pass"'))).toBe(50);
+    expect(html).toContain('data-col="6" title="sort by this column">Latency ms</div>');
   });
 
   it('cuts long outputs and notes the full length', async () => {

@@ -24,6 +24,7 @@ import { withResponseCache } from './response-cache.ts';
 import { createBudgetGate } from './budget-gate.ts';
 import { sendChatCompletion } from '../providers/openai-client.ts';
 import { checkBaseUrl } from '../providers/url-policy.ts';
+import { checkSuiteBaseUrls } from './check-suite-urls.ts';
 import { createRowFinisher } from './finish-row.ts';
 import { createJudge } from './judge-client.ts';
 import { assertPricedModels, loadPriceTable, mergePricing, pricingFromMap, unpricedModels, unpricedWarning, type PriceTable } from '../cost/index.ts';
@@ -158,6 +159,7 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
   if (unpriced) warn(unpriced);
   await preloadSuiteGraders(suite);
 
+  checkSuiteBaseUrls(suite, { allowInsecureHttp: options.allowInsecureHttp });
   // Keys first: a missing key stops the run before anything is started or sent.
   const env = options.env ?? process.env;
   resolveProviders([...providerIds].filter((id) => id !== SIM_PROVIDER_ID), suite.providers, env);

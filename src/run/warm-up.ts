@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sendChatCompletion } from '../providers/openai-client.ts';
 import { warmConnection } from '../providers/http-transport.ts';
+import { endpointUrl } from '../providers/url-policy.ts';
 import type { FetchLike } from '../providers/types.ts';
 import type { ResolvedProvider } from './run-jobs.ts';
 
@@ -19,9 +20,9 @@ export async function warmUp(providers: Iterable<ResolvedProvider>, fetchImpl?: 
     [...providers].map(async ({ endpoint, apiKey }) => {
       const headers = { ...endpoint.headers, ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) };
       // The default client pools its own connections: open one there (fetch's pool is another).
-      if (!fetchImpl) return warmConnection(`${endpoint.baseUrl}/models`, headers);
+      if (!fetchImpl) return warmConnection(endpointUrl(endpoint.baseUrl, 'models'), headers);
       try {
-        const res = await fetchImpl(`${endpoint.baseUrl}/models`, {
+        const res = await fetchImpl(endpointUrl(endpoint.baseUrl, 'models'), {
           headers,
           signal: AbortSignal.timeout(3000),
           redirect: 'manual', // never carry the key to wherever a redirect points

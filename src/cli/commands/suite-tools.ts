@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { EvalbenchError, EXIT } from '../../errors/index.ts';
 import { loadSuite, suiteJsonSchema } from '../../suite/index.ts';
 import { makePlan } from '../../plan/index.ts';
+import { checkSuiteBaseUrls } from '../../run/check-suite-urls.ts';
 import { err, out, type SetExit } from '../console.ts';
 
 /** `validate` and `schema`: suite files without running anything. */
@@ -10,11 +11,13 @@ export function registerSuiteTools(program: Command, setExit: SetExit): void {
     .command('validate')
     .description('Check suite files without sending anything: YAML, schema, case ids, models, placeholders.')
     .argument('<suites...>', 'suite YAML files')
-    .action(async (files: string[]) => {
+    .option('--allow-insecure-http', 'accept http:// base URLs to hosts other than this machine (as `run --allow-insecure-http`)')
+    .action(async (files: string[], o: { allowInsecureHttp?: boolean }) => {
       let failed = 0;
       for (const file of files) {
         try {
           const suite = await loadSuite(file);
+          checkSuiteBaseUrls(suite, { allowInsecureHttp: o.allowInsecureHttp });
           const plan = makePlan(suite);
           out(`ok: ${file} (${suite.cases.length} cases, ${plan.count} jobs)`);
         } catch (e) {

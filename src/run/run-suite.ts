@@ -29,7 +29,7 @@ import { createRowFinisher } from './finish-row.ts';
 import { createJudge } from './judge-client.ts';
 import { assertPricedModels, loadPriceTable, mergePricing, pricingFromMap, unpricedModels, unpricedWarning, type PriceTable } from '../cost/index.ts';
 import { preloadGraders } from '../grade/validate-assertions.ts';
-import { InputError, SuiteError, type SuiteIssue } from '../errors/index.ts';
+import { asOutputWriteError, InputError, SuiteError, type SuiteIssue } from '../errors/index.ts';
 import { parseModelRef } from '../plan/index.ts';
 import { defaultOutDir } from './out-dir.ts';
 
@@ -133,8 +133,19 @@ async function preloadSuiteGraders(suite: Suite): Promise<void> {
   if (issues.length > 0) throw new SuiteError(issues);
 }
 
-/** Loads (or takes) a suite, runs every job, and writes the run folder. The library's main entry. */
+/**
+ * Loads (or takes) a suite, runs every job, and writes the run folder. The library's main entry.
+ * A failed write (disk full, permissions) rejects with OutputWriteError (exit 3, one line).
+ */
 export async function runSuite(suiteOrFile: string | Suite, options: RunOptions = {}): Promise<RunOutcome> {
+  try {
+    return await runSuiteUnguarded(suiteOrFile, options);
+  } catch (e) {
+    throw asOutputWriteError(e);
+  }
+}
+
+async function runSuiteUnguarded(suiteOrFile: string | Suite, options: RunOptions): Promise<RunOutcome> {
   checkOptionCombinations(options);
   const suite = typeof suiteOrFile === 'string' ? await loadSuite(suiteOrFile) : suiteOrFile;
   const plan = makePlan(suite, options.overrides);

@@ -64,13 +64,15 @@ Examples:
     .action(async (file: string, o) => {
       const controller = new AbortController();
       let interrupts = 0;
-      const onSigint = () => {
+      // SIGTERM (CI cancellation, `kill`, docker stop) is handled as Ctrl-C: reports written, in-flight jobs marked, exit 3.
+      const onSigint = (signal: NodeJS.Signals) => {
         interrupts += 1;
         if (interrupts > 1) process.exit(EXIT.runIncomplete);
-        err('\ninterrupted: no new requests; waiting briefly for those in flight (Ctrl-C again to quit now)');
-        controller.abort(new Error('interrupted'));
+        err(`\n${signal === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted'}: no new requests; waiting briefly for those in flight (Ctrl-C again to quit now)`);
+        controller.abort(new Error(signal === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted'));
       };
       process.on('SIGINT', onSigint);
+      process.on('SIGTERM', onSigint);
       const progress = createProgress(process.stderr, o.progress);
       try {
         const runOptions: RunOptions = {
@@ -132,6 +134,7 @@ Examples:
       } finally {
         progress.stop();
         process.off('SIGINT', onSigint);
+        process.off('SIGTERM', onSigint);
       }
     });
 }

@@ -5,3 +5,4 @@ export { renderMessages } from './render-messages.ts';
 export { selectCases } from './select-cases.ts';
 export type { Job } from './types.ts';
 export { shardJobs, parseShard, type ShardSpec } from './shard.ts';
+export { checkPlanSize, DEFAULT_MAX_JOBS, type PlanFactors } from './plan-size.ts';

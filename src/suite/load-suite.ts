@@ -11,6 +11,7 @@ import { checkSuiteData } from './suite-checks.ts';
 import { checkAssertions, checkPricing } from './check-extensions.ts';
 import type { ParseSuiteOptions, Suite } from './types.ts';
 import { YamlLocator } from './yaml-locate.ts';
+import { aliasIssue, duplicateKeyIssues, suiteTextIssues } from './suite-limits.ts';
 import { explainZodIssues, KEEP_CUSTOM_MESSAGES, type RawIssue } from './zod-issues.ts';
 
 /** Reads, parses and validates a suite file. Throws one SuiteError listing every problem found. */
@@ -38,20 +39,25 @@ export async function loadSuite(file: string, opts: ParseSuiteOptions = {}): Pro
 export function parseSuite(text: string, file: string, opts: ParseSuiteOptions = {}): Suite {
   const abs = resolve(file);
   const dir = opts.dir ? resolve(opts.dir) : dirname(abs);
+  const tooBig = suiteTextIssues(text, file);
+  if (tooBig.length > 0) throw new SuiteError(tooBig);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, keepSourceTokens: true, prettyErrors: false, merge: true });
+  // uniqueKeys off: the library's check is quadratic; duplicateKeyIssues does it in one pass.
+  const doc = parseDocument(text, { lineCounter: lines, keepSourceTokens: true, prettyErrors: false, merge: true, uniqueKeys: false });
 
   if (doc.errors.length > 0) {
     throw new SuiteError(
       doc.errors.map((e) => ({ file, ...position(lines.linePos(e.pos[0]), e.pos[0]), path: '', message: e.message })),
     );
   }
+  const duplicates = duplicateKeyIssues(doc, lines, file);
+  if (duplicates.length > 0) throw new SuiteError(duplicates);
   let data: unknown;
   try {
     data = doc.toJS();
   } catch (err) {
     // e.g. "Excessive alias count" (a billion-laughs document)
-    throw new SuiteError([{ file, path: '', message: (err as Error).message }]);
+    throw new SuiteError([aliasIssue(doc, lines, file, (err as Error).message)]);
   }
   if (data === null || data === undefined) {
     throw new SuiteError([{ file, path: '', message: 'the suite is empty; it needs at least `name`, `models` and `cases`' }]);

@@ -4,6 +4,7 @@ import { loadSuite, suiteJsonSchema } from '../../suite/index.ts';
 import { makePlan } from '../../plan/index.ts';
 import { checkSuiteBaseUrls } from '../../run/check-suite-urls.ts';
 import { err, out, type SetExit } from '../console.ts';
+import { parsePositiveInt } from '../parse-flags.ts';
 
 /** `validate` and `schema`: suite files without running anything. */
 export function registerSuiteTools(program: Command, setExit: SetExit): void {
@@ -12,13 +13,14 @@ export function registerSuiteTools(program: Command, setExit: SetExit): void {
     .description('Check suite files without sending anything: YAML, schema, case ids, models, placeholders.')
     .argument('<suites...>', 'suite YAML files')
     .option('--allow-insecure-http', 'accept http:// base URLs to hosts other than this machine (as `run --allow-insecure-http`)')
-    .action(async (files: string[], o: { allowInsecureHttp?: boolean }) => {
+    .option('--max-jobs <n>', 'largest plan accepted (as `run --max-jobs`; default 1000000)', parsePositiveInt)
+    .action(async (files: string[], o: { allowInsecureHttp?: boolean; maxJobs?: number }) => {
       let failed = 0;
       for (const file of files) {
         try {
           const suite = await loadSuite(file);
           checkSuiteBaseUrls(suite, { allowInsecureHttp: o.allowInsecureHttp });
-          const plan = makePlan(suite);
+          const plan = makePlan(suite, { maxJobs: o.maxJobs });
           out(`ok: ${file} (${suite.cases.length} cases, ${plan.count} jobs)`);
         } catch (e) {
           if (!(e instanceof EvalbenchError)) throw e;

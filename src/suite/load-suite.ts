@@ -12,6 +12,7 @@ import { checkAssertions, checkPricing } from './check-extensions.ts';
 import type { ParseSuiteOptions, Suite } from './types.ts';
 import { YamlLocator } from './yaml-locate.ts';
 import { aliasIssue, duplicateKeyIssues, suiteTextIssues } from './suite-limits.ts';
+import { rememberSuiteSource } from './suite-position.ts';
 import { explainZodIssues, KEEP_CUSTOM_MESSAGES, type RawIssue } from './zod-issues.ts';
 
 /** Reads, parses and validates a suite file. Throws one SuiteError listing every problem found. */
@@ -82,6 +83,7 @@ export function parseSuite(text: string, file: string, opts: ParseSuiteOptions =
   }
   const suite: Suite = { ...parsed.data, file: abs, dir };
   applyImages(suite, images);
+  rememberSuiteSource(suite, text);
   return suite;
 }
 

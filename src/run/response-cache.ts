@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ensureDir } from './ensure-dir.ts';
 import type { AttemptRequest, AttemptResult } from '../providers/types.ts';
 import type { sendChatCompletion } from '../providers/openai-client.ts';
+import { redactStrings, requestSecrets } from '../providers/redact.ts';
 
 type Send = typeof sendChatCompletion;
 
@@ -45,7 +46,8 @@ export function withResponseCache(dir: string, send: Send): Send {
       // miss (or an unreadable entry): ask the server
     }
     const result = await send(req, deps);
-    if (result.ok) fs.writeFileSync(file, JSON.stringify(result), { mode: 0o600 });
+    // Redacted like a row: a key the server echoed in the answer never reaches the cache folder.
+    if (result.ok) fs.writeFileSync(file, JSON.stringify(redactStrings(result, requestSecrets(req.apiKey, req.headers))), { mode: 0o600 });
     return result;
   };
 }

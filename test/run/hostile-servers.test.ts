@@ -14,9 +14,10 @@ import { MAX_ROW_ITL_SAMPLES } from '../../src/measure/row-samples.ts';
 import { countTokens } from '../../src/measure/tokenizer.ts';
 
 const KEY = 'sk-hostile-0123456789abcdefSECRET';
-const TIMEOUT_MS = 5000;
+/** Generous for a shared 2-core machine; before the fixes the tool-index case alone blocked for 114 s. */
+const TIMEOUT_MS = 20_000;
 /** The run must end within the request timeout plus this (wide: the machine is shared). */
-const SLACK_MS = 15_000;
+const SLACK_MS = 20_000;
 
 const chunk = (delta: object, finish: string | null = null) =>
   `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
@@ -85,7 +86,7 @@ beforeAll(async () => {
     ...Object.keys(SCENARIOS).map((s) => `  - { id: "${s}", prompt: "scenario: ${s}"${s === 'echo-key' ? ', assert: [{ type: equals, value: "nope" }]' : ''} }`),
   ].join('\n'));
   const t0 = performance.now();
-  outcome = await runSuite(suiteFile, { outDir: path.join(dir, 'out'), env: { EVIL_KEY: KEY }, warmUp: false });
+  outcome = await runSuite(suiteFile, { outDir: path.join(dir, 'out'), cacheDir: path.join(dir, 'cache'), env: { EVIL_KEY: KEY }, warmUp: false });
   wallMs = performance.now() - t0;
   const lines = fs.readFileSync(outcome.files.jsonl, 'utf8').trim().split('\n');
   rows = new Map(lines.map((l) => JSON.parse(l) as ResultRow).map((r) => [r.case_id, r]));
@@ -107,10 +108,10 @@ describe('a run against hostile answers', () => {
 
   it('a tool-call index beyond the cap is a typed protocol error, and no other row is hurt', () => {
     const r = rows.get('tool-index')!;
-    expect(r.status).toBe('error');
+    expect(r.status, r.error_message ?? '').toBe('error');
     expect(r.error_type).toBe('invalid_response');
     expect(r.error_message).toMatch(/tool call index 4294967294 is not an integer below 128/);
-    for (const id of ['normal', 'formula', 'control', 'many-events', 'long-unbroken', 'echo-key']) expect(rows.get(id)!.status, id).toBe('ok');
+    for (const id of ['normal', 'formula', 'control', 'many-events', 'long-unbroken', 'echo-key']) expect(rows.get(id)!.status, `${id}: ${rows.get(id)!.error_message}`).toBe('ok');
   });
 
   it('long unbroken text over the kept cap: flagged, estimated from what arrived, not from the kept text alone', () => {
@@ -126,15 +127,17 @@ describe('a run against hostile answers', () => {
 
   it('20 000 token events: exact p50/max over every gap, a bounded sample in the row', () => {
     const r = rows.get('many-events')!;
+    expect(r.status, r.error_message ?? '').toBe('ok');
     expect(r.itl_samples).toHaveLength(MAX_ROW_ITL_SAMPLES);
     expect(r.itl_sample_count).toBe(19_999);
     expect(r.itl_max_ms).toBeGreaterThanOrEqual(Math.max(...r.itl_samples));
   });
 
-  it('the echoed key is in no output file; [REDACTED] stands in its place', () => {
-    for (const f of fs.readdirSync(outcome.outDir)) {
-      expect(fs.readFileSync(path.join(outcome.outDir, f), 'utf8').includes(KEY), f).toBe(false);
-    }
+  it('the echoed key is in no output file (run folder and --cache); [REDACTED] stands in its place', () => {
+    const cache = path.join(dir, 'cache');
+    const files = [...fs.readdirSync(outcome.outDir).map((f) => path.join(outcome.outDir, f)), ...fs.readdirSync(cache).map((f) => path.join(cache, f))];
+    expect(files.length).toBeGreaterThan(8);
+    for (const f of files) expect(fs.readFileSync(f, 'utf8').includes(KEY), f).toBe(false);
     const r = rows.get('echo-key')!;
     expect(r.output).toBe('your header was [REDACTED]; key=[REDACTED]');
     expect(r.passed).toBe(false);

@@ -34,7 +34,8 @@ describe('plan size limit (issue 17)', () => {
   it('estimate prices 1e9 repeats without making a job per repeat', async () => {
     const t0 = performance.now();
     const e = await estimateSuite(suite('repeats: 1000000000\n'), { overrides: { maxJobs: 1e12 } });
-    expect(performance.now() - t0).toBeLessThan(5000);
+    // Wide (a shared machine; the tokenizer loads here): one job per repeat would never finish.
+    expect(performance.now() - t0).toBeLessThan(30_000);
     expect(e.total.jobs).toBe(12_000_000_000);
     expect(e.total.outputTokens.high).toBe(12_000_000_000 * 10);
   });

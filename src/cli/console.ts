@@ -1,8 +1,13 @@
 import fs from 'node:fs';
+import { terminalSafe } from './terminal-text.ts';
 
-/** Only the CLI writes to the console; every command goes through these two. */
-export const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : s + '\n');
-export const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : s + '\n');
+/** Only the CLI writes to the console; every command goes through these two (escape sequences stripped, long lines cut). */
+export const out = (s: string) => process.stdout.write(line(s));
+export const err = (s: string) => process.stderr.write(line(s));
+const line = (s: string) => {
+  const t = terminalSafe(s);
+  return t.endsWith('\n') ? t : t + '\n';
+};
 
 /** How a command sets the process exit code (main() applies it once the command is done). */
 export type SetExit = (code: number) => void;

@@ -86,6 +86,11 @@ export interface EstimateOptions {
   /** Defaults to the tokenizer's countMessageTokens. */
   countPromptTokens?: PromptCounter;
   defaultMaxCompletionTokens?: number;
+  /**
+   * Each job stands for this many identical jobs (default 1): `estimate` passes one job per case
+   * x model x effort and the repeat count, so a plan of 1e9 repeats costs no memory or time per job.
+   */
+  repeats?: number;
 }
 
 interface Stats {
@@ -100,7 +105,8 @@ interface CaseObservation {
   promptMean?: number;
 }
 
-export function estimateRun(jobs: readonly Job[], table: PriceTable, opts: EstimateOptions = {}): Estimate {
+export function estimateRun(jobs: Iterable<Job>, table: PriceTable, opts: EstimateOptions = {}): Estimate {
+  const k = opts.repeats ?? 1;
   const count = memoisedCounter(opts.countPromptTokens ?? countMessageTokens);
   const fallbackMax = opts.defaultMaxCompletionTokens ?? DEFAULT_MAX_COMPLETION_TOKENS;
   const { perCase, perGroup, any: fromRun } = observe(opts.fromRows);
@@ -120,30 +126,30 @@ export function estimateRun(jobs: readonly Job[], table: PriceTable, opts: Estim
       };
       groups.set(gk, g);
     }
-    g.jobs++;
+    g.jobs += k;
     const seen = perCase.get(caseKey(job.caseId, gk));
     if (seen?.promptMean !== undefined) {
-      g.promptTokens += seen.promptMean;
-      g.promptBasis.observed++;
+      g.promptTokens += seen.promptMean * k;
+      g.promptBasis.observed += k;
     } else {
-      g.promptTokens += count(job.messages);
-      g.promptBasis.tokenizer++;
+      g.promptTokens += count(job.messages) * k;
+      g.promptBasis.tokenizer += k;
     }
 
     let out: Range;
     const groupStats = perGroup.get(gk);
     if (seen) {
       out = fromStats(seen.output);
-      g.basis.observed++;
+      g.basis.observed += k;
     } else if (groupStats) {
       out = fromStats(groupStats);
-      g.basis.model_observed++;
+      g.basis.model_observed += k;
     } else {
       const max = maxCompletionTokensOf(job, fallbackMax);
       out = { low: 0, expected: max.tokens, high: max.tokens };
-      g.basis[max.assumed ? 'default_max' : 'max_completion_tokens']++;
+      g.basis[max.assumed ? 'default_max' : 'max_completion_tokens'] += k;
     }
-    addInto(g.outputTokens, out);
+    addInto(g.outputTokens, k === 1 ? out : mapRange(out, (x) => x * k));
   }
 
   const unpriced: string[] = [];

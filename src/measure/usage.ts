@@ -39,20 +39,38 @@ export function normalizeUsage(raw: unknown): Usage | null {
   return { promptTokens, completionTokens, reasoningTokens, cachedTokens, totalTokens };
 }
 
+/** What was not kept of a response whose text was capped (AttemptResult.droppedChars). */
+export interface TextCap {
+  /** Characters received beyond the kept text. */
+  droppedChars: number;
+  /** Token-bearing events received (each carries at least one token). */
+  tokenEvents: number;
+}
+
 /**
  * Usage counted locally (usage_source "estimated") for servers that report none: one tokenizer
  * pass over the whole answer, one over the reasoning, one over tool-call names and arguments,
  * never per chunk. Reasoning is null when no reasoning text was visible: hidden reasoning
  * (o-series) cannot be counted. Cached tokens are unknown.
+ *
+ * When the text was capped (`cap`), counting the kept text alone would be far too low (27x on
+ * a 500 MB stream): completion is then the larger of the token-bearing event count (each event
+ * carries at least one token) and the kept count scaled by received / kept characters.
  */
 export function estimateUsage(
   promptTokens: number | null,
   content: string,
   reasoning: string,
   toolCalls: readonly ToolCallOut[] = [],
+  cap?: TextCap,
 ): Usage {
   const reasoningTokens = reasoning ? countTokens(reasoning) : null;
   let completion = countTokens(content) + (reasoningTokens ?? 0);
+  if (cap && cap.droppedChars > 0) {
+    const kept = content.length + reasoning.length;
+    const scaled = kept > 0 ? Math.round((completion * (kept + cap.droppedChars)) / kept) : 0;
+    completion = Math.max(cap.tokenEvents, scaled);
+  }
   if (toolCalls.length > 0) completion += countTokens(toolCalls.map((t) => `${t.name ?? ''}${t.arguments}`).join('\n'));
   return {
     promptTokens,

@@ -8,3 +8,4 @@ export { shardJobs, parseShard, type ShardSpec } from './shard.ts';
 export { shardFromEnv, resolveShard, SHARD_ENGINES, type EnvShard } from './shard-env.ts';
 export { budgetShare } from './budget-share.ts';
 export { planFingerprint } from './fingerprint.ts';
+export { checkPlanSize, DEFAULT_MAX_JOBS, type PlanFactors } from './plan-size.ts';

@@ -6,6 +6,7 @@ import { knownProviderIds } from '../suite/known-providers.ts';
 import { EFFORTS, type Effort, type SuiteCase } from '../suite/schema.ts';
 import type { Suite } from '../suite/types.ts';
 import { jobId } from './job-id.ts';
+import { checkPlanSize } from './plan-size.ts';
 import { parseModelRef, type ModelRef } from './model-ref.ts';
 import { renderMessages } from './render-messages.ts';
 import { selectCases } from './select-cases.ts';
@@ -21,6 +22,8 @@ export interface PlanOverrides {
   timeoutMs?: number;
   /** Keep cases whose id or one of whose tags is listed. */
   filter?: string[];
+  /** Largest plan accepted (`--max-jobs`); default DEFAULT_MAX_JOBS. */
+  maxJobs?: number;
 }
 
 const PARAM_KEYS = [
@@ -31,6 +34,8 @@ const PARAM_KEYS = [
 export interface Plan {
   /** Number of jobs `jobs()` yields. */
   count: number;
+  /** Repeats of each case x model x effort. */
+  repeats: number;
   /** The models run (deduplicated, in suite order). */
   models: ModelRef[];
   /**
@@ -51,8 +56,12 @@ export function makePlan(suite: Suite, overrides: PlanOverrides = {}): Plan {
   const repeats = checkPositiveInt(overrides.repeats ?? suite.repeats, 'BAD_REPEATS', 'repeats');
   const timeoutMs = checkPositiveInt(overrides.timeoutMs ?? suite.timeout_ms, 'BAD_TIMEOUT', 'timeout (ms)');
   const cases = selectCases(suite.cases, overrides.filter);
+  checkPlanSize(suite, {
+    cases: cases.length, models: models.length, efforts: efforts.length, repeats, repeatsFromFlag: overrides.repeats !== undefined,
+  }, overrides.maxJobs);
   return {
     count: cases.length * models.length * efforts.length * repeats,
+    repeats,
     models,
     *jobs() {
       let index = 0;

@@ -58,10 +58,18 @@ interface ToolCallDelta {
 }
 
 /**
- * Merge tool-call deltas by `index`: the first carries id and name, later ones argument
- * fragments (OpenAI), or the whole call comes at once (Ollama, Groq).
+ * Most tool calls one answer may hold (parallel calls are a handful). An `index` at or beyond
+ * it is a protocol error, not a slot: `index: 4294967294` would otherwise make a sparse array
+ * of 4e9 slots that every later delta scans, freezing the run.
  */
-export function mergeToolCalls(into: ToolCallOut[], deltas: readonly unknown[]): void {
+export const MAX_TOOL_CALLS = 128;
+
+/**
+ * Merge tool-call deltas by `index`: the first carries id and name, later ones argument
+ * fragments (OpenAI), or the whole call comes at once (Ollama, Groq). Returns an error message
+ * when a delta breaks MAX_TOOL_CALLS (that delta and the rest are dropped), else null.
+ */
+export function mergeToolCalls(into: ToolCallOut[], deltas: readonly unknown[]): string | null {
   for (const raw of deltas) {
     if (raw === null || typeof raw !== 'object') continue;
     const d = raw as ToolCallDelta;
@@ -69,6 +77,9 @@ export function mergeToolCalls(into: ToolCallOut[], deltas: readonly unknown[]):
     if (typeof d.index === 'number' && d.index >= 0) i = d.index;
     else if (typeof d.id === 'string' && !into.some((t) => t?.id === d.id)) i = into.length;
     else i = Math.max(0, into.length - 1);
+    if (!Number.isInteger(i) || i >= MAX_TOOL_CALLS) {
+      return `tool call index ${String(d.index ?? i).slice(0, 40)} is not an integer below ${MAX_TOOL_CALLS}`;
+    }
     let call = into[i];
     if (call === undefined) {
       call = { arguments: '' };
@@ -83,6 +94,7 @@ export function mergeToolCalls(into: ToolCallOut[], deltas: readonly unknown[]):
       else if (args !== undefined && args !== null) call.arguments += JSON.stringify(args);
     }
   }
+  return null;
 }
 
 /**
@@ -174,6 +186,8 @@ export class StreamAccumulator implements TextSink {
   firstMalformed: string | null = null;
   /** Lines with an unknown SSE field name (a non-SSE body parses as nothing but these). */
   unknownFields = 0;
+  /** First violation of the chat-chunk protocol that makes the answer unusable (a tool-call index out of range). */
+  protocolError: string | null = null;
 
   firstTok: number | null = null;
   firstAnswer: number | null = null;
@@ -266,8 +280,8 @@ export class StreamAccumulator implements TextSink {
       flags |= TOKEN;
     }
     const tc = d.tool_calls;
-    if (Array.isArray(tc) && tc.length > 0) {
-      mergeToolCalls(this.toolCalls, tc);
+    if (Array.isArray(tc) && tc.length > 0 && this.protocolError === null) {
+      this.protocolError = mergeToolCalls(this.toolCalls, tc);
       flags |= TOKEN | ANSWER;
     }
     if (flags !== 0) {

@@ -16,6 +16,8 @@ export interface ParsedCompletion {
   finishReason: string | null;
   /** An `error` object in a 2xx body. */
   errorMessage: string | null;
+  /** Why a body with `choices` is still unusable (a tool-call index out of range). */
+  protocolError?: string;
 }
 
 export function parseCompletionBody(json: unknown): ParsedCompletion {
@@ -46,7 +48,12 @@ export function parseCompletionBody(json: unknown): ParsedCompletion {
   const r = reasoningText(m);
   if (r) out.reasoning = r + out.reasoning;
   if (Array.isArray(m.tool_calls) && m.tool_calls.length > 0) {
-    mergeToolCalls(out.toolCalls, m.tool_calls);
+    const bad = mergeToolCalls(out.toolCalls, m.tool_calls);
+    if (bad !== null) {
+      out.valid = false;
+      out.protocolError = bad;
+      return out;
+    }
     out.toolCalls = out.toolCalls.filter((t) => t !== undefined);
     flags |= ANSWER;
   }

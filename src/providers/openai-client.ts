@@ -3,7 +3,7 @@ import type { Clock, Marks } from '../measure/types.ts';
 import { normalizeUsage } from '../measure/usage.ts';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { SseFeeder, SseLimitError } from './sse-stream.ts';
-import { keepText, StreamAccumulator } from './chunk-parser.ts';
+import { keepText, MAX_KEPT_CHARS, StreamAccumulator } from './chunk-parser.ts';
 import { parseCompletionBody } from './completion-parser.ts';
 import { collectRateLimitHeaders, parseRetryAfter } from './retry-after.ts';
 import { isCredentialHeader, redactSecrets, requestSecrets } from './redact.ts';
@@ -314,7 +314,7 @@ async function readStreamed(res: TransportResponse, result: AttemptResult, now: 
     else {
       marks.end = at;
       broken = aborted('reading the stream') ?? (err instanceof SseLimitError
-        ? { type: 'invalid_response', message: `HTTP ${res.status} body is not an SSE stream of chat-completion chunks: ${err.message}` }
+        ? { type: 'invalid_response', message: err.kind === 'event' ? `HTTP ${res.status} body is not an SSE stream of chat-completion chunks: ${err.message}` : `HTTP ${res.status} stream too large: ${err.message}` }
         : { type: 'stream_reset', message: `connection lost mid-stream: ${describeTransportError(err)}` });
     }
   }
@@ -322,6 +322,8 @@ async function readStreamed(res: TransportResponse, result: AttemptResult, now: 
 
   result.content = acc.content;
   result.reasoning = acc.reasoning;
+  const dropped = acc.droppedContentChars + acc.droppedReasoningChars;
+  if (dropped > 0) result.droppedChars = dropped;
   result.toolCalls = acc.compactToolCalls();
   result.usage = normalizeUsage(acc.usageRaw);
   result.finishReason = acc.finishReason;
@@ -332,6 +334,7 @@ async function readStreamed(res: TransportResponse, result: AttemptResult, now: 
 
   if (acc.streamError !== null) return fail({ type: 'stream_error', message: `error in stream: ${acc.streamError}` });
   if (broken) return fail(broken);
+  if (acc.protocolError !== null) return fail({ type: 'invalid_response', message: `stream breaks the chat-completions protocol: ${acc.protocolError}` });
   if (acc.malformedEvents > 0 && acc.jsonEvents > 0) {
     return fail({
       type: 'invalid_response',
@@ -378,9 +381,12 @@ async function readWhole(
     return fail({ type: 'invalid_response', message: `HTTP ${res.status} body is not JSON: ${summarizeErrorBody(text, contentType)}` });
   }
   const p = parseCompletionBody(json);
+  if (p.protocolError) return fail({ type: 'invalid_response', message: `HTTP ${res.status} body breaks the chat-completions protocol: ${p.protocolError}` });
   if (!p.valid) return fail({ type: 'invalid_response', message: `HTTP ${res.status} body is not a chat completion (no choices)` });
   result.content = keepText(p.content);
   result.reasoning = keepText(p.reasoning);
+  const dropped = Math.max(0, p.content.length - MAX_KEPT_CHARS) + Math.max(0, p.reasoning.length - MAX_KEPT_CHARS);
+  if (dropped > 0) result.droppedChars = dropped;
   result.toolCalls = p.toolCalls;
   result.usage = normalizeUsage(p.usageRaw);
   result.finishReason = p.finishReason;

@@ -18,6 +18,49 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
   return out;
 }
 
+/**
+ * Shortest secret redacted from answer text and other free text (redactStrings). A local server
+ * run with `KEY=x` would otherwise turn every "x" of every answer into [REDACTED]; no real API
+ * key is this short. Error messages (redactSecrets alone) still hide any non-empty secret.
+ */
+export const MIN_REDACTED_SECRET = 8;
+
+/**
+ * `value` with redactSecrets applied to every string inside it, keys of objects included:
+ * a result row before it is written anywhere (JSONL, then CSV, JUnit, HTML and the console are
+ * made from it), so a key echoed in an answer, a reasoning text or a grader's reason never
+ * leaves the process. Objects and arrays are copied only where something changed.
+ */
+export function redactStrings<T>(value: T, secrets: readonly (string | undefined | null)[]): T {
+  const long = secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_REDACTED_SECRET);
+  return long.length === 0 ? value : (redactValue(value, long) as T);
+}
+
+function redactValue(v: unknown, secrets: readonly string[]): unknown {
+  if (typeof v === 'string') return redactSecrets(v, secrets);
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    let copy: unknown[] | null = null;
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (typeof x === 'number') continue; // itl_samples: thousands of numbers, nothing to redact
+      const r = redactValue(x, secrets);
+      if (r !== x) (copy ??= v.slice())[i] = r;
+    }
+    return copy ?? v;
+  }
+  let copy: Record<string, unknown> | null = null;
+  for (const [k, x] of Object.entries(v)) {
+    const r = redactValue(x, secrets);
+    const key = redactSecrets(k, secrets);
+    if (r === x && key === k) continue;
+    copy ??= { ...(v as Record<string, unknown>) };
+    if (key !== k) delete copy[k];
+    copy[key] = r;
+  }
+  return copy ?? v;
+}
+
 /** Header names whose values are treated as secrets (x-api-key, api-key, Authorization...). */
 const SECRET_HEADER = /auth|key|token|secret|cookie|session/i;
 

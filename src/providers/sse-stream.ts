@@ -16,16 +16,36 @@ export interface SseHandlers {
  */
 export const MAX_SSE_EVENT_CHARS = 4 << 20;
 
-/** The body broke a reading limit: it is not a usable event stream. The reader was cancelled. */
+/**
+ * Most events and characters one response may carry. Every event is parsed and stamped, so
+ * without a bound a small gzip body inflating to 500 MB of valid events held 922 MB and made a
+ * 12.5 MB row. 512 Ki events is four times the largest completion any API allows (128k tokens
+ * plus reasoning); 128 Mi characters is ~250 characters per event at that count.
+ */
+export const MAX_SSE_EVENTS = 1 << 19;
+export const MAX_SSE_TOTAL_CHARS = 128 << 20;
+
+/**
+ * The body broke a reading limit: it is not a usable event stream (`event`: too much without a
+ * complete event) or is larger than any real answer (`events`, `total`). The reader was cancelled.
+ */
 export class SseLimitError extends Error {
-  constructor(readonly limitChars: number) {
-    super(`more than ${limitChars} characters without a complete SSE event`);
+  constructor(readonly limitChars: number, readonly kind: 'event' | 'events' | 'total' = 'event') {
+    super(
+      kind === 'event' ? `more than ${limitChars} characters without a complete SSE event`
+        : kind === 'events' ? `more than ${limitChars} SSE events in one response; not read further`
+          : `more than ${limitChars} characters in one response; not read further`,
+    );
     this.name = 'SseLimitError';
   }
 }
 
 export interface SseReadOptions {
   maxEventChars?: number;
+  /** Default MAX_SSE_EVENTS. */
+  maxEvents?: number;
+  /** Default MAX_SSE_TOTAL_CHARS. */
+  maxTotalChars?: number;
 }
 
 /**
@@ -47,12 +67,20 @@ export class SseFeeder {
   private readonly decoder = new StringDecoder('utf8');
   private readonly parser: EventSourceParser;
   private readonly maxChars: number;
+  private events = 0;
+  private total = 0;
+  private readonly maxEvents: number;
+  private readonly maxTotal: number;
 
   constructor(h: SseHandlers, opts: SseReadOptions = {}) {
     this.maxChars = opts.maxEventChars ?? MAX_SSE_EVENT_CHARS;
+    this.maxEvents = opts.maxEvents ?? MAX_SSE_EVENTS;
+    this.maxTotal = opts.maxTotalChars ?? MAX_SSE_TOTAL_CHARS;
     this.parser = createParser({
       onEvent: (e) => {
         this.pending = 0;
+        // Thrown through parser.feed() and push(): the caller stops reading.
+        if (++this.events > this.maxEvents) throw new SseLimitError(this.maxEvents, 'events');
         h.onEvent(e.event, e.data, this.stamp);
       },
       onComment: () => {
@@ -64,12 +92,14 @@ export class SseFeeder {
     });
   }
 
-  /** One body chunk, arrived at `t`. Throws SseLimitError when `maxEventChars` pass without an event. */
+  /** One body chunk, arrived at `t`. Throws SseLimitError when a limit (SseReadOptions) is passed. */
   push(chunk: Uint8Array, t: number): void {
     this.stamp = t;
     const text = this.decoder.write(chunk as Buffer);
     this.pending += text.length;
+    this.total += text.length;
     if (this.pending > this.maxChars) throw new SseLimitError(this.maxChars);
+    if (this.total > this.maxTotal) throw new SseLimitError(this.maxTotal, 'total');
     if (text.length > 0) this.parser.feed(text);
   }
 

@@ -4,7 +4,7 @@ import type { Marks } from '../measure/types.ts';
 /** A provider as resolved for a run: a preset, a suite entry, or the in-process simulator. */
 export interface ProviderEndpoint {
   id: string;
-  /** Up to /v1, no trailing slash: requests go to `${baseUrl}/chat/completions`. */
+  /** Up to /v1, maybe with a query string: requests go to endpointUrl(baseUrl, "chat/completions"). */
   baseUrl: string;
   /** Name of the environment variable holding the key; undefined = send no Authorization. */
   apiKeyEnv?: string;
@@ -113,6 +113,8 @@ export interface AttemptResult {
   toolCalls: ToolCallOut[];
   usage: Usage | null;
   finishReason: string | null;
+  /** Characters of answer and reasoning text received beyond MAX_KEPT_CHARS and not kept. */
+  droppedChars?: number;
   /** True when replayed from --cache: no request was sent, so its timings are not measurements. */
   fromCache?: boolean;
   /** Selected response headers (lower-case names) useful to schedulers: x-ratelimit-*, retry-after*. */

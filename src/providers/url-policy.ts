@@ -63,7 +63,8 @@ export function urlRefusal(url: URL, opts: UrlPolicyOptions = {}): { code: 'INVA
 /**
  * Checks a provider's base URL before a run. Throws InputError (exit 2) with code
  * INVALID_BASE_URL (not a URL, not http/https) or INSECURE_HTTP (http:// to a host other than
- * this machine, without `allowInsecureHttp`). `providerId` names the provider in the message.
+ * this machine, without `allowInsecureHttp`), or INVALID_BASE_URL for credentials in the URL.
+ * `providerId` names the provider in the message.
  */
 export function checkBaseUrl(baseUrl: string, opts: UrlPolicyOptions = {}, providerId?: string): void {
   const who = providerId ? `provider "${providerId}": ` : '';
@@ -75,4 +76,24 @@ export function checkBaseUrl(baseUrl: string, opts: UrlPolicyOptions = {}, provi
   }
   const refusal = urlRefusal(url, opts);
   if (refusal) throw new InputError(refusal.code, `${who}base_url ${refusal.message}`);
+  if (url.username !== '' || url.password !== '') {
+    // The transport refuses such URLs too (the key would go out as Basic auth next to ours).
+    throw new InputError(
+      'INVALID_BASE_URL',
+      `${who}base_url ${describeUrl(url)} includes credentials (user:password@): remove them and put the key in the variable named by api_key_env`,
+    );
+  }
+}
+
+/**
+ * The URL of `endpoint` (e.g. "chat/completions") under a base URL: the path is appended to the
+ * base URL's path, before its query string, so Azure-style `...?api-version=2024-10-21` keeps its
+ * query (a plain string append sent to `/v1?api-version=.../chat/completions`).
+ */
+export function endpointUrl(baseUrl: string, endpoint: string): string {
+  const q = baseUrl.search(/[?#]/);
+  if (q < 0) return `${baseUrl.replace(/\/+$/, '')}/${endpoint}`;
+  const head = baseUrl.slice(0, q).replace(/\/+$/, '');
+  const tail = baseUrl.slice(q).replace(/#.*$/, '');
+  return `${head}/${endpoint}${tail}`;
 }

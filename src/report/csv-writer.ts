@@ -10,14 +10,26 @@ import { readJsonlRows, type JsonlReadStats } from './jsonl-sink.ts';
 export const CSV_COLUMNS = [...RESULT_COLUMNS, 'error_message'] as const;
 
 /**
+ * A text cell a spreadsheet would not run as a formula (OWASP "CSV injection"): a cell starting
+ * with `=`, `+`, `-`, `@`, TAB or CR gets a leading `'`, which Excel, LibreOffice and Google
+ * Sheets show as text. Only strings: numbers (negative latencies never occur, costs are numbers)
+ * are written as numbers. results.jsonl keeps the raw text.
+ */
+export function neutralizeFormula(cell: string): string {
+  const c = cell.charCodeAt(0);
+  return c === 0x3d || c === 0x2b || c === 0x2d || c === 0x40 || c === 0x09 || c === 0x0d ? `'${cell}` : cell;
+}
+
+/**
  * csv-stringify options for result rows: header line, fixed columns, booleans as true/false,
- * null/undefined as empty cells. Fields holding a comma, quote or line break are quoted (RFC 4180).
+ * null/undefined as empty cells, text cells through neutralizeFormula. Fields holding a comma,
+ * quote or line break are quoted (RFC 4180).
  */
 export function resultCsvOptions() {
   return {
     header: true,
     columns: [...CSV_COLUMNS],
-    cast: { boolean: (v: boolean) => (v ? 'true' : 'false') },
+    cast: { boolean: (v: boolean) => (v ? 'true' : 'false'), string: neutralizeFormula },
   };
 }
 

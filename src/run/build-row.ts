@@ -3,6 +3,7 @@ import type { AttemptResult, ErrorType } from '../providers/types.ts';
 import { computeRequestMetrics } from '../measure/metrics.ts';
 import { countMessageTokens } from '../measure/tokenizer.ts';
 import { estimateUsage } from '../measure/usage.ts';
+import { boundedSamples, MAX_ROW_ITL_SAMPLES } from '../measure/row-samples.ts';
 import type { ResultRow } from './result-row.ts';
 import type { RetryOutcome } from './retry.ts';
 
@@ -22,7 +23,9 @@ export function buildResultRow(job: Job, outcome: RetryOutcome, scheduledAt: num
       usageSource = 'reported';
     } else {
       // Tokenizer count of the whole text, once per request (never per chunk).
-      const estimate = estimateUsage(usage?.promptTokens ?? countMessageTokens(job.messages), result.content, result.reasoning, result.toolCalls);
+      // Capped text: the estimate also uses the event count and the dropped length (usage.ts).
+      const cap = result.droppedChars ? { droppedChars: result.droppedChars, tokenEvents: result.marks.tokenTimes.length } : undefined;
+      const estimate = estimateUsage(usage?.promptTokens ?? countMessageTokens(job.messages), result.content, result.reasoning, result.toolCalls, cap);
       usage = { ...estimate, cachedTokens: usage?.cachedTokens ?? null, reasoningTokens: usage?.reasoningTokens ?? estimate.reasoningTokens };
       completion = estimate.completionTokens;
       usageSource = 'estimated';
@@ -68,10 +71,12 @@ export function buildResultRow(job: Job, outcome: RetryOutcome, scheduledAt: num
     tags: job.tags,
     reasoning: result.reasoning,
     retry_wait_ms: round3(outcome.waitMs) ?? 0,
-    itl_samples: ok ? metrics.itlSamples.map((x) => round3(x)!) : [],
+    itl_samples: ok ? boundedSamples(metrics.itlSamples).map((x) => round3(x)!) : [],
     send_epoch_ms: toEpoch(result.marks.send),
     last_token_epoch_ms: result.marks.lastTok !== null ? toEpoch(result.marks.lastTok) : null,
     ...(result.fromCache ? { cached: true } : {}),
+    ...(result.droppedChars ? { output_truncated: true } : {}),
+    ...(ok && metrics.itlSamples.length > MAX_ROW_ITL_SAMPLES ? { itl_sample_count: metrics.itlSamples.length } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { JudgeFn } from '../grade/types.ts';
 import { sendChatCompletion, type ClientDeps } from '../providers/openai-client.ts';
+import { endpointUrl } from '../providers/url-policy.ts';
 import { requestCostFor, type PriceTable } from '../cost/index.ts';
 import type { ResolvedProvider } from './run-jobs.ts';
 
@@ -12,7 +13,7 @@ export function createJudge(modelRef: string, provider: ResolvedProvider, prices
   return async (prompt, options) => {
     const r = await sendChatCompletion(
       {
-        url: `${provider.endpoint.baseUrl}/chat/completions`,
+        url: endpointUrl(provider.endpoint.baseUrl, 'chat/completions'),
         apiKey: provider.apiKey,
         headers: provider.endpoint.headers,
         body: { model, messages: [{ role: 'user', content: prompt }], stream: false, temperature: 0 },

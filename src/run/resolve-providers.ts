@@ -23,7 +23,7 @@ export function resolveProviders(
       resolved = {
         endpoint: {
           id,
-          baseUrl: spec.base_url.replace(/\/+$/, ''),
+          baseUrl: spec.base_url,
           apiKeyEnv: spec.api_key_env,
           headers: spec.headers ?? {},
           concurrency: spec.concurrency,

@@ -6,6 +6,7 @@ import type { AttemptRequest, AttemptResult } from '../providers/types.ts';
 import type { sendChatCompletion } from '../providers/openai-client.ts';
 import type { Job } from '../plan/types.ts';
 import type { SendAttempt } from './run-jobs.ts';
+import { redactStrings, requestSecrets } from '../providers/redact.ts';
 
 type Send = typeof sendChatCompletion;
 
@@ -49,7 +50,8 @@ export function withResponseCache(dir: string, send: Send): SendAttempt {
       // miss (or an unreadable entry): ask the server
     }
     const result = await send(req, deps);
-    if (result.ok) fs.writeFileSync(file, JSON.stringify(result), { mode: 0o600 });
+    // Redacted like a row: a key the server echoed in the answer never reaches the cache folder.
+    if (result.ok) fs.writeFileSync(file, JSON.stringify(redactStrings(result, requestSecrets(req.apiKey, req.headers))), { mode: 0o600 });
     return result;
   };
 }

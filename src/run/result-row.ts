@@ -70,6 +70,13 @@ export interface ResultRow {
     calls: number; failures: number; prompt_tokens: number | null; completion_tokens: number | null;
     latency_ms: number; cost_usd: number | null;
   };
+  /**
+   * True when the answer or reasoning was longer than the kept text (MAX_KEPT_CHARS): `output`
+   * ends with a truncation note and an estimated completion_tokens counts what was dropped too.
+   */
+  output_truncated?: boolean;
+  /** ITL gaps measured when more than MAX_ROW_ITL_SAMPLES: itl_samples then holds that many evenly spaced quantiles. */
+  itl_sample_count?: number;
   /** True when the response came from --cache: left out of every latency statistic. */
   cached?: boolean;
   /** True for a warm-up request (--warmup): written for the record, left out of every statistic. */

@@ -3,6 +3,8 @@ import pLimit from 'p-limit';
 import type { Job } from '../plan/types.ts';
 import type { AttemptResult, FetchLike, ProviderEndpoint } from '../providers/types.ts';
 import { sendChatCompletion } from '../providers/openai-client.ts';
+import { endpointUrl } from '../providers/url-policy.ts';
+import { redactStrings, requestSecrets } from '../providers/redact.ts';
 import type { Clock } from '../measure/types.ts';
 import type { RetryPolicy } from '../suite/schema.ts';
 import { buildRequestBody } from './build-body.ts';
@@ -160,6 +162,8 @@ export async function runJobs(jobs: JobSource, opts: RunJobsOptions): Promise<Ru
   const warmup = w && ('jobs' in w ? w.jobs > 0 : w.ms > 0) ? w : undefined;
   const retry = open && !mode.retries ? { ...opts.retry, max_retries: 0 } : opts.retry;
   const send: SendAttempt = opts.send ?? ((req, deps) => sendChatCompletion(req, deps));
+  /** Every provider's key and credential headers: no row leaves runJobs holding one. */
+  const secrets = [...opts.providers.values()].flatMap((p) => requestSecrets(p.apiKey, p.endpoint.headers)).sort((a, b) => b.length - a.length);
 
   const result: RunJobsResult = {
     rows: 0, ok: 0, errors: 0, skipped: 0, incomplete: 0, warmup: 0, interrupted: false, durationEnded: false,
@@ -226,7 +230,9 @@ export async function runJobs(jobs: JobSource, opts: RunJobsOptions): Promise<Ru
   /** The gate refused a job in a duration run: cycling on would only write skipped rows. */
   let stopFeeding = false;
 
-  const emit = (s: StreamedJob, row: ResultRow, scheduledAt: number) => {
+  const emit = (s: StreamedJob, built: ResultRow, scheduledAt: number) => {
+    // Every row passes here before it is written or shown: redacted once, for every output.
+    const row = redactStrings(built, secrets);
     if (s.warmup) row.warmup = true;
     if (s.warmup || cycling) row.pass = s.pass;
     if (open) row.scheduled_epoch_ms = toEpoch(scheduledAt);
@@ -264,7 +270,7 @@ export async function runJobs(jobs: JobSource, opts: RunJobsOptions): Promise<Ru
     if (!provider) throw new Error(`internal: provider ${job.provider} was not resolved before the run`);
     const limiter = adaptive.get(job.provider);
     const body = buildRequestBody(job);
-    const url = `${provider.endpoint.baseUrl}/chat/completions`;
+    const url = endpointUrl(provider.endpoint.baseUrl, 'chat/completions');
     const { sampleHeader } = provider.endpoint;
     const headers = sampleHeader ? { ...provider.endpoint.headers, [sampleHeader]: String(job.repeat) } : provider.endpoint.headers;
     opts.onEvent?.({ type: 'job-start', job });

@@ -25,11 +25,12 @@ import { withResponseCache } from './response-cache.ts';
 import { createRunBudgetGate, type BudgetGate } from './budget-gate.ts';
 import { sendChatCompletion } from '../providers/openai-client.ts';
 import { checkBaseUrl } from '../providers/url-policy.ts';
+import { checkSuiteBaseUrls } from './check-suite-urls.ts';
 import { createRowFinisher } from './finish-row.ts';
 import { createJudge } from './judge-client.ts';
 import { assertPricedModels, loadPriceTable, mergePricing, pricingFromMap, unpricedModels, unpricedWarning, type PriceTable } from '../cost/index.ts';
 import { preloadGraders } from '../grade/validate-assertions.ts';
-import { InputError, SuiteError, type SuiteIssue } from '../errors/index.ts';
+import { asOutputWriteError, InputError, SuiteError, type SuiteIssue } from '../errors/index.ts';
 import { parseModelRef } from '../plan/index.ts';
 import { budgetShare, planFingerprint } from '../plan/index.ts';
 import { measureClockOffset } from '../measure/clock-offset.ts';
@@ -180,8 +181,19 @@ async function preloadSuiteGraders(suite: Suite): Promise<void> {
   if (issues.length > 0) throw new SuiteError(issues);
 }
 
-/** Loads (or takes) a suite, runs every job, and writes the run folder. The library's main entry. */
+/**
+ * Loads (or takes) a suite, runs every job, and writes the run folder. The library's main entry.
+ * A failed write (disk full, permissions) rejects with OutputWriteError (exit 3, one line).
+ */
 export async function runSuite(suiteOrFile: string | Suite, options: RunOptions = {}): Promise<RunOutcome> {
+  try {
+    return await runSuiteUnguarded(suiteOrFile, options);
+  } catch (e) {
+    throw asOutputWriteError(e);
+  }
+}
+
+async function runSuiteUnguarded(suiteOrFile: string | Suite, options: RunOptions): Promise<RunOutcome> {
   checkOptionCombinations(options);
   const suite = typeof suiteOrFile === 'string' ? await loadSuite(suiteOrFile) : suiteOrFile;
   const plan = makePlan(suite, options.overrides);
@@ -208,6 +220,7 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
   if (unpriced) warn(unpriced);
   await preloadSuiteGraders(suite);
 
+  checkSuiteBaseUrls(suite, { allowInsecureHttp: options.allowInsecureHttp });
   // Keys first: a missing key stops the run before anything is started or sent.
   const env = options.env ?? process.env;
   resolveProviders([...providerIds].filter((id) => id !== SIM_PROVIDER_ID), suite.providers, env);

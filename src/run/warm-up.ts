@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sendChatCompletion } from '../providers/openai-client.ts';
 import { warmConnections } from '../providers/http-transport.ts';
+import { endpointUrl } from '../providers/url-policy.ts';
 import type { FetchLike } from '../providers/types.ts';
 import type { ResolvedProvider } from './run-jobs.ts';
 
@@ -36,7 +37,7 @@ export async function warmUp(providers: Iterable<ResolvedProvider>, fetchImpl?: 
   await Promise.all(
     warmConnectionPlan(providers, options).map(async ({ provider: { endpoint, apiKey }, connections }) => {
       const headers = { ...endpoint.headers, ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) };
-      const url = `${endpoint.baseUrl}/models`;
+      const url = endpointUrl(endpoint.baseUrl, 'models');
       // The default client pools its own connections: open them there (fetch's pool is another).
       if (!fetchImpl) return warmConnections(url, headers, connections);
       await Promise.all(Array.from({ length: connections }, () => warmFetch(fetchImpl, url, headers)));

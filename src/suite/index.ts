@@ -8,3 +8,4 @@ export { IMAGE_MIME, readImageFile, type ReadImage } from './images.ts';
 export { knownProviderIds } from './known-providers.ts';
 export * from './schema.ts';
 export { YamlLocator, type LinePos } from './yaml-locate.ts';
+export { suiteIssueAt } from './suite-position.ts';

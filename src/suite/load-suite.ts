@@ -12,6 +12,8 @@ import { checkAssertions, checkPricing } from './check-extensions.ts';
 import type { ParseSuiteOptions, Suite } from './types.ts';
 import { YamlLocator } from './yaml-locate.ts';
 import { explainYamlError } from './yaml-syntax-hint.ts';
+import { aliasIssue, duplicateKeyIssues, suiteTextIssues } from './suite-limits.ts';
+import { rememberSuiteSource } from './suite-position.ts';
 import { explainZodIssues, KEEP_CUSTOM_MESSAGES, type RawIssue } from './zod-issues.ts';
 
 /** Reads, parses and validates a suite file. Throws one SuiteError listing every problem found. */
@@ -39,8 +41,11 @@ export async function loadSuite(file: string, opts: ParseSuiteOptions = {}): Pro
 export function parseSuite(text: string, file: string, opts: ParseSuiteOptions = {}): Suite {
   const abs = resolve(file);
   const dir = opts.dir ? resolve(opts.dir) : dirname(abs);
+  const tooBig = suiteTextIssues(text, file);
+  if (tooBig.length > 0) throw new SuiteError(tooBig);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, keepSourceTokens: true, prettyErrors: false, merge: true });
+  // uniqueKeys off: the library's check is quadratic; duplicateKeyIssues does it in one pass.
+  const doc = parseDocument(text, { lineCounter: lines, keepSourceTokens: true, prettyErrors: false, merge: true, uniqueKeys: false });
 
   if (doc.errors.length > 0) {
     throw new SuiteError(
@@ -50,12 +55,14 @@ export function parseSuite(text: string, file: string, opts: ParseSuiteOptions =
       }),
     );
   }
+  const duplicates = duplicateKeyIssues(doc, lines, file);
+  if (duplicates.length > 0) throw new SuiteError(duplicates);
   let data: unknown;
   try {
     data = doc.toJS();
   } catch (err) {
     // e.g. "Excessive alias count" (a billion-laughs document)
-    throw new SuiteError([{ file, path: '', message: (err as Error).message }]);
+    throw new SuiteError([aliasIssue(doc, lines, file, (err as Error).message)]);
   }
   if (data === null || data === undefined) {
     throw new SuiteError([{ file, path: '', message: 'the suite is empty; it needs at least `name`, `models` and `cases`' }]);
@@ -83,6 +90,7 @@ export function parseSuite(text: string, file: string, opts: ParseSuiteOptions =
   }
   const suite: Suite = { ...parsed.data, file: abs, dir };
   applyImages(suite, images);
+  rememberSuiteSource(suite, text);
   return suite;
 }
 

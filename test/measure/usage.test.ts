@@ -49,3 +49,14 @@ describe('estimateUsage', () => {
     expect(t.totalTokens).toBeNull();
   });
 });
+
+describe('estimate when the text was capped (issue 17)', () => {
+  it('counts what was dropped too: the larger of token events and the kept count scaled by length', () => {
+    const kept = 'word '.repeat(1000); // 1000 tokens in 5000 characters
+    const plain = estimateUsage(10, kept, '').completionTokens!;
+    const scaled = estimateUsage(10, kept, '', [], { droppedChars: 45_000, tokenEvents: 3000 }).completionTokens!;
+    expect(scaled).toBe(plain * 10);
+    const byEvents = estimateUsage(10, kept, '', [], { droppedChars: 5000, tokenEvents: 50_000 }).completionTokens!;
+    expect(byEvents).toBe(50_000);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { keepText, MAX_KEPT_CHARS, StreamAccumulator } from '../../src/providers/chunk-parser.ts';
-import { MAX_SSE_EVENT_CHARS, readSseStream, SseLimitError } from '../../src/providers/sse-stream.ts';
+import { keepText, MAX_KEPT_CHARS, MAX_TOOL_CALLS, mergeToolCalls, StreamAccumulator } from '../../src/providers/chunk-parser.ts';
+import { MAX_SSE_EVENT_CHARS, MAX_SSE_EVENTS, MAX_SSE_TOTAL_CHARS, readSseStream, SseLimitError } from '../../src/providers/sse-stream.ts';
 
 const ev = (delta: object, finish: string | null = null) =>
   JSON.stringify({ choices: [{ index: 0, delta, finish_reason: finish }] });
@@ -89,5 +89,47 @@ describe('readSseStream limits', () => {
     await readSseStream(bodyOf([...pieces, `data: ${ev({ content: 'x' }, 'stop')}\n\n`]), () => 0, acc, { maxEventChars: 100 });
     expect(acc.content).toBe('x');
     expect(MAX_SSE_EVENT_CHARS).toBe(4 << 20);
+  });
+});
+
+describe('per-response caps (issue 17)', () => {
+  it('a tool-call index at or beyond MAX_TOOL_CALLS is a protocol error, not a 4e9-slot array', () => {
+    const acc = new StreamAccumulator();
+    const t0 = performance.now();
+    acc.onEvent(undefined, ev({ tool_calls: [{ index: 4294967294, function: { name: 'f', arguments: '{' } }] }), 0);
+    for (let i = 0; i < 1000; i++) acc.onEvent(undefined, ev({ tool_calls: [{ id: `c${i}`, function: { arguments: 'x' } }] }), i);
+    acc.finish();
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(acc.protocolError).toMatch(/tool call index 4294967294 is not an integer below 128/);
+    expect(acc.toolCalls.length).toBeLessThanOrEqual(MAX_TOOL_CALLS);
+  });
+
+  it('indexes below the cap still merge as before; a fractional index is refused', () => {
+    const calls: { arguments: string; name?: string }[] = [];
+    expect(mergeToolCalls(calls, [{ index: 127, function: { name: 'f', arguments: '{}' } }])).toBeNull();
+    expect(calls[127]).toEqual({ arguments: '{}', name: 'f' });
+    expect(mergeToolCalls(calls, [{ index: 1.5 }])).toMatch(/not an integer/);
+  });
+
+  it('stops reading at maxEvents events with SseLimitError kind "events"', async () => {
+    const acc = new StreamAccumulator();
+    const pieces = Array.from({ length: 50 }, () => `data: ${ev({ content: 'x' })}\n\n`);
+    const err = await readSseStream(bodyOf(pieces), () => 0, acc, { maxEvents: 10 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SseLimitError);
+    expect((err as SseLimitError).kind).toBe('events');
+    expect(acc.tokenTimes.length).toBe(10);
+  });
+
+  it('stops reading at maxTotalChars characters with SseLimitError kind "total"', async () => {
+    const acc = new StreamAccumulator();
+    const pieces = Array.from({ length: 50 }, () => `data: ${ev({ content: 'x'.repeat(100) })}\n\n`);
+    const err = await readSseStream(bodyOf(pieces), () => 0, acc, { maxTotalChars: 1000 }).catch((e: unknown) => e);
+    expect((err as SseLimitError).kind).toBe('total');
+    expect(acc.tokenTimes.length).toBeLessThan(10);
+  });
+
+  it('the default caps', () => {
+    expect(MAX_SSE_EVENTS).toBe(1 << 19);
+    expect(MAX_SSE_TOTAL_CHARS).toBe(128 << 20);
   });
 });

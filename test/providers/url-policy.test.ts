@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkBaseUrl, isLoopbackHost, urlRefusal } from '../../src/providers/url-policy.ts';
+import { checkBaseUrl, endpointUrl, isLoopbackHost, urlRefusal } from '../../src/providers/url-policy.ts';
 import { EvalbenchError, InputError } from '../../src/errors/index.ts';
 
 function codeOf(url: string, allowInsecureHttp = false): string | null {
@@ -67,5 +67,26 @@ describe('isLoopbackHost / urlRefusal', () => {
     expect(urlRefusal(new URL('https://x.example/v1'))).toBeNull();
     expect(urlRefusal(new URL('http://x.example/v1'))?.code).toBe('INSECURE_HTTP');
     expect(urlRefusal(new URL('http://x.example/v1'), { allowInsecureHttp: true })).toBeNull();
+  });
+});
+
+describe('endpointUrl (issue 17: base_url query strings)', () => {
+  it('inserts the path before the query, keeps the query, drops a fragment', () => {
+    expect(endpointUrl('https://x.openai.azure.com/openai/deployments/d?api-version=2024-10-21', 'chat/completions'))
+      .toBe('https://x.openai.azure.com/openai/deployments/d/chat/completions?api-version=2024-10-21');
+    expect(endpointUrl('https://h/v1/?a=1#frag', 'models')).toBe('https://h/v1/models?a=1');
+    expect(endpointUrl('https://h/v1//', 'chat/completions')).toBe('https://h/v1/chat/completions');
+    expect(endpointUrl('http://127.0.0.1:8000/v1', 'chat/completions')).toBe('http://127.0.0.1:8000/v1/chat/completions');
+  });
+
+  it('checkBaseUrl refuses credentials in the URL, without quoting them', () => {
+    let m = '';
+    try {
+      checkBaseUrl('https://user:sk-123@api.example.com/v1', {}, 'p');
+    } catch (e) {
+      m = (e as Error).message;
+    }
+    expect(m).toMatch(/includes credentials/);
+    expect(m).not.toContain('sk-123');
   });
 });

@@ -177,3 +177,32 @@ describe('SIGKILL mid-run', () => {
     for (const b of before.filter((x) => x.status === 'ok')) expect(now.get(b.job_id)).toEqual(b);
   }, 90_000);
 });
+
+describe('SIGTERM mid-run (what CI cancellation sends) is handled as Ctrl-C', () => {
+  let out: string;
+  let exit: Exit & { rowsAtSignal: number };
+  let rows: ResultRow[];
+
+  beforeAll(async () => {
+    out = path.join(dir, 'sigterm');
+    exit = await runAndSignal(out, 'SIGTERM', 2);
+    rows = rowsOf(path.join(out, 'results.jsonl'));
+  }, 90_000);
+
+  it('exits 3 (not 143), says so, without a stack trace', () => {
+    expect(exit.signal).toBeNull();
+    expect(exit.code, exit.stderr).toBe(3);
+    expect(exit.stderr).toMatch(/SIGTERM/);
+    expect(exit.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('writes one row per job (the rest marked interrupted) and the reports', () => {
+    expect(rows).toHaveLength(JOBS);
+    expect(new Set(rows.map((r) => r.job_id)).size).toBe(JOBS);
+    const skipped = rows.filter((r) => r.status === 'skipped');
+    expect(skipped.length).toBeGreaterThan(0);
+    for (const r of skipped) expect(r.error_type).toBe('interrupted');
+    for (const r of rows.filter((x) => x.status === 'error')) expect(r.error_type).toBe('interrupted');
+    for (const f of ['results.csv', 'summary.json', 'summary.md', 'junit.xml']) expect(fs.existsSync(path.join(out, f)), f).toBe(true);
+  });
+});

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, JsonlSink, writeCsvFromJsonl } from '../../src/report/index.ts';
+import { neutralizeFormula } from '../../src/report/csv-writer.ts';
 import { RESULT_COLUMNS, type ResultRow } from '../../src/run/result-row.ts';
 import { makeRow } from './make-row.ts';
 
@@ -94,5 +95,12 @@ describe('writeCsvFromJsonl', () => {
     const csv = join(dir, 'd.csv');
     await writeCsvFromJsonl(jsonl, csv);
     expect(parseCsv(readFileSync(csv, 'utf8'))).toEqual([[...CSV_COLUMNS]]);
+  });
+});
+
+describe('neutralizeFormula (issue 17: spreadsheet formula injection)', () => {
+  it("prefixes cells starting with = + - @ TAB CR with a quote; others unchanged", () => {
+    for (const c of ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx']) expect(neutralizeFormula(c)).toBe(`'${c}`);
+    for (const c of ['', 'hello', ' =1', "'=1", '1=1']) expect(neutralizeFormula(c)).toBe(c);
   });
 });

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SuiteError, type SuiteIssue } from '../../src/errors/index.ts';
 import { loadSuite, parseSuite } from '../../src/suite/index.ts';
+import { MAX_SUITE_KEYS, suiteTextIssues } from '../../src/suite/suite-limits.ts';
 
 /** 1-based line:col of the nth occurrence of `needle` in `text`. */
 function posOf(text: string, needle: string, nth = 0): { line: number; col: number } {
@@ -335,5 +336,45 @@ describe('loadSuite', () => {
     const suite = await loadSuite('suites/smoke.yaml');
     expect(suite.models).toEqual(['vigthoria:v2-code']);
     expect(suite.cases).toHaveLength(3);
+  });
+});
+
+describe('suite limits (issue 17): fast, with positions', () => {
+  it('a 200k-key mapping fails at once at the first key over the limit, before the YAML parse', () => {
+    const text = 'name: x\nmodels: [sim:fast]\ncases: [{id: a, prompt: b}]\nvars:\n' + Array.from({ length: MAX_SUITE_KEYS + 5 }, (_, i) => `  k${i}: ${i}`).join('\n');
+    const t0 = performance.now();
+    const [issue] = issuesOf(text);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(issue.message).toMatch(/more than 200000 mapping keys/);
+    // Six keys on lines 1-4 (name, models, cases, id, prompt, vars), then one a line from line 5.
+    expect(issue.line).toBe(5 + MAX_SUITE_KEYS - 6);
+  });
+
+  it('duplicate keys among 40k are found in one pass (the library check took 9 s), each with its line', () => {
+    const keys = Array.from({ length: 40_000 }, (_, i) => `    k${i}: ${i}`);
+    keys.push('    k7: again');
+    const text = 'name: x\nmodels: [sim:fast]\ncases:\n  - id: a\n    prompt: b\n  - id: c\n    prompt: d\n    vars:\n' + keys.join('\n');
+    const t0 = performance.now();
+    const [issue] = issuesOf(text);
+    expect(performance.now() - t0).toBeLessThan(15_000);
+    expect(issue.message).toMatch(/duplicate key "k7": map keys must be unique \(first at line 16\)/);
+    expect(issue.line).toBe(9 + 40_000);
+  }, 30_000);
+
+  it('a billion-laughs document: "Excessive alias count" with the line of the first alias', () => {
+    const text = [
+      'name: x', 'models: [sim:fast]', 'cases: [{id: a, prompt: b}]',
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]', 'f: [*e,*e,*e,*e,*e,*e,*e,*e,*e]',
+    ].join('\n');
+    const [issue] = issuesOf(text);
+    expect(issue.message).toMatch(/Excessive alias count.*write the values out/);
+    expect(issue.line).toBe(5);
+    expect(issue.col).toBe(8);
+  });
+
+  it('a file over the size limit is refused before parsing', () => {
+    expect(suiteTextIssues('x'.repeat(100), 'f.yaml', { bytes: 50, keys: 10 })[0].message).toMatch(/100 bytes, above the limit of 50/);
   });
 });

@@ -75,20 +75,22 @@ Examples:
     .action(async (file: string, o) => {
       const controller = new AbortController();
       let interrupts = 0;
-      const onSigint = () => {
+      // SIGTERM (CI cancellation, `kill`, docker stop) is handled as Ctrl-C: reports written, in-flight jobs marked, exit 3.
+      const onSigint = (signal: NodeJS.Signals) => {
         interrupts += 1;
         if (interrupts > 1) process.exit(EXIT.runIncomplete);
-        err('\ninterrupted: no new requests; waiting briefly for those in flight (Ctrl-C again to quit now)');
-        controller.abort(new Error('interrupted'));
+        err(`\n${signal === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted'}: no new requests; waiting briefly for those in flight (Ctrl-C again to quit now)`);
+        controller.abort(new Error(signal === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted'));
       };
       process.on('SIGINT', onSigint);
+      process.on('SIGTERM', onSigint);
       const progress = createProgress(process.stderr, o.progress);
       if (o.shard?.source) err(`shard ${o.shard.index}/${o.shard.count} from the ${o.shard.source} environment (${o.shard.variables})`);
       // Warnings wait for the end: one short block after the results, each once, and none at all before a fatal error.
       const warnings = new Set<string>();
       try {
         const runOptions: RunOptions = {
-          overrides: { models: o.models, efforts: o.efforts, repeats: o.repeats, timeoutMs: o.timeout, filter: o.filter },
+          overrides: { models: o.models, efforts: o.efforts, repeats: o.repeats, timeoutMs: o.timeout, filter: o.filter, maxJobs: o.maxJobs },
           concurrency: o.concurrency,
           maxRetries: o.maxRetries,
           outDir: o.out,
@@ -156,6 +158,7 @@ Examples:
       } finally {
         progress.stop();
         process.off('SIGINT', onSigint);
+        process.off('SIGTERM', onSigint);
       }
     });
 }

@@ -2,19 +2,24 @@ import type { Command } from 'commander';
 import { EvalbenchError, EXIT } from '../../errors/index.ts';
 import { loadSuite, suiteJsonSchema } from '../../suite/index.ts';
 import { makePlan } from '../../plan/index.ts';
+import { checkSuiteBaseUrls } from '../../run/check-suite-urls.ts';
 import { err, out, type SetExit } from '../console.ts';
+import { parsePositiveInt } from '../parse-flags.ts';
 
 /** `validate` and `schema`: suite files without running anything. */
 export function registerSuiteTools(program: Command, setExit: SetExit): void {
   program
     .command('validate')
     .argument('<suites...>', 'suite YAML files')
-    .action(async (files: string[]) => {
+    .option('--allow-insecure-http', 'accept http:// base URLs to hosts other than this machine (as `run --allow-insecure-http`)')
+    .option('--max-jobs <n>', 'largest plan accepted (as `run --max-jobs`; default 1000000)', parsePositiveInt)
+    .action(async (files: string[], o: { allowInsecureHttp?: boolean; maxJobs?: number }) => {
       let failed = 0;
       for (const file of files) {
         try {
           const suite = await loadSuite(file);
-          const plan = makePlan(suite);
+          checkSuiteBaseUrls(suite, { allowInsecureHttp: o.allowInsecureHttp });
+          const plan = makePlan(suite, { maxJobs: o.maxJobs });
           out(`ok: ${file} (${suite.cases.length} cases, ${plan.count} jobs)`);
         } catch (e) {
           if (!(e instanceof EvalbenchError)) throw e;

@@ -6,7 +6,18 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
  * renders untrusted model output.
  */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]);
+  return text.replace(/[&<>"'\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/g, (c) => ENTITIES[c] ?? controlPicture(c));
+}
+
+/**
+ * A control character made visible: C0 controls as their Unicode control pictures (U+2400 + code,
+ * e.g. NUL as ␀), DEL as ␡, C1 controls as U+FFFD. Raw control bytes are parse errors in HTML
+ * (NUL is dropped or replaced, others may break an XML/SVG consumer); tab, LF and CR stay.
+ */
+function controlPicture(c: string): string {
+  const code = c.charCodeAt(0);
+  if (code < 0x20) return String.fromCharCode(0x2400 + code);
+  return code === 0x7f ? '\u2421' : '\ufffd';
 }
 
 /**

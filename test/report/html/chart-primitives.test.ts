@@ -9,6 +9,10 @@ import { LogHistogram } from '../../../src/report/statistics.ts';
 import { checkNesting } from './html-check.ts';
 
 describe('escapeHtml / truncateText', () => {
+  it('makes control characters visible instead of writing them raw; tab, LF and CR stay', () => {
+    expect(escapeHtml('a\u0000b\u001b[2Jc\u007fd\u0085e\tf\ng\rh')).toBe('a\u2400b\u241b[2Jc\u2421d\ufffde\tf\ng\rh');
+  });
+
   it('escapes the five HTML-special characters', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });

@@ -1,4 +1,4 @@
-import { summarizeDistribution } from '../src/report/statistics.ts';
+import { summarizeDistribution } from '../src/measure/statistics.ts';
 
 /** The three numbers the bench reports for a distribution of errors or overheads (ms). */
 export interface OffsetSummary {

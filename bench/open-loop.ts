@@ -1,5 +1,5 @@
 import { runJobs } from '../src/run/run-jobs.ts';
-import { warmUp } from '../src/run/warm-up.ts';
+import { warmUp } from '../src/session/warm-up.ts';
 import type { BenchConfig } from './config.ts';
 import { benchJob, benchProviders, NO_RETRY } from './bench-jobs.ts';
 import { offsetSummary, type OffsetSummary } from './distribution.ts';

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { runJobs } from '../src/run/run-jobs.ts';
-import { warmUp } from '../src/run/warm-up.ts';
+import { warmUp } from '../src/session/warm-up.ts';
 import type { BenchConfig } from './config.ts';
 import { benchJobs, benchPayload, benchProviders, NO_RETRY, RECORD_TIMING_HEADERS, taggedPrompt } from './bench-jobs.ts';
 import { offsetSummary, overheadAbove, type OffsetSummary } from './distribution.ts';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadSuite, type Suite } from '../suite/index.ts';
 import { makePlan, type PlanOverrides } from '../plan/index.ts';
-import { readJsonlRows } from '../report/jsonl-sink.ts';
+import { readJsonlRows } from '../results/jsonl-sink.ts';
 import { estimateRun, type Estimate, type EstimateSourceRow } from './estimate.ts';
 import { loadPriceTable, mergePricing, pricingFromMap } from './price-table.ts';
 

@@ -1,5 +1,5 @@
 import { InputError } from '../errors/index.ts';
-import type { ResultRow } from '../run/result-row.ts';
+import type { ResultRow } from '../results/result-row.ts';
 
 /** Metrics an SLO may bound from above (ms, per request). */
 export const SLO_MAX_METRICS = ['ttft_ms', 'ttfa_ms', 'ttfb_ms', 'tpot_ms', 'latency_ms', 'itl_p50_ms', 'itl_max_ms'] as const;

@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import type { DistributionSummary } from '../report/statistics.ts';
-import { SampleSketch } from '../report/sample-sketch.ts';
+import type { DistributionSummary } from './statistics.ts';
+import { SampleSketch } from './sample-sketch.ts';
 
 /**
  * Sampling interval of the event-loop delay monitor. 10 ms (Node's default) costs 100 wake-ups

@@ -3,8 +3,8 @@ import { chmod } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
-import { RESULT_COLUMNS } from '../run/result-row.ts';
-import { readJsonlRows, type JsonlReadStats } from './jsonl-sink.ts';
+import { RESULT_COLUMNS } from '../results/result-row.ts';
+import { readJsonlRows, type JsonlReadStats } from '../results/jsonl-sink.ts';
 
 /** results.csv columns: the row contract's order, then the error message (JSONL-only otherwise). */
 export const CSV_COLUMNS = [...RESULT_COLUMNS, 'error_message'] as const;

@@ -1,4 +1,4 @@
-import type { ResultRow } from '../run/result-row.ts';
+import type { ResultRow } from '../results/result-row.ts';
 
 /**
  * "Why did it fail?" after the tables: per configuration (model x effort), the error messages

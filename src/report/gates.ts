@@ -4,8 +4,8 @@ import { renderMarkdownTable, renderTextTable, type Align } from '../grade/stati
 import type { GroupSummary, Summary } from './summary.ts';
 import { fmtCost, fmtInt, fmtMs, fmtPct } from './summary-format.ts';
 
-export { gatesSchema, type GateConfig } from './gates-schema.ts';
-import { gatesSchema, type GateConfig } from './gates-schema.ts';
+export { gatesSchema, type GateConfig } from '../suite/gates-schema.ts';
+import { gatesSchema, type GateConfig } from '../suite/gates-schema.ts';
 
 /** The threshold keys, in the order gates are evaluated and shown. */
 export const GATE_NAMES = ['min_pass_rate', 'max_error_rate', 'max_p95_ttft_ms', 'max_p95_latency_ms', 'max_cost_usd'] as const;

@@ -1,14 +1,14 @@
-export type { ReportSink } from './report-sink.ts';
-export { fanOut } from './report-sink.ts';
+export type { ReportSink } from '../results/report-sink.ts';
+export { fanOut } from '../results/report-sink.ts';
 export {
   JsonlSink, JsonlRowReader, readJsonlRows, type JsonlSinkOptions, type JsonlReadStats,
-} from './jsonl-sink.ts';
+} from '../results/jsonl-sink.ts';
 export { writeCsvFromJsonl, resultCsvOptions, CSV_COLUMNS } from './csv-writer.ts';
 export {
   summarizeDistribution, SampleBuffer, LogHistogram, EMPTY_DISTRIBUTION,
   type DistributionSummary, type LogHistogramOptions,
-} from './statistics.ts';
-export { SampleSketch, EXACT_SAMPLE_CAP, SKETCH_RELATIVE_ERROR, type SampleSketchOptions } from './sample-sketch.ts';
+} from '../measure/statistics.ts';
+export { SampleSketch, EXACT_SAMPLE_CAP, SKETCH_RELATIVE_ERROR, type SampleSketchOptions } from '../measure/sample-sketch.ts';
 export { ExternalSorter, type ExternalSortOptions } from './external-sort.ts';
 export {
   SummaryBuilder, summarizeRows, writeSummaryJson, type SummaryBuilderOptions,

@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { configLabel } from '../grade/statistics/index.ts';
-import type { ResultRow } from '../run/result-row.ts';
+import type { ResultRow } from '../results/result-row.ts';
 import { compareEfforts } from '../suite/effort.ts';
 import { ExternalSorter } from './external-sort.ts';
 

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors/input-error.ts';
 import { wilsonInterval } from '../grade/statistics/wilson-interval.ts';
-import { readRunRecord } from '../run/run-record.ts';
+import { readRunRecord } from './run-record.ts';
 import { MergeableDistribution, MERGE_SKETCH_RELATIVE_ERROR } from './mergeable-distribution.ts';
 import { REPORT_FILES } from './report-files.ts';
 import { checkShardSet, clockSpread, wholeRunCostBudget, type ShardSetSummary } from './shard-set.ts';

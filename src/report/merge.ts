@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InputError } from '../errors/input-error.ts';
-import type { ResultRow, RowStatus } from '../run/result-row.ts';
-import { JsonlSink, readJsonlRows } from './jsonl-sink.ts';
+import type { ResultRow, RowStatus } from '../results/result-row.ts';
+import { JsonlSink, readJsonlRows } from '../results/jsonl-sink.ts';
 import { rebuildReports, REPORT_FILES } from './report-files.ts';
 import type { Summary, SummaryMeta } from './summary.ts';
-import { readRunRecord } from '../run/run-record.ts';
+import { readRunRecord } from './run-record.ts';
 import { checkShardSet, clockSpread, wholeRunCostBudget, type ShardSetSummary } from './shard-set.ts';
 
 export interface MergeDuplicate {

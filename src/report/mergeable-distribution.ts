@@ -1,5 +1,5 @@
 import sketches from '@datadog/sketches-js';
-import { EMPTY_DISTRIBUTION, summarizeDistribution, type DistributionSummary } from './statistics.ts';
+import { EMPTY_DISTRIBUTION, summarizeDistribution, type DistributionSummary } from '../measure/statistics.ts';
 
 const { DDSketch } = sketches;
 type Sketch = InstanceType<typeof DDSketch>;

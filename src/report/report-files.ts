@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeCsvFromJsonl } from './csv-writer.ts';
-import { readJsonlRows, type JsonlReadStats } from './jsonl-sink.ts';
+import { readJsonlRows, type JsonlReadStats } from '../results/jsonl-sink.ts';
 import { SummaryBuilder, writeSummaryJson, type Summary, type SummaryInputRow, type SummaryMeta } from './summary.ts';
 import { renderSummaryMarkdown } from './summary-markdown.ts';
 import { writeJunitXml } from './junit.ts';

@@ -1,6 +1,6 @@
 import { EvalbenchError, EXIT } from '../errors/index.ts';
 import { InputError } from '../errors/input-error.ts';
-import type { RunRecord } from '../run/run-record.ts';
+import type { RunRecord } from './run-record.ts';
 
 /** What a merge says about the shards it joined (summary.json `shards`). */
 export interface ShardSetSummary {

@@ -1,6 +1,6 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readJsonlRows } from './jsonl-sink.ts';
+import { readJsonlRows } from '../results/jsonl-sink.ts';
 import { MergeableDistribution, MERGE_SKETCH_RELATIVE_ERROR, type StoredDistribution } from './mergeable-distribution.ts';
 import { rowWindow, SUMMARY_METRICS, type SummaryInputRow } from './summary.ts';
 

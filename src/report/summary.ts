@@ -1,14 +1,14 @@
 import type { GoodputResult } from '../measure/goodput.ts';
 import type { SelfCheckReport } from '../measure/self-check.ts';
-import type { ConcurrencyChange } from '../run/adaptive-concurrency.ts';
+import type { ConcurrencyChange } from '../results/concurrency-change.ts';
 import { buildQualityReport, configKey, type MeanScore, type PassRate, type QualityReport, type QualityRow } from '../grade/statistics/index.ts';
 import { rename, writeFile } from 'node:fs/promises';
-import type { ResultRow } from '../run/result-row.ts';
+import type { ResultRow } from '../results/result-row.ts';
 import { compareEfforts } from '../suite/effort.ts';
-import type { ReportSink } from './report-sink.ts';
-import { LogHistogram, type DistributionSummary } from './statistics.ts';
+import type { ReportSink } from '../results/report-sink.ts';
+import { LogHistogram, type DistributionSummary } from '../measure/statistics.ts';
 import { coalescedShare, isCoalescedGap } from '../measure/coalesced-gaps.ts';
-import { EXACT_SAMPLE_CAP, SampleSketch, SKETCH_RELATIVE_ERROR } from './sample-sketch.ts';
+import { EXACT_SAMPLE_CAP, SampleSketch, SKETCH_RELATIVE_ERROR } from '../measure/sample-sketch.ts';
 import type { ShardSetSummary } from './shard-set.ts';
 
 /**

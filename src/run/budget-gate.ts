@@ -1,7 +1,7 @@
 import { BudgetGuard, jobWorstCaseCost, formatUsd, maxCompletionTokensOf, type PriceTable } from '../cost/index.ts';
 import { countMessageTokens } from '../measure/tokenizer.ts';
 import type { Job } from '../plan/types.ts';
-import type { ResultRow } from './result-row.ts';
+import type { ResultRow } from '../results/result-row.ts';
 import type { DispatchGate, GateRefusal } from './run-jobs.ts';
 import { CountBudget } from './count-budget.ts';
 

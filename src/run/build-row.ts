@@ -4,7 +4,7 @@ import { computeRequestMetrics } from '../measure/metrics.ts';
 import { countMessageTokens } from '../measure/tokenizer.ts';
 import { estimateUsage } from '../measure/usage.ts';
 import { boundedSamples, MAX_ROW_ITL_SAMPLES } from '../measure/row-samples.ts';
-import type { ResultRow } from './result-row.ts';
+import type { ResultRow } from '../results/result-row.ts';
 import type { RetryOutcome } from './retry.ts';
 
 /** Monotonic ms -> epoch ms, so rows from different processes (shards) share one time axis. */

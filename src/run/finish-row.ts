@@ -2,7 +2,7 @@ import type { Job } from '../plan/types.ts';
 import { gradeOutput } from '../grade/grade-output.ts';
 import type { JudgeFn } from '../grade/types.ts';
 import { requestCostFor, roundUsd, type PriceTable } from '../cost/index.ts';
-import type { ResultRow } from './result-row.ts';
+import type { ResultRow } from '../results/result-row.ts';
 
 export interface RowFinisherOptions {
   prices: PriceTable;

@@ -9,7 +9,7 @@ import type { Clock } from '../measure/types.ts';
 import type { RetryPolicy } from '../suite/schema.ts';
 import { buildRequestBody } from './build-body.ts';
 import { buildResultRow, skippedRow } from './build-row.ts';
-import type { ResultRow } from './result-row.ts';
+import type { ResultRow } from '../results/result-row.ts';
 import { withRetry } from './retry.ts';
 import { arrivalTimes, type ArrivalKind } from './arrivals.ts';
 import { runSchedule, waitUntil } from './release-clock.ts';

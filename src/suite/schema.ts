@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pricingMapSchema } from '../cost/price-schema.ts';
-import { gatesSchema } from '../report/gates-schema.ts';
+import { gatesSchema } from './gates-schema.ts';
 
 /**
  * The suite format, one zod schema: it validates suites and generates the JSON Schema that

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GroupSummary, Summary } from '../../src/report/summary.ts';
-import type { ResultRow } from '../../src/run/result-row.ts';
+import type { ResultRow } from '../../src/results/result-row.ts';
 
 const exec = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runSuite } from '../../src/run/run-suite.ts';
+import { runSuite } from '../../src/session/run-suite.ts';
 import { mergeRunDirs } from '../../src/report/merge.ts';
 import type { GroupSummary } from '../../src/report/summary.ts';
 

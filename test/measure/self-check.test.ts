@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startSelfCheck } from '../../src/measure/self-check.ts';
-import { SKETCH_RELATIVE_ERROR } from '../../src/report/sample-sketch.ts';
+import { SKETCH_RELATIVE_ERROR } from '../../src/measure/sample-sketch.ts';
 
 const block = (ms: number) => {
   const until = performance.now() + ms;

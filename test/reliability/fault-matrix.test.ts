@@ -8,7 +8,7 @@ import v8 from 'node:v8';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJobs, type ResolvedProvider, type RunJobsResult } from '../../src/run/run-jobs.ts';
 import type { Job } from '../../src/plan/types.ts';
-import type { ResultRow } from '../../src/run/result-row.ts';
+import type { ResultRow } from '../../src/results/result-row.ts';
 import { ERROR_TYPES, type ErrorType } from '../../src/providers/types.ts';
 import { MAX_KEPT_CHARS } from '../../src/providers/chunk-parser.ts';
 import { sendChatCompletion } from '../../src/providers/openai-client.ts';

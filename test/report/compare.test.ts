@@ -6,7 +6,7 @@ import { InputError } from '../../src/errors/index.ts';
 import { compareRuns, renderComparisonMarkdown, renderComparisonText, type Comparison } from '../../src/report/compare/index.ts';
 import { REPORT_FILES } from '../../src/report/report-files.ts';
 import { summarizeRows } from '../../src/report/summary.ts';
-import type { ResultRow } from '../../src/run/result-row.ts';
+import type { ResultRow } from '../../src/results/result-row.ts';
 import { makeRow } from './make-row.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'evalbench-compare-'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, JsonlSink, writeCsvFromJsonl } from '../../src/report/index.ts';
 import { neutralizeFormula } from '../../src/report/csv-writer.ts';
-import { RESULT_COLUMNS, type ResultRow } from '../../src/run/result-row.ts';
+import { RESULT_COLUMNS, type ResultRow } from '../../src/results/result-row.ts';
 import { makeRow } from './make-row.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'evalbench-csv-'));

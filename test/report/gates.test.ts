@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors/index.ts';
 import { evaluateGates, gatesPassed, gatesSchema, renderGatesTable, resolveGates, type GateResult } from '../../src/report/gates.ts';
 import { SummaryBuilder, type Summary } from '../../src/report/summary.ts';
-import type { ResultRow } from '../../src/run/result-row.ts';
+import type { ResultRow } from '../../src/results/result-row.ts';
 import { makeRow } from './make-row.ts';
 
 const META = { suite: 'gates', startedAt: '2025-01-01T00:00:00.000Z', finishedAt: '2025-01-01T00:01:00.000Z' };

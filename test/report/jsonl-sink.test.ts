@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JsonlSink, readJsonlRows } from '../../src/report/index.ts';
-import type { ResultRow } from '../../src/run/result-row.ts';
+import type { ResultRow } from '../../src/results/result-row.ts';
 import { makeRow } from './make-row.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'evalbench-jsonl-'));

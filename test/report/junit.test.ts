@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readJsonlRows } from '../../src/report/jsonl-sink.ts';
+import { readJsonlRows } from '../../src/results/jsonl-sink.ts';
 import { escapeXmlAttr, escapeXmlText, renderJunitXml, writeJunitXml } from '../../src/report/junit.ts';
-import type { ResultRow } from '../../src/run/result-row.ts';
+import type { ResultRow } from '../../src/results/result-row.ts';
 import { makeRow } from './make-row.ts';
 import { seededRandom } from '../../src/grade/statistics/seeded-random.ts';
 

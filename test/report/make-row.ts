@@ -1,4 +1,4 @@
-import type { ResultRow } from '../../src/run/result-row.ts';
+import type { ResultRow } from '../../src/results/result-row.ts';
 
 /** A complete, valid result row; tests override only what they look at. */
 export function makeRow(over: Partial<ResultRow> = {}): ResultRow {

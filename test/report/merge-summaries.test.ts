@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runSuite } from '../../src/run/run-suite.ts';
+import { runSuite } from '../../src/session/run-suite.ts';
 import { mergeRunDirs } from '../../src/report/merge.ts';
 import { mergeSummaryDirs } from '../../src/report/merge-summaries.ts';
 import { MergeableDistribution, MERGE_SKETCH_RELATIVE_ERROR } from '../../src/report/mergeable-distribution.ts';
-import { summarizeDistribution } from '../../src/report/statistics.ts';
+import { summarizeDistribution } from '../../src/measure/statistics.ts';
 import { SeededRandom } from '../../src/providers/sim/seeded-random.ts';
 import type { GroupSummary } from '../../src/report/summary.ts';
 

@@ -9,7 +9,7 @@ import { shardJobs } from '../../src/plan/shard.ts';
 import { mergeRunDirs } from '../../src/report/merge.ts';
 import { REPORT_FILES } from '../../src/report/report-files.ts';
 import { summarizeRows, type Summary } from '../../src/report/summary.ts';
-import type { ResultRow } from '../../src/run/result-row.ts';
+import type { ResultRow } from '../../src/results/result-row.ts';
 import { makeRow } from './make-row.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'evalbench-merge-'));

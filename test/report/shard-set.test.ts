@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT, InputError } from '../../src/errors/index.ts';
 import { checkShardSet, clockSpread, MergeIncompleteError, wholeRunCostBudget } from '../../src/report/shard-set.ts';
-import type { RunRecord } from '../../src/run/run-record.ts';
+import type { RunRecord } from '../../src/report/run-record.ts';
 
 const rec = (index: number, count = 3, over: Partial<RunRecord> = {}): RunRecord => ({
   record_version: 1, suite: 's', evalbench_version: '0.1.0', plan_fingerprint: 'sha256:aaa', shard: { index, count },

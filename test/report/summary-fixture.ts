@@ -1,4 +1,4 @@
-import type { ResultRow } from '../../src/run/result-row.ts';
+import type { ResultRow } from '../../src/results/result-row.ts';
 import { makeRow } from './make-row.ts';
 
 /**

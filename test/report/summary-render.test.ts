@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderSummaryMarkdown, renderSummaryTable, SummaryBuilder, type Summary } from '../../src/report/index.ts';
-import type { ResultRow } from '../../src/run/result-row.ts';
+import type { ResultRow } from '../../src/results/result-row.ts';
 import { makeRow } from './make-row.ts';
 import { fixtureRows, META } from './summary-fixture.ts';
 

@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSuite, type RunOutcome } from '../../src/run/run-suite.ts';
-import type { ResultRow } from '../../src/run/result-row.ts';
+import { runSuite, type RunOutcome } from '../../src/session/run-suite.ts';
+import type { ResultRow } from '../../src/results/result-row.ts';
 import { MAX_ROW_ITL_SAMPLES } from '../../src/measure/row-samples.ts';
 import { countTokens } from '../../src/measure/tokenizer.ts';
 

@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runSuite } from '../../src/run/run-suite.ts';
+import { runSuite } from '../../src/session/run-suite.ts';
 import { parseSuite } from '../../src/suite/load-suite.ts';
-import { claimDefaultOutDir } from '../../src/run/out-dir.ts';
-import { acquireRunLock, LOCK_FILE } from '../../src/run/run-lock.ts';
+import { claimDefaultOutDir } from '../../src/session/out-dir.ts';
+import { acquireRunLock, LOCK_FILE } from '../../src/session/run-lock.ts';
 import { EvalbenchError } from '../../src/errors/index.ts';
 
 const dirs: string[] = [];

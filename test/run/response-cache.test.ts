@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSuite } from '../../src/run/run-suite.ts';
+import { runSuite } from '../../src/session/run-suite.ts';
 import { parseSuite } from '../../src/suite/load-suite.ts';
 import { cacheKey } from '../../src/run/response-cache.ts';
 import { startFakeServer, type FakeServer } from '../helpers/fake-openai-server.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/plan/types.ts';
-import { prepareResume } from '../../src/run/resume.ts';
+import { prepareResume } from '../../src/session/resume.ts';
 import { makeRow } from '../report/make-row.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'evalbench-resume-'));

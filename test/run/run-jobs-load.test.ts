@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJobs, type ReleaseInfo, type ResolvedProvider } from '../../src/run/run-jobs.ts';
-import { warmUp } from '../../src/run/warm-up.ts';
+import { warmUp } from '../../src/session/warm-up.ts';
 import { startSimulator, type RunningSimulator } from '../../src/providers/sim/index.ts';
 import type { Job } from '../../src/plan/types.ts';
-import type { ResultRow } from '../../src/run/result-row.ts';
+import type { ResultRow } from '../../src/results/result-row.ts';
 import type { ConcurrencyChange } from '../../src/run/adaptive-concurrency.ts';
 
 const NO_RETRY = { max_retries: 0, base_delay_ms: 0, max_delay_ms: 0 };

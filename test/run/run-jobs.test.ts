@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJobs, type ResolvedProvider } from '../../src/run/run-jobs.ts';
 import type { Job } from '../../src/plan/types.ts';
-import type { ResultRow } from '../../src/run/result-row.ts';
+import type { ResultRow } from '../../src/results/result-row.ts';
 
 /** A tiny streaming server that records how many requests it holds at once. */
 let server: http.Server;

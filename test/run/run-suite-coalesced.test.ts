@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSuite } from '../../src/run/run-suite.ts';
-import type { ResultRow } from '../../src/run/result-row.ts';
+import { runSuite } from '../../src/session/run-suite.ts';
+import type { ResultRow } from '../../src/results/result-row.ts';
 
 const chunk = (delta: object, finish: string | null = null) =>
   `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;

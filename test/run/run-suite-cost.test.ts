@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runSuite } from '../../src/run/run-suite.ts';
+import { runSuite } from '../../src/session/run-suite.ts';
 import { parseSuite } from '../../src/suite/load-suite.ts';
 import { estimateSuite } from '../../src/cost/estimate-suite.ts';
-import { readJsonlRows } from '../../src/report/jsonl-sink.ts';
-import type { ResultRow } from '../../src/run/result-row.ts';
+import { readJsonlRows } from '../../src/results/jsonl-sink.ts';
+import type { ResultRow } from '../../src/results/result-row.ts';
 
 const dirs: string[] = [];
 const tmp = () => {

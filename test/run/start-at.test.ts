@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSuite } from '../../src/run/run-suite.ts';
-import { readRunRecord } from '../../src/run/run-record.ts';
-import { parseStartAt, waitUntilWallClock } from '../../src/run/start-at.ts';
+import { runSuite } from '../../src/session/run-suite.ts';
+import { readRunRecord } from '../../src/report/run-record.ts';
+import { parseStartAt, waitUntilWallClock } from '../../src/session/start-at.ts';
 import { InputError } from '../../src/errors/index.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'evalbench-start-at-'));

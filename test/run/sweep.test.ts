@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   SWEEP_COLUMNS, buildSweepResult, findSaturation, parseSweep, renderSweepTable, runSweep, sweepRow, writeSweepFiles,
   type SweepRow,
-} from '../../src/run/sweep.ts';
+} from '../../src/report/sweep.ts';
 import { summarizeRows, type SummaryInputRow } from '../../src/report/summary.ts';
 import { GoodputCounter, parseSlo } from '../../src/measure/goodput.ts';
 

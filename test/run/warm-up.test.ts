@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSuite } from '../../src/run/run-suite.ts';
-import { MAX_WARM_CONNECTIONS, warmConnectionPlan } from '../../src/run/warm-up.ts';
+import { runSuite } from '../../src/session/run-suite.ts';
+import { MAX_WARM_CONNECTIONS, warmConnectionPlan } from '../../src/session/warm-up.ts';
 import type { ResolvedProvider } from '../../src/run/run-jobs.ts';
-import type { ResultRow } from '../../src/run/result-row.ts';
+import type { ResultRow } from '../../src/results/result-row.ts';
 import { spawnStampingServer, type StampingServer } from '../helpers/stamping-server.ts';
 
 const STREAMS = 64;

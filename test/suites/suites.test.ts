@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadSuite, type Suite, type SuiteCase } from '../../src/suite/index.ts';
 import { planJobs } from '../../src/plan/index.ts';
 import { gradeOutput, type GradeContext } from '../../src/grade/index.ts';
-import { runSuite } from '../../src/run/run-suite.ts';
+import { runSuite } from '../../src/session/run-suite.ts';
 import { GOOD_ANSWERS, BAD_ANSWERS } from './code-answers.ts';
 // The image generator is plain JavaScript shipped with the suites (types in generate.d.mts).
 import { drawImages, scanlines } from '../../suites/images/generate.mjs';

@@ -1,13 +1,13 @@
 import { Option, type Command } from 'commander';
 import { EXIT } from '../../errors/index.ts';
-import { runSuite, type RunOptions, type RunOutcome } from '../../run/index.ts';
+import { runSuite, type RunOptions, type RunOutcome } from '../../session/index.ts';
 import { gatesPassed, renderComparisonText, renderGatesTable, renderSummaryTable } from '../../report/index.ts';
 import { resolveShard } from '../../plan/index.ts';
-import { parseStartAt } from '../../run/start-at.ts';
+import { parseStartAt } from '../../session/start-at.ts';
 import { parseRunDuration, parseWarmup } from '../../run/duration.ts';
-import { parseSweep, renderSweepTable } from '../../run/sweep.ts';
+import { parseSweep, renderSweepTable } from '../../report/sweep.ts';
 import { parseSlo } from '../../measure/goodput.ts';
-import { sweepSuite } from '../../run/sweep-suite.ts';
+import { sweepSuite } from '../../session/sweep-suite.ts';
 import { createProgress } from '../progress.ts';
 import { renderFailureDigestText } from '../../report/failure-digest-render.ts';
 import { appendStepSummary, err, out, type SetExit } from '../console.ts';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { EvalbenchError, EXIT } from '../../errors/index.ts';
 import { loadSuite, suiteJsonSchema } from '../../suite/index.ts';
 import { makePlan } from '../../plan/index.ts';
-import { checkSuiteBaseUrls } from '../../run/check-suite-urls.ts';
+import { checkSuiteBaseUrls } from '../../session/check-suite-urls.ts';
 import { err, out, type SetExit } from '../console.ts';
 import { parsePositiveInt } from '../parse-flags.ts';
 

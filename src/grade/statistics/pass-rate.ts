@@ -1,4 +1,4 @@
-import type { ResultRow } from '../../run/result-row.ts';
+import type { ResultRow } from '../../results/result-row.ts';
 import { clusterBootstrapMeanInterval, type BootstrapOptions, type MeanInterval } from './bootstrap.ts';
 import { clusteredProportion, type ClusteredProportion } from './clustered.ts';
 

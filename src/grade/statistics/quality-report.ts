@@ -1,4 +1,4 @@
-import type { ResultRow } from '../../run/result-row.ts';
+import type { ResultRow } from '../../results/result-row.ts';
 import { compareEfforts } from '../../suite/effort.ts';
 import { percentileSorted } from '../../measure/percentile.ts';
 import { comparePairs, type PairOutcome, type PassComparison, type ScoreComparison } from './pairwise.ts';

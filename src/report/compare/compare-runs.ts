@@ -3,7 +3,7 @@ import {
   type GradedCases, type PairOutcome,
 } from '../../grade/statistics/index.ts';
 import { InputError } from '../../errors/input-error.ts';
-import type { RowStatus } from '../../run/result-row.ts';
+import type { RowStatus } from '../../results/result-row.ts';
 import type { GroupSummary } from '../summary.ts';
 import { fmtMs, fmtPct } from '../summary-format.ts';
 import { loadRunForComparison, type LoadedRun, type RowOutcome } from './load-run.ts';

@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../../errors/input-error.ts';
 import { configKey, type GradedCases } from '../../grade/statistics/index.ts';
-import type { RowStatus } from '../../run/result-row.ts';
-import { readJsonlRows } from '../jsonl-sink.ts';
+import type { RowStatus } from '../../results/result-row.ts';
+import { readJsonlRows } from '../../results/jsonl-sink.ts';
 import { REPORT_FILES } from '../report-files.ts';
 import { SummaryBuilder, type Summary, type SummaryInputRow } from '../summary.ts';
 

@@ -1,4 +1,4 @@
-import type { ResultRow } from '../../run/result-row.ts';
+import type { ResultRow } from '../../results/result-row.ts';
 import { fmtCost, fmtInt, fmtMs } from '../summary-format.ts';
 import { escapeHtml, truncateText } from './escape-html.ts';
 

@@ -1,5 +1,5 @@
 import { buildQualityReport, configKey, type ConfigQuality, type QualityReport } from '../../grade/statistics/index.ts';
-import type { ResultRow } from '../../run/result-row.ts';
+import type { ResultRow } from '../../results/result-row.ts';
 import { compareEfforts } from '../../suite/effort.ts';
 import type { Summary } from '../summary.ts';
 import { fmtCost, fmtEffort, fmtInt, fmtMs, fmtNum, fmtPct, groupTable, runFacts } from '../summary-format.ts';
@@ -9,7 +9,7 @@ import { escapeHtml } from './escape-html.ts';
 import { collectReportData, type ConfigData, type ReportData } from './report-data.ts';
 import { FILTER_SCRIPT, REPORT_CSS } from './report-style.ts';
 import { cdfOfHistogram, cdfPoints, renderCdfChart, type CdfSeries } from './svg-cdf-chart.ts';
-import type { SampleSketch } from '../sample-sketch.ts';
+import type { SampleSketch } from '../../measure/sample-sketch.ts';
 import { renderBarChart } from './svg-bar-chart.ts';
 import { renderLineChart, type LineSeries } from './svg-line-chart.ts';
 import { renderScatter, type ScatterPoint } from './svg-scatter.ts';

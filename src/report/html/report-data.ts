@@ -1,9 +1,9 @@
 import type { QualityRow } from '../../grade/statistics/index.ts';
 import { configKey, configLabel } from '../../grade/statistics/index.ts';
-import type { ResultRow } from '../../run/result-row.ts';
-import { LogHistogram } from '../statistics.ts';
+import type { ResultRow } from '../../results/result-row.ts';
+import { LogHistogram } from '../../measure/statistics.ts';
 import { isCoalescedGap } from '../../measure/coalesced-gaps.ts';
-import { SampleSketch } from '../sample-sketch.ts';
+import { SampleSketch } from '../../measure/sample-sketch.ts';
 import type { Summary } from '../summary.ts';
 import { CaseTableCollector, type CaseTableOptions } from './case-table.ts';
 

@@ -1,5 +1,5 @@
 import { percentileSorted } from '../../measure/percentile.ts';
-import type { LogHistogram } from '../statistics.ts';
+import type { LogHistogram } from '../../measure/statistics.ts';
 import type { SeriesStyle } from './chart-frame.ts';
 import { renderLineChart, type LinePoint } from './svg-line-chart.ts';
 

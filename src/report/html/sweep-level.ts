@@ -1,4 +1,4 @@
-import type { SweepResult } from '../../run/sweep.ts';
+import type { SweepResult } from '../sweep.ts';
 
 /**
  * One load level of a sweep (a concurrency or request-rate step), as the HTML report plots it:

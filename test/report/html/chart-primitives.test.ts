@@ -5,7 +5,7 @@ import { formatTick, logScale, niceDomain } from '../../../src/report/html/scale
 import { renderBarChart } from '../../../src/report/html/svg-bar-chart.ts';
 import { renderLineChart } from '../../../src/report/html/svg-line-chart.ts';
 import { renderScatter } from '../../../src/report/html/svg-scatter.ts';
-import { LogHistogram } from '../../../src/report/statistics.ts';
+import { LogHistogram } from '../../../src/measure/statistics.ts';
 import { checkNesting } from './html-check.ts';
 
 describe('escapeHtml / truncateText', () => {

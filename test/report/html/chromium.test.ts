@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeHtmlReport, type SweepLevel } from '../../../src/report/html/index.ts';
-import { JsonlSink } from '../../../src/report/jsonl-sink.ts';
+import { JsonlSink } from '../../../src/results/jsonl-sink.ts';
 import { summarizeRows, writeSummaryJson } from '../../../src/report/summary.ts';
-import type { ResultRow } from '../../../src/run/result-row.ts';
+import type { ResultRow } from '../../../src/results/result-row.ts';
 import { syntheticRows } from './synthetic-run.ts';
 
 /** Debian's `chromium` package; .ci/run installs it, so on CI this suite runs. */
@@ -190,7 +190,7 @@ describe.skipIf(!CHROMIUM)(TITLE, () => {
 
 describe.skipIf(!CHROMIUM)(`${TITLE}: a real simulator run`, () => {
   it('renders the report.html that `run` wrote, with its charts, no console error, and a screenshot', async () => {
-    const { runSuite } = await import('../../../src/run/run-suite.ts');
+    const { runSuite } = await import('../../../src/session/run-suite.ts');
     const { parseSuite } = await import('../../../src/suite/load-suite.ts');
     // The suite above removed its folder: chromium() keeps profiles under `work`, so point it here.
     work = await mkdtemp(join(tmpdir(), 'evalbench-chromium-sim-'));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { collectReportData } from '../../../src/report/html/report-data.ts';
 import { EXACT_SAMPLE_CAP, SKETCH_RELATIVE_ERROR, summarizeDistribution, summarizeRows } from '../../../src/report/index.ts';
-import type { ResultRow } from '../../../src/run/result-row.ts';
+import type { ResultRow } from '../../../src/results/result-row.ts';
 import { seededRandom } from '../../../src/grade/statistics/seeded-random.ts';
 import { makeRow } from '../make-row.ts';
 

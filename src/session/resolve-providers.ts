@@ -2,7 +2,7 @@ import { MissingApiKeyError } from '../errors/index.ts';
 import { InputError } from '../errors/input-error.ts';
 import { PRESETS, SIM_PROVIDER_ID } from '../providers/presets.ts';
 import type { ProviderSpec } from '../suite/schema.ts';
-import type { ResolvedProvider } from './run-jobs.ts';
+import type { ResolvedProvider } from '../run/run-jobs.ts';
 
 /**
  * Finds each provider a run needs (suite entry, else preset) and reads its key from the

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../errors/index.ts';
 import type { GoodputResult } from '../measure/goodput.ts';
-import type { GroupSummary } from '../report/summary.ts';
+import type { GroupSummary } from './summary.ts';
 import { renderTextTable } from '../grade/statistics/text-table.ts';
 
 /** What a sweep varies: the closed-loop concurrency or the open-loop rate (req/s). */

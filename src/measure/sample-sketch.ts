@@ -1,4 +1,4 @@
-import { percentileSorted } from '../measure/percentile.ts';
+import { percentileSorted } from './percentile.ts';
 import { EMPTY_DISTRIBUTION, LogHistogram, summarizeDistribution, type DistributionSummary } from './statistics.ts';
 
 /** Values kept exactly per distribution; beyond this a log histogram takes over. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { loadSuite, type Suite } from '../suite/index.ts';
 import { InputError } from '../errors/input-error.ts';
 import { runSuite, type RunOptions, type RunOutcome } from './run-suite.ts';
-import { runSweep, writeSweepFiles, type SweepResult, type SweepSpec } from './sweep.ts';
+import { runSweep, writeSweepFiles, type SweepResult, type SweepSpec } from '../report/sweep.ts';
 import { defaultOutDir } from './out-dir.ts';
 
 export interface SweepOutcome {

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { InputError } from '../errors/input-error.ts';
 import type { Job } from '../plan/types.ts';
-import { JsonlSink, readJsonlRows } from '../report/jsonl-sink.ts';
-import type { ResultRow } from './result-row.ts';
+import { JsonlSink, readJsonlRows } from '../results/jsonl-sink.ts';
+import type { ResultRow } from '../results/result-row.ts';
 
 export interface ResumePlan {
   /**

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors/input-error.ts';
-import { ensureDir } from './ensure-dir.ts';
+import { ensureDir } from '../run/ensure-dir.ts';
 
 /** `results/<suite>/<timestamp>/`, timestamp in UTC with characters safe in file names. */
 export function defaultOutDir(suiteName: string, at: Date = new Date(), root = 'results'): string {

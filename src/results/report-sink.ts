@@ -1,4 +1,4 @@
-import type { ResultRow } from '../run/result-row.ts';
+import type { ResultRow } from './result-row.ts';
 
 /** Something that takes result rows as jobs end (results.jsonl, the summary builder, ...). */
 export interface ReportSink {

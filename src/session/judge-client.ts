@@ -2,7 +2,7 @@ import type { JudgeFn } from '../grade/types.ts';
 import { sendChatCompletion, type ClientDeps } from '../providers/openai-client.ts';
 import { endpointUrl } from '../providers/url-policy.ts';
 import { requestCostFor, type PriceTable } from '../cost/index.ts';
-import type { ResolvedProvider } from './run-jobs.ts';
+import type { ResolvedProvider } from '../run/run-jobs.ts';
 
 /**
  * The judge for llm-rubric assertions: one non-streamed request to `grading.judge`. Its tokens,

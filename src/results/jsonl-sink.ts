@@ -1,7 +1,7 @@
 import { closeSync, createReadStream, fchmodSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { InputError } from '../errors/index.ts';
-import type { ResultRow } from '../run/result-row.ts';
+import type { ResultRow } from './result-row.ts';
 import type { ReportSink } from './report-sink.ts';
 
 export interface JsonlSinkOptions {

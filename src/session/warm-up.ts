@@ -4,7 +4,7 @@ import { sendChatCompletion } from '../providers/openai-client.ts';
 import { warmConnections } from '../providers/http-transport.ts';
 import { endpointUrl } from '../providers/url-policy.ts';
 import type { FetchLike } from '../providers/types.ts';
-import type { ResolvedProvider } from './run-jobs.ts';
+import type { ResolvedProvider } from '../run/run-jobs.ts';
 
 /**
  * Most connections warmed per origin: Node's agent keeps at most 256 idle sockets per origin

@@ -1,5 +1,5 @@
 import { InputError } from '../errors/input-error.ts';
-import { sleep } from './sleep.ts';
+import { sleep } from '../run/sleep.ts';
 
 /** Date and time with a zone: shards on machines in different zones must read the same instant. */
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;

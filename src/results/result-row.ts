@@ -1,4 +1,4 @@
-import type { ErrorType } from '../providers/types.ts';
+import type { ErrorType } from './error-types.ts';
 
 /**
  * One row per job: the CSV/JSONL contract (docs/metrics.md). Field names are snake_case and stable.

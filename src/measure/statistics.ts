@@ -1,4 +1,4 @@
-import { percentileSorted } from '../measure/percentile.ts';
+import { percentileSorted } from './percentile.ts';
 
 /**
  * Summary of one distribution (docs/metrics.md "every distribution"). Percentiles use linear

@@ -19,7 +19,8 @@ export function addPlanOptions(cmd: Command): Command {
     .option('--models <list>', 'models instead of the suite\'s, comma-separated provider:model (e.g. sim:fast,vigthoria:v2-code)', parseList)
     .option('--efforts <list>', 'reasoning efforts instead of the suite\'s: none,low,medium,high', parseEfforts)
     .option('--repeats <n>', 'times to run each case', parsePositiveInt)
-    .option('--filter <list>', 'only cases with these ids or tags, comma-separated', parseList);
+    .option('--filter <list>', 'only cases with these ids or tags, comma-separated', parseList)
+    .option('--limit <n>', 'only the first N cases (after --filter), e.g. to try a large dataset', parsePositiveInt);
 }
 
 /** The gate flags, shared by `run` and `report`. Rates are fractions (0.9 = 90%). */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadSuite, type Suite } from '../suite/index.ts';
-import { planJobs, type PlanOverrides } from '../plan/index.ts';
+import { makePlan, type PlanOverrides } from '../plan/index.ts';
 import { readJsonlRows } from '../report/jsonl-sink.ts';
 import { estimateRun, type Estimate, type EstimateSourceRow } from './estimate.ts';
 import { loadPriceTable, mergePricing, pricingFromMap } from './price-table.ts';
@@ -15,7 +15,7 @@ export interface EstimateSuiteOptions {
 /** `evalbench estimate`: plans the suite and prices it. Sends no request. */
 export async function estimateSuite(suiteOrFile: string | Suite, opts: EstimateSuiteOptions = {}): Promise<Estimate> {
   const suite = typeof suiteOrFile === 'string' ? await loadSuite(suiteOrFile) : suiteOrFile;
-  const jobs = planJobs(suite, opts.overrides);
+  const plan = makePlan(suite, opts.overrides);
   const tables = [loadPriceTable()];
   if (opts.pricesFile) tables.push(loadPriceTable(opts.pricesFile));
   if (suite.pricing) tables.push(pricingFromMap(suite.pricing, suite.file));
@@ -30,5 +30,5 @@ export async function estimateSuite(suiteOrFile: string | Suite, opts: EstimateS
       });
     }
   }
-  return estimateRun(jobs, prices, { fromRows });
+  return estimateRun(plan.jobs(), prices, { fromRows });
 }

@@ -8,3 +8,5 @@ export { IMAGE_MIME, readImageFile, type ReadImage } from './images.ts';
 export { knownProviderIds } from './known-providers.ts';
 export * from './schema.ts';
 export { YamlLocator, type LinePos } from './yaml-locate.ts';
+export { iterateCases, type CaseSource } from './dataset/expand-cases.ts';
+export { readDatasetRows, DatasetReadError, type DatasetRow } from './dataset/read-rows.ts';

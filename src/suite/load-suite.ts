@@ -9,6 +9,7 @@ import { JsonSchemaPath } from './json-schema-path.ts';
 import { suiteSchema } from './schema.ts';
 import { checkSuiteData } from './suite-checks.ts';
 import { checkAssertions, checkPricing } from './check-extensions.ts';
+import { checkCases } from './dataset/expand-cases.ts';
 import type { ParseSuiteOptions, Suite } from './types.ts';
 import { YamlLocator } from './yaml-locate.ts';
 import { explainZodIssues, KEEP_CUSTOM_MESSAGES, type RawIssue } from './zod-issues.ts';
@@ -76,6 +77,11 @@ export function parseSuite(text: string, file: string, opts: ParseSuiteOptions =
   }
   const suite: Suite = { ...parsed.data, file: abs, dir };
   applyImages(suite, images);
+  // Datasets are read after the suite itself is sound, so their row errors come on their own.
+  const checked = checkCases({ ...suite, file }, (i) => `${where(['cases', i, 'id'])} cases[${i}]`);
+  if (checked.issues.length > 0) throw new SuiteError(checked.issues);
+  suite.caseCount = checked.caseCount;
+  suite.entryRows = checked.entryRows;
   return suite;
 }
 

@@ -52,23 +52,52 @@ export const assertionSchema = z.looseObject({
 });
 export type AssertionSpec = z.infer<typeof assertionSchema>;
 
-export const caseSchema = z
+const CASE_ID = /^[A-Za-z0-9_.:-]+$/;
+const CASE_ID_RULE = 'letters, digits and _ . : - only';
+
+export const sampleSchema = z.strictObject({
+  n: z.number().int().positive().describe('How many rows to keep.'),
+  seed: z.number().int().default(1).describe('Same seed, same rows (kept in file order).'),
+}).describe('A reproducible random subset of the rows.');
+
+/**
+ * One entry of `cases`: an inline case, or (with `file`) a dataset whose every row becomes a case.
+ * One strict object rather than a union, so a typo in either kind gets a plain "did you mean".
+ */
+export const caseEntrySchema = z
   .strictObject({
-    id: z.string().min(1).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only'),
+    id: z.string().min(1).optional()
+      .describe('Required for inline cases. In a file entry: a template such as "capital-{{country}}"; default <file stem>-<row>.'),
+    file: z.string().min(1).optional()
+      .describe('Dataset file (.csv with a header row, .jsonl, .json array or .yaml list), relative to the suite. Each row is a case; its columns are the vars.'),
+    sample: sampleSchema.optional(),
     description: z.string().optional(),
     prompt: z.string().optional().describe('The user message. Use `messages` for several turns or images.'),
     messages: z.array(messageSchema).min(1).optional(),
     vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional()
-      .describe('Values substituted into {{name}} placeholders in prompt and messages.'),
+      .describe('Values substituted into {{name}} placeholders in prompt, messages, assertion values and file-entry ids.'),
     tags: z.array(z.string()).optional(),
     assert: z.array(assertionSchema).optional(),
     threshold: z.number().min(0).max(1).optional(),
     ...requestOptionsShape,
   })
-  .refine((c) => (c.prompt === undefined) !== (c.messages === undefined), {
-    message: 'a case needs exactly one of `prompt` or `messages`',
+  .superRefine((c, ctx) => {
+    const both = c.prompt !== undefined && c.messages !== undefined;
+    if (c.file === undefined) {
+      if (c.id === undefined) ctx.addIssue({ code: 'custom', path: ['id'], message: 'an inline case needs an `id`' });
+      else if (!CASE_ID.test(c.id)) ctx.addIssue({ code: 'custom', path: ['id'], message: CASE_ID_RULE });
+      if (c.sample !== undefined) ctx.addIssue({ code: 'custom', path: ['sample'], message: '`sample` only applies to a `file` entry' });
+      if (both || (c.prompt === undefined && c.messages === undefined)) {
+        ctx.addIssue({ code: 'custom', path: [], message: 'a case needs exactly one of `prompt` or `messages`' });
+      }
+    } else if (both) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'a file entry takes at most one of `prompt` or `messages` (or a `prompt` column)' });
+    }
   });
-export type SuiteCase = z.infer<typeof caseSchema>;
+export type CaseEntry = z.infer<typeof caseEntrySchema>;
+/** A case ready to plan: an inline case, or one row of a dataset with its id filled in. */
+export type SuiteCase = Omit<CaseEntry, 'id' | 'file' | 'sample'> & { id: string };
+export { CASE_ID, CASE_ID_RULE };
 
 export const providerSchema = z.strictObject({
   type: z.literal('openai-compatible'),
@@ -108,7 +137,7 @@ export const suiteSchema = z.strictObject({
   concurrency: z.number().int().positive().default(8),
   retry: retrySchema.prefault({}),
   timeout_ms: z.number().int().positive().default(60_000),
-  cases: z.array(caseSchema).min(1),
+  cases: z.array(caseEntrySchema).min(1),
 });
 /** A suite as validated (defaults applied), before file paths are resolved. */
 export type SuiteDocument = z.infer<typeof suiteSchema>;

@@ -61,7 +61,7 @@ function checkCaseIds(data: Record<string, unknown>, where: Where): RawIssue[] {
   const first = new Map<string, number>();
   const out: RawIssue[] = [];
   data.cases.forEach((c, i) => {
-    if (!isObj(c) || typeof c.id !== 'string') return;
+    if (!isObj(c) || typeof c.id !== 'string' || c.file !== undefined) return; // file entries: checked per row
     const prev = first.get(c.id);
     if (prev === undefined) first.set(c.id, i);
     else {
@@ -83,7 +83,7 @@ function checkPlaceholders(data: Record<string, unknown>): RawIssue[] {
   const defaultMissing = new Map<string, string[]>();
 
   data.cases.forEach((c, i) => {
-    if (!isObj(c)) return;
+    if (!isObj(c) || c.file !== undefined) return; // file entries get their vars per row: checked then
     const vars = isObj(c.vars) ? c.vars : {};
     const names = Object.keys(vars);
     const check = (text: unknown, path: PathSegment[]) => {

@@ -10,6 +10,10 @@ export interface Suite extends SuiteDocument {
   file: string;
   /** Absolute folder that relative paths in the suite were resolved against. */
   dir: string;
+  /** Cases planned: inline cases plus dataset rows (after `sample`). Set by the loader. */
+  caseCount?: number;
+  /** Rows in each `cases` entry's dataset (undefined for inline cases). Set by the loader. */
+  entryRows?: (number | undefined)[];
 }
 
 export interface ParseSuiteOptions {

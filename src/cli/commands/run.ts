@@ -74,7 +74,7 @@ Examples:
       const progress = createProgress(process.stderr, o.progress);
       try {
         const runOptions: RunOptions = {
-          overrides: { models: o.models, efforts: o.efforts, repeats: o.repeats, timeoutMs: o.timeout, filter: o.filter },
+          overrides: { models: o.models, efforts: o.efforts, repeats: o.repeats, timeoutMs: o.timeout, filter: o.filter, limit: o.limit },
           concurrency: o.concurrency,
           maxRetries: o.maxRetries,
           outDir: o.out,

@@ -16,7 +16,7 @@ export function registerSuiteTools(program: Command, setExit: SetExit): void {
         try {
           const suite = await loadSuite(file);
           const plan = makePlan(suite);
-          out(`ok: ${file} (${suite.cases.length} cases, ${plan.count} jobs)`);
+          out(`ok: ${file} (${suite.caseCount ?? suite.cases.length} cases, ${plan.count} jobs)`);
         } catch (e) {
           if (!(e instanceof EvalbenchError)) throw e;
           failed += 1;

@@ -29,6 +29,8 @@ export interface PlanOverrides {
 
 const PARAM_KEYS = [
   'max_completion_tokens', 'temperature', 'top_p', 'presence_penalty', 'frequency_penalty', 'stop', 'seed',
+  'n', 'logprobs', 'top_logprobs', 'logit_bias', 'response_format', 'tools', 'tool_choice', 'parallel_tool_calls',
+  'user', 'metadata',
 ] as const;
 
 /** A validated plan: its size and models are known at once; its jobs are made on demand. */
@@ -136,6 +138,9 @@ function mergeParams(c: SuiteCase, suite: Suite): Job['params'] {
     const value = c[key] ?? suite.defaults?.[key];
     if (value !== undefined) params[key] = value;
   }
+  // extra_body merges key by key (case over defaults), like the named parameters.
+  const extra = { ...suite.defaults?.extra_body, ...c.extra_body };
+  if (Object.keys(extra).length > 0) params.extra_body = extra;
   return params as Job['params'];
 }
 

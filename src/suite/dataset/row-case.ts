@@ -13,7 +13,8 @@ export function entryPlaceholders(entry: CaseEntry, defaultSystem: string | unde
   if (system !== undefined) texts.push(system);
   for (const m of entry.messages ?? []) {
     if (typeof m.content === 'string') texts.push(m.content);
-    else for (const p of m.content) if (p.type === 'text') texts.push(p.text);
+    else for (const p of m.content ?? []) if (p.type === 'text') texts.push(p.text);
+    for (const t of m.tool_calls ?? []) texts.push(t.function.arguments);
   }
   for (const a of entry.assert ?? []) collectStrings(a.value, texts);
   return [...new Set(texts.flatMap(findPlaceholders))];
@@ -67,11 +68,20 @@ export function fillAssertions(specs: readonly AssertionSpec[], vars: Readonly<R
   return specs.map((a) => (a.value === undefined ? a : { ...a, value: fillDeep(a.value, vars) }));
 }
 
+/** Values without placeholders keep their identity (compiled schemas are cached by object). */
 function fillDeep(v: unknown, vars: Readonly<Record<string, VarValue>>): unknown {
   if (typeof v === 'string') return substituteVars(v, vars);
+  if (!hasPlaceholder(v)) return v;
   if (Array.isArray(v)) return v.map((x) => fillDeep(x, vars));
   if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fillDeep(x, vars)]));
   return v;
+}
+
+function hasPlaceholder(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('{{');
+  if (Array.isArray(v)) return v.some(hasPlaceholder);
+  if (typeof v === 'object' && v !== null) return Object.values(v).some(hasPlaceholder);
+  return false;
 }
 
 function collectStrings(v: unknown, out: string[]): void {

@@ -66,7 +66,7 @@ export function parseSuite(text: string, file: string, opts: ParseSuiteOptions =
   const raw: RawIssue[] = [];
   const parsed = suiteSchema.safeParse(data, KEEP_CUSTOM_MESSAGES);
   if (!parsed.success) raw.push(...explainZodIssues(parsed.error.issues, data, new JsonSchemaPath(rawSuiteJsonSchema())));
-  raw.push(...checkSuiteData(data, where));
+  raw.push(...checkSuiteData(data, where, { documentedModels: opts.checkDocumentedModels === true }));
   const { images, issues: imageIssues } = resolveImages(data, dir, opts.readImage ?? readImageFile);
   raw.push(...imageIssues);
 

@@ -19,6 +19,11 @@ export interface Suite extends SuiteDocument {
 export interface ParseSuiteOptions {
   /** Folder for relative image paths; default: the folder of `file`. */
   dir?: string;
+  /**
+   * Check models of built-in providers against the models they document (`validate` does; a run
+   * checks against the live GET /models list instead, which can know newer models).
+   */
+  checkDocumentedModels?: boolean;
   /** Reads image files (default: fs.readFileSync). Tests pass their own. */
   readImage?: ReadImage;
 }

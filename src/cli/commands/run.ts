@@ -45,6 +45,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--warmup <n|time>', 'run N jobs (or for a time, e.g. 10s) first and leave them out of every statistic', wrapInputParser(parseWarmup))
     .option('--sweep <param=levels>', 'run once per level: concurrency=1,4,16,64 or rate=1,5,10,20; writes sweep.csv and sweep.json', wrapInputParser(parseSweep))
     .option('--slo <list>', 'service-level objectives for goodput, e.g. ttft_ms=500,tpot_ms=50,latency_ms=10000', wrapInputParser(parseSlo))
+    .option('--no-model-check', 'do not check model names against each provider\'s GET /models list before sending')
     .option('--allow-insecure-http', 'allow http:// base URLs to hosts other than this machine (keys would travel in clear text)')
     .option('--adaptive', 'adapt each provider\'s concurrency: halve on 429, add one back after a run of successes')
     .addOption(new Option('--progress <mode>', 'progress on stderr').choices(['auto', 'off']).default('auto'))
@@ -97,6 +98,7 @@ Examples:
           adaptive: o.adaptive,
           slo: o.slo,
           allowInsecureHttp: o.allowInsecureHttp,
+          modelCheck: o.modelCheck,
         };
         if (o.sweep) {
           const sweep = await sweepSuite(file, o.sweep, { ...runOptions, onPlan: undefined, onEvent: undefined });

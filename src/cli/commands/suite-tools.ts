@@ -14,7 +14,7 @@ export function registerSuiteTools(program: Command, setExit: SetExit): void {
       let failed = 0;
       for (const file of files) {
         try {
-          const suite = await loadSuite(file);
+          const suite = await loadSuite(file, { checkDocumentedModels: true });
           const plan = makePlan(suite);
           out(`ok: ${file} (${suite.caseCount ?? suite.cases.length} cases, ${plan.count} jobs)`);
         } catch (e) {

@@ -47,7 +47,7 @@ export async function startRecordingServer(opts: RecordingOptions = {}): Promise
         return;
       }
       const r = opts.reply?.(body) ?? { content: 'ok' };
-      if (body.stream) writeStream(res, r);
+      if (body.stream) writeStream(res, r, (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true);
       else writeJson(res, r);
     });
   });
@@ -66,7 +66,8 @@ function writeJson(res: http.ServerResponse, r: Reply): void {
   }));
 }
 
-function writeStream(res: http.ServerResponse, r: Reply): void {
+/** Usage comes in a last chunk only when the request asked for it, as OpenAI does. */
+function writeStream(res: http.ServerResponse, r: Reply, withUsage: boolean): void {
   res.writeHead(200, { 'content-type': 'text/event-stream' });
   const send = (delta: object, finish: string | null = null, extra: object = {}) =>
     res.write(`data: ${JSON.stringify({ id: 'chatcmpl-rec', object: 'chat.completion.chunk', created: 1, model: 'rec', choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`);
@@ -77,6 +78,6 @@ function writeStream(res: http.ServerResponse, r: Reply): void {
     for (const piece of t.function.arguments.match(/.{1,5}/gs) ?? []) send({ tool_calls: [{ index, function: { arguments: piece } }] });
   });
   send({}, r.tool_calls ? 'tool_calls' : 'stop');
-  res.write(`data: ${JSON.stringify({ id: 'chatcmpl-rec', object: 'chat.completion.chunk', choices: [], usage })}\n\n`);
+  if (withUsage) res.write(`data: ${JSON.stringify({ id: 'chatcmpl-rec', object: 'chat.completion.chunk', choices: [], usage })}\n\n`);
   res.end('data: [DONE]\n\n');
 }

@@ -151,3 +151,18 @@ cases:
     }
   });
 });
+
+describe('a server that rejects stream_options', () => {
+  it('is retried once without it, and its rows say usage was estimated', async () => {
+    const server = await startRecordingServer({ reject400: 'stream_options', reply: () => ({ content: 'hello there' }) });
+    try {
+      const rows = await runAgainst(server, 'concurrency: 1\ncases:\n  - { id: a, prompt: hi }\n  - { id: b, prompt: ho }\n', 'so');
+      expect(rows.map((r) => [r.status, r.usage_source])).toEqual([['ok', 'estimated'], ['ok', 'estimated']]);
+      // The first job: rejected, then sent without; the second starts without it.
+      expect(server.bodies.map((b) => 'stream_options' in b)).toEqual([true, false, false]);
+      expect(rows[0].completion_tokens).toBeGreaterThan(0);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -21,7 +21,8 @@ export function addPlanOptions(cmd: Command): Command {
     .option('--efforts <list>', `reasoning efforts instead of the suite's: ${EFFORTS.join(',')} (each API accepts some of them)`, parseEfforts)
     .option('--repeats <n>', 'times to run each case', parsePositiveInt)
     .option('--filter <list>', 'only cases with these ids or tags, comma-separated', parseList)
-    .option('--max-jobs <n>', 'largest plan accepted, cases x models x efforts x repeats (default 1000000)', parsePositiveInt);
+    .option('--max-jobs <n>', 'largest plan accepted, cases x models x efforts x repeats (default 1000000)', parsePositiveInt)
+    .option('--limit <n>', 'only the first N cases (after --filter), e.g. to try a large dataset', parsePositiveInt);
 }
 
 /** The gate flags, shared by `run` and `report`. Rates are fractions (0.9 = 90%). */

@@ -274,13 +274,14 @@ function warningsFor(groups: EstimateGroup[], unpriced: string[], fromRun: boole
 
 /** Prompts repeat across models, efforts and repeats: count each distinct one once. */
 function memoisedCounter(count: PromptCounter): PromptCounter {
-  const cache = new Map<string, number>();
+  // Keyed by the array itself (the jobs of one case share it), so a 100,000-case plan
+  // walked lazily keeps no table of prompts.
+  const cache = new WeakMap<object, number>();
   return (messages) => {
-    const key = JSON.stringify(messages);
-    let n = cache.get(key);
+    let n = cache.get(messages);
     if (n === undefined) {
       n = count(messages);
-      cache.set(key, n);
+      cache.set(messages, n);
     }
     return n;
   };

@@ -1,3 +1,4 @@
+import type { SamplingParams } from '../providers/types.ts';
 import type { AssertionSpec } from '../suite/schema.ts';
 
 /** What a judge model said, with its own usage: recorded apart from the judged model's figures. */
@@ -31,6 +32,10 @@ export interface GradeContext {
   /** Directory of the suite file: relative paths in assertions resolve against it. */
   suiteDir: string;
   judge?: JudgeFn;
+  /** The answer's tool calls (arguments as the JSON text received). */
+  toolCalls?: { id?: string; name?: string; arguments: string }[];
+  /** The request's response_format, for is-valid-json-schema-output. */
+  responseFormat?: SamplingParams['response_format'];
 }
 
 export interface AssertionResult {

@@ -101,11 +101,12 @@ export function countMessageTokens(messages: readonly ChatMessage[]): number {
   let total = TOKENS_REPLY_PRIMING;
   for (const m of messages) {
     total += TOKENS_PER_MESSAGE + countTokens(m.role);
+    for (const t of m.tool_calls ?? []) total += countTokens(t.function.name) + countTokens(t.function.arguments);
     if (typeof m.content === 'string') {
       total += countTokens(m.content);
       continue;
     }
-    for (const part of m.content) {
+    for (const part of m.content ?? []) {
       if (part.type === 'text') total += countTokens(part.text);
       else total += part.image_url.detail === 'low' ? IMAGE_TOKENS_LOW : IMAGE_TOKENS_DEFAULT;
     }

@@ -9,7 +9,9 @@ import { jobId } from './job-id.ts';
 import { checkPlanSize } from './plan-size.ts';
 import { parseModelRef, type ModelRef } from './model-ref.ts';
 import { renderMessages } from './render-messages.ts';
-import { selectCases } from './select-cases.ts';
+import { caseMatcher, noMatchError } from './select-cases.ts';
+import { iterateCases } from '../suite/dataset/expand-cases.ts';
+import { fillAssertions } from '../suite/dataset/row-case.ts';
 import type { Job } from './types.ts';
 
 /** CLI overrides of the suite (concurrency and retries belong to the runner, not here). */
@@ -24,10 +26,14 @@ export interface PlanOverrides {
   filter?: string[];
   /** Largest plan accepted (`--max-jobs`); default DEFAULT_MAX_JOBS. */
   maxJobs?: number;
+  /** Keep only the first N cases (after the filter): a quick, reproducible subset of a large dataset. */
+  limit?: number;
 }
 
 const PARAM_KEYS = [
   'max_completion_tokens', 'temperature', 'top_p', 'presence_penalty', 'frequency_penalty', 'stop', 'seed',
+  'n', 'logprobs', 'top_logprobs', 'logit_bias', 'response_format', 'tools', 'tool_choice', 'parallel_tool_calls',
+  'user', 'metadata',
 ] as const;
 
 /** A validated plan: its size and models are known at once; its jobs are made on demand. */
@@ -55,22 +61,22 @@ export function makePlan(suite: Suite, overrides: PlanOverrides = {}): Plan {
   for (const m of models) checkAccepted(m, efforts, suite, overrides.efforts !== undefined);
   const repeats = checkPositiveInt(overrides.repeats ?? suite.repeats, 'BAD_REPEATS', 'repeats');
   const timeoutMs = checkPositiveInt(overrides.timeoutMs ?? suite.timeout_ms, 'BAD_TIMEOUT', 'timeout (ms)');
-  const cases = selectCases(suite.cases, overrides.filter);
+  const cases = selectedCases(suite, overrides);
   checkPlanSize(suite, {
-    cases: cases.length, models: models.length, efforts: efforts.length, repeats, repeatsFromFlag: overrides.repeats !== undefined,
+    cases: cases.count, models: models.length, efforts: efforts.length, repeats, repeatsFromFlag: overrides.repeats !== undefined,
   }, overrides.maxJobs);
   return {
-    count: cases.length * models.length * efforts.length * repeats,
+    count: cases.count * models.length * efforts.length * repeats,
     repeats,
     models,
     *jobs() {
       let index = 0;
-      for (const c of cases) {
+      for (const c of cases.list()) {
         // Rendered once per case and shared by its jobs: read-only (images can be large data URLs).
         const messages = renderMessages(c, suite.defaults);
         const params = mergeParams(c, suite);
         const stream = c.stream ?? suite.defaults?.stream ?? true;
-        const assert = [...(suite.default_assert ?? []), ...(c.assert ?? [])];
+        const assert = [...fillAssertions(suite.default_assert ?? [], c.vars), ...(c.assert ?? [])];
         for (const m of models) {
           for (const effort of efforts) {
             for (let repeat = 1; repeat <= repeats; repeat++) {
@@ -81,6 +87,28 @@ export function makePlan(suite: Suite, overrides: PlanOverrides = {}): Plan {
       }
     },
   };
+}
+
+/**
+ * The cases to plan, lazily (a dataset row is read when its jobs are made) and their number,
+ * counted by one extra pass only when a filter or limit is set.
+ */
+function selectedCases(suite: Suite, overrides: PlanOverrides): { count: number; list: () => Generator<SuiteCase> } {
+  const match = caseMatcher(overrides.filter);
+  const limit = overrides.limit === undefined ? Infinity : checkPositiveInt(overrides.limit, 'BAD_LIMIT', '--limit');
+  const list = function* (): Generator<SuiteCase> {
+    let n = 0;
+    for (const c of iterateCases(suite)) {
+      if (n >= limit) return;
+      if (match && !match(c)) continue;
+      n += 1;
+      yield c;
+    }
+  };
+  let count = !match && suite.caseCount !== undefined ? Math.min(limit, suite.caseCount) : 0;
+  if (match || suite.caseCount === undefined) for (const _ of list()) count += 1;
+  if (count === 0 && match) throw noMatchError(overrides.filter!, iterateCases(suite));
+  return { count, list };
 }
 
 /** Every job of the plan, as an array (see makePlan for the order). */
@@ -120,6 +148,9 @@ function mergeParams(c: SuiteCase, suite: Suite): Job['params'] {
     const value = c[key] ?? suite.defaults?.[key];
     if (value !== undefined) params[key] = value;
   }
+  // extra_body merges key by key (case over defaults), like the named parameters.
+  const extra = { ...suite.defaults?.extra_body, ...c.extra_body };
+  if (Object.keys(extra).length > 0) params.extra_body = extra;
   return params as Job['params'];
 }
 

@@ -24,13 +24,19 @@ export function renderMessages(c: SuiteCase, defaults: RequestOptions | undefine
     out.push({ role: 'system', content: fill(system) });
   }
   for (const m of messages) {
-    const content: string | ChatContentPart[] =
-      typeof m.content === 'string'
+    const content: ChatMessage['content'] =
+      m.content === null ? null
+      : typeof m.content === 'string'
         ? fill(m.content)
         : m.content.map((p): ChatContentPart =>
             p.type === 'text' ? { type: 'text', text: fill(p.text) } : { type: 'image_url', image_url: { ...p.image_url } },
           );
-    out.push({ role: m.role, content });
+    const msg: ChatMessage = { role: m.role, content };
+    // Tool-call arguments and results are templated too: a dataset can hold them.
+    if (m.tool_calls) msg.tool_calls = m.tool_calls.map((t) => ({ ...t, function: { name: t.function.name, arguments: fill(t.function.arguments) } }));
+    if (m.tool_call_id !== undefined) msg.tool_call_id = m.tool_call_id;
+    if (m.name !== undefined) msg.name = m.name;
+    out.push(msg);
   }
   return out;
 }

@@ -17,6 +17,16 @@ export const PRESETS: Record<string, Preset> = {
   openai: { id: 'openai', baseUrl: 'https://api.openai.com/v1', apiKeyEnv: 'OPENAI_API_KEY', efforts: EFFORTS },
 };
 
+/**
+ * Models each built-in provider documents (README), checked offline by `validate`. A provider
+ * not listed here (openai: too many, changing) is only checked online, against GET /models.
+ */
+export const DOCUMENTED_MODELS: Readonly<Record<string, readonly string[]>> = {
+  vigthoria: ['v2-reasoning', 'v2-creative', 'v2-code', 'v2-vision'],
+  vivgrid: ['managed'],
+  sim: ['fast', 'slow', 'reasoner', 'flaky', 'instant'],
+};
+
 /** The simulator's provider id: started in-process when a run names `sim:*` models. */
 export const SIM_PROVIDER_ID = 'sim';
 

@@ -19,9 +19,19 @@ export type ChatContentPart =
   | { type: 'text'; text: string }
   | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } };
 
+export interface ChatToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
 export interface ChatMessage {
-  role: 'system' | 'developer' | 'user' | 'assistant';
-  content: string | ChatContentPart[];
+  role: 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+  /** null only on an assistant message with tool_calls. */
+  content: string | ChatContentPart[] | null;
+  tool_calls?: ChatToolCall[];
+  tool_call_id?: string;
+  name?: string;
 }
 
 /** Sampling parameters a suite may set (defaults, per case); sent as they are. */
@@ -33,6 +43,18 @@ export interface SamplingParams {
   frequency_penalty?: number;
   stop?: string | string[];
   seed?: number;
+  n?: number;
+  logprobs?: boolean;
+  top_logprobs?: number;
+  logit_bias?: Record<string, number>;
+  response_format?: { type: 'text' } | { type: 'json_object' } | { type: 'json_schema'; json_schema: { name: string; description?: string; schema?: Record<string, unknown>; strict?: boolean } };
+  tools?: { type: 'function'; function: { name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean } }[];
+  tool_choice?: 'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } };
+  parallel_tool_calls?: boolean;
+  user?: string;
+  metadata?: Record<string, string>;
+  /** Merged into the body as is (never over the keys evalbench sets). */
+  extra_body?: Record<string, unknown>;
 }
 
 /** The JSON body POSTed to /chat/completions (only the fields evalbench sends). */

@@ -63,6 +63,13 @@ export interface ResultRow {
   /** Epoch ms (sub-ms precision, performance.timeOrigin + now) of the final attempt's send and last token: the run's measured window. */
   send_epoch_ms: number | null;
   last_token_epoch_ms: number | null;
+  /** The answer's tool calls (name, arguments as JSON text, id), assembled from the stream or the body. */
+  tool_calls?: { id?: string; name?: string; arguments: string }[];
+  /**
+   * Request parameters sent besides model and messages (tools by name only), extra_body as given:
+   * what this row measured, without repeating the prompt.
+   */
+  request?: Record<string, unknown>;
   /** Failed assertion reasons (grading). */
   reasons?: string[];
   /** The llm-rubric judge's own tokens, latency and cost: never part of this row's figures. */

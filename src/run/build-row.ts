@@ -74,10 +74,20 @@ export function buildResultRow(job: Job, outcome: RetryOutcome, scheduledAt: num
     itl_samples: ok ? boundedSamples(metrics.itlSamples).map((x) => round3(x)!) : [],
     send_epoch_ms: toEpoch(result.marks.send),
     last_token_epoch_ms: result.marks.lastTok !== null ? toEpoch(result.marks.lastTok) : null,
+    ...(result.toolCalls.length > 0 ? { tool_calls: result.toolCalls } : {}),
+    ...requestSummary(job),
     ...(result.fromCache ? { cached: true } : {}),
     ...(result.droppedChars ? { output_truncated: true } : {}),
     ...(ok && metrics.itlSamples.length > MAX_ROW_ITL_SAMPLES ? { itl_sample_count: metrics.itlSamples.length } : {}),
   };
+}
+
+/** The row's `request` field: the job's parameters, tools named rather than repeated. */
+function requestSummary(job: Job): { request?: Record<string, unknown> } {
+  const keys = Object.keys(job.params);
+  if (keys.length === 0) return {};
+  const { tools, ...rest } = job.params;
+  return { request: tools ? { ...rest, tools: tools.map((t) => t.function.name) } : { ...rest } };
 }
 
 /** A row for a job that never ran (budget reached, run interrupted before its turn). */

@@ -33,6 +33,7 @@ export function createRowFinisher(opts: RowFinisherOptions): (job: Job, row: Res
       output: row.output, reasoning: row.reasoning, finishReason: row.finish_reason,
       latencyMs: row.latency_ms, ttftMs: row.ttft_ms, costUsd: row.cost_usd, vars: job.vars,
       caseId: job.caseId, model: modelRef, suiteDir: opts.suiteDir, judge: opts.judge,
+      toolCalls: row.tool_calls ?? [], responseFormat: job.params.response_format,
     });
     row.passed = g.passed;
     row.score = Math.round(g.score * 1e6) / 1e6;

@@ -8,6 +8,7 @@ import { redactStrings, requestSecrets } from '../providers/redact.ts';
 import type { Clock } from '../measure/types.ts';
 import type { RetryPolicy } from '../suite/schema.ts';
 import { buildRequestBody } from './build-body.ts';
+import { StreamOptionsFallback } from './stream-options-fallback.ts';
 import { buildResultRow, skippedRow } from './build-row.ts';
 import type { ResultRow } from '../results/result-row.ts';
 import { withRetry } from './retry.ts';
@@ -172,6 +173,7 @@ export async function runJobs(jobs: JobSource, opts: RunJobsOptions): Promise<Ru
   const global = pLimit(opts.concurrency);
   const perProvider = new Map<string, Limit>();
   const adaptive = new Map<string, AdaptiveLimiter>();
+  const streamOptions = new StreamOptionsFallback();
   for (const [id, p] of opts.providers) {
     if (opts.adaptive) {
       const limiter = new AdaptiveLimiter({
@@ -281,11 +283,11 @@ export async function runJobs(jobs: JobSource, opts: RunJobsOptions): Promise<Ru
       outcome = await withRetry(
         async () => {
           if (limiter) await limiter.ready(stopSending.signal);
-          const r = await send(
-            { url, apiKey: provider.apiKey, headers, body, timeoutMs: job.timeoutMs, signal: hardStop.signal },
+          const r = await streamOptions.send(job.provider, body, (b) => send(
+            { url, apiKey: provider.apiKey, headers, body: b, timeoutMs: job.timeoutMs, signal: hardStop.signal },
             { fetch: opts.fetch, now, allowInsecureHttp: opts.allowInsecureHttp },
             job,
-          );
+          ));
           limiter?.observe(r);
           return r;
         },

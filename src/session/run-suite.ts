@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadSuite, type Suite } from '../suite/index.ts';
 import { makePlan, type PlanOverrides } from '../plan/index.ts';
+import { checkModelNames } from './model-check.ts';
 import type { Job } from '../plan/types.ts';
 import type { FetchLike } from '../providers/types.ts';
 import { SIM_PROVIDER_ID } from '../providers/presets.ts';
@@ -96,6 +97,8 @@ export interface RunOptions {
   latencyTolerance?: number;
   /** Allow http:// base URLs (and redirects) to hosts other than this machine: keys would cross the network in clear text. */
   allowInsecureHttp?: boolean;
+  /** Check model names against each provider's GET /models before any request (default true). */
+  modelCheck?: boolean;
   /** A price file (`--prices`) whose entries override the shipped prices.yaml; the suite's `pricing:` wins over both. */
   pricesFile?: string;
   /** Non-fatal notes for the user (unpriced models...). Default: collected in RunOutcome.warnings only. */
@@ -231,6 +234,11 @@ async function runSuiteUnguarded(suiteOrFile: string | Suite, options: RunOption
   try {
     const providers = resolveProviders(providerIds, suite.providers, env, sim?.url);
     for (const p of providers.values()) checkBaseUrl(p.endpoint.baseUrl, { allowInsecureHttp: options.allowInsecureHttp }, p.endpoint.id);
+    // Model names are checked before anything is written or sent (exit 2 with a did-you-mean).
+    if (options.modelCheck !== false) {
+      const checked = judgeRef && judgeProvider ? [...plan.models, parseModelRef(judgeRef)] : plan.models;
+      await checkModelNames(providers, checked, { fetch: options.fetch, warn });
+    }
     const outDir = options.resume ?? options.outDir ?? claimDefaultOutDir(suite.name);
     ensureDir(outDir, options.resume ? '--resume' : '--out');
     lock = acquireRunLock(outDir);

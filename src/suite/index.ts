@@ -9,3 +9,5 @@ export { knownProviderIds } from './known-providers.ts';
 export * from './schema.ts';
 export { YamlLocator, type LinePos } from './yaml-locate.ts';
 export { suiteIssueAt } from './suite-position.ts';
+export { iterateCases, type CaseSource } from './dataset/expand-cases.ts';
+export { readDatasetRows, DatasetReadError, type DatasetRow } from './dataset/read-rows.ts';

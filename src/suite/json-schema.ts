@@ -17,9 +17,16 @@ export function rawSuiteJsonSchema(): Readonly<Record<string, unknown>> {
  */
 export function suiteJsonSchema(): Record<string, unknown> {
   const { $schema, ...rest } = structuredClone(rawSuiteJsonSchema()) as Record<string, unknown>;
-  // zod cannot express the case refinement (exactly one of prompt/messages); editors can.
+  // zod cannot express the case refinement (a file entry, or an id with exactly one of
+  // prompt/messages); editors can.
   const cases = (rest.properties as Record<string, { items?: Record<string, unknown> }> | undefined)?.cases;
-  if (cases?.items) cases.items.oneOf = [{ required: ['prompt'] }, { required: ['messages'] }];
+  if (cases?.items) {
+    cases.items.anyOf = [
+      { required: ['file'] },
+      { required: ['id', 'prompt'], not: { required: ['messages'] } },
+      { required: ['id', 'messages'], not: { required: ['prompt'] } },
+    ];
+  }
   return {
     $schema,
     $id: SUITE_SCHEMA_ID,

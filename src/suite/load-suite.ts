@@ -9,6 +9,7 @@ import { JsonSchemaPath } from './json-schema-path.ts';
 import { suiteSchema, type SuiteDocument } from './schema.ts';
 import { checkSuiteData } from './suite-checks.ts';
 import { checkAssertions, checkPricing } from './check-extensions.ts';
+import { checkCases } from './dataset/expand-cases.ts';
 import type { ParseSuiteOptions, Suite } from './types.ts';
 import { YamlLocator } from './yaml-locate.ts';
 import { explainYamlError } from './yaml-syntax-hint.ts';
@@ -76,7 +77,7 @@ export function parseSuite(text: string, file: string, opts: ParseSuiteOptions =
   const raw: RawIssue[] = [];
   const parsed = suiteSchema.safeParse(data, KEEP_CUSTOM_MESSAGES);
   if (!parsed.success) raw.push(...explainZodIssues(parsed.error.issues, data, new JsonSchemaPath(rawSuiteJsonSchema())));
-  raw.push(...checkSuiteData(data, where));
+  raw.push(...checkSuiteData(data, where, { documentedModels: opts.checkDocumentedModels === true }));
   const { images, issues: imageIssues } = resolveImages(data, dir, opts.readImage ?? readImageFile);
   raw.push(...imageIssues);
 
@@ -90,6 +91,11 @@ export function parseSuite(text: string, file: string, opts: ParseSuiteOptions =
   }
   const suite: Suite = { ...parsed.data, file: abs, dir };
   applyImages(suite, images);
+  // Datasets are read after the suite itself is sound, so their row errors come on their own.
+  const checked = checkCases({ ...suite, file }, (i) => `${where(['cases', i, 'id'])} cases[${i}]`);
+  if (checked.issues.length > 0) throw new SuiteError(checked.issues);
+  suite.caseCount = checked.caseCount;
+  suite.entryRows = checked.entryRows;
   rememberSuiteSource(suite, text);
   return suite;
 }

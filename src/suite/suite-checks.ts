@@ -1,4 +1,4 @@
-import { isKnownProvider } from '../providers/presets.ts';
+import { DOCUMENTED_MODELS, isKnownProvider } from '../providers/presets.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { formatPath, type PathSegment } from './issue-path.ts';
 import { knownProviderIds } from './known-providers.ts';
@@ -13,9 +13,9 @@ export type Where = (path: PathSegment[]) => string;
  * without a value. They run on the raw data even when zod failed (skipping what is malformed)
  * so one run of `validate` reports everything.
  */
-export function checkSuiteData(data: unknown, where: Where): RawIssue[] {
+export function checkSuiteData(data: unknown, where: Where, opts: { documentedModels?: boolean } = {}): RawIssue[] {
   if (!isObj(data)) return [];
-  return [...checkModels(data), ...checkBaseUrls(data), ...checkEfforts(data), ...checkCaseIds(data, where), ...checkPlaceholders(data)];
+  return [...checkModels(data, opts.documentedModels === true), ...checkBaseUrls(data), ...checkEfforts(data), ...checkCaseIds(data, where), ...checkPlaceholders(data)];
 }
 
 /**
@@ -44,7 +44,7 @@ function checkBaseUrls(data: Record<string, unknown>): RawIssue[] {
   return out;
 }
 
-function checkModels(data: Record<string, unknown>): RawIssue[] {
+function checkModels(data: Record<string, unknown>, documented: boolean): RawIssue[] {
   const out: RawIssue[] = [];
   if (!Array.isArray(data.models)) return out;
   const providers = isObj(data.providers) ? data.providers : undefined;
@@ -57,6 +57,10 @@ function checkModels(data: Record<string, unknown>): RawIssue[] {
     const colon = ref.indexOf(':');
     if (colon <= 0) return; // the schema reports the shape
     const provider = ref.slice(0, colon);
+    if (documented) {
+      const issue = checkDocumentedModel(provider, ref.slice(colon + 1), providers);
+      if (issue) out.push({ path, message: issue });
+    }
     if (isKnownProvider(provider, providers)) return;
     const known = knownProviderIds(providers);
     const hint = didYouMean(provider, known);
@@ -69,6 +73,14 @@ function checkModels(data: Record<string, unknown>): RawIssue[] {
     });
   });
   return out;
+}
+
+/** A built-in provider's model that it does not document (the suite's own providers are not checked). */
+function checkDocumentedModel(provider: string, model: string, providers: Record<string, unknown> | undefined): string | undefined {
+  const list = providers && provider in providers ? undefined : DOCUMENTED_MODELS[provider];
+  if (!list || list.includes(model)) return undefined;
+  const hint = didYouMean(model, list);
+  return `\`${model}\` is not a model ${provider} documents (${list.join(', ')})` + (hint ? `; did you mean \`${provider}:${hint}\`?` : '');
 }
 
 function checkEfforts(data: Record<string, unknown>): RawIssue[] {
@@ -87,7 +99,7 @@ function checkCaseIds(data: Record<string, unknown>, where: Where): RawIssue[] {
   const first = new Map<string, number>();
   const out: RawIssue[] = [];
   data.cases.forEach((c, i) => {
-    if (!isObj(c) || typeof c.id !== 'string') return;
+    if (!isObj(c) || typeof c.id !== 'string' || c.file !== undefined) return; // file entries: checked per row
     const prev = first.get(c.id);
     if (prev === undefined) first.set(c.id, i);
     else {
@@ -109,7 +121,7 @@ function checkPlaceholders(data: Record<string, unknown>): RawIssue[] {
   const defaultMissing = new Map<string, string[]>();
 
   data.cases.forEach((c, i) => {
-    if (!isObj(c)) return;
+    if (!isObj(c) || c.file !== undefined) return; // file entries get their vars per row: checked then
     const vars = isObj(c.vars) ? c.vars : {};
     const names = Object.keys(vars);
     const check = (text: unknown, path: PathSegment[]) => {

@@ -177,7 +177,7 @@ cases:
       'unknown key `max_tokens`; did you mean `max_completion_tokens`?',
     );
     const far = issueAt(issues, 'cases[0].zzzzzz').message;
-    expect(far).toMatch(/^unknown key `zzzzzz`; allowed keys: id, description, prompt, messages/);
+    expect(far).toMatch(/^unknown key `zzzzzz`; allowed keys: id, file, sample, description, prompt, messages/);
   });
 
   it('a record key that breaks the naming rule points at the key', () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadSuite, type Suite, type SuiteCase } from '../../src/suite/index.ts';
+import { iterateCases, loadSuite, type Suite, type SuiteCase } from '../../src/suite/index.ts';
 import { planJobs } from '../../src/plan/index.ts';
 import { gradeOutput, type GradeContext } from '../../src/grade/index.ts';
 import { runSuite } from '../../src/session/run-suite.ts';
@@ -42,14 +42,14 @@ describe('every suite under suites/', () => {
   it.each(suiteFiles)('%s loads, validates every assertion and plans', async (file) => {
     const suite = await load(file);
     const jobs = planJobs(suite);
-    expect(jobs.length).toBe(suite.cases.length * suite.models.length * (suite.reasoning_effort?.length ?? 1) * suite.repeats);
+    expect(jobs.length).toBe([...iterateCases(suite)].length * suite.models.length * (suite.reasoning_effort?.length ?? 1) * suite.repeats);
     expect(fs.readFileSync(path.join(SUITES, file), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../suite.schema.json');
   });
 
   it.each(['reasoning.yaml', 'code.yaml', 'creative.yaml', 'vision.yaml'])('%s has at least 20 cases, each checked', async (file) => {
     const suite = await load(file);
-    expect(suite.cases.length).toBeGreaterThanOrEqual(20);
-    for (const c of suite.cases) expect((suite.default_assert?.length ?? 0) + (c.assert?.length ?? 0), c.id).toBeGreaterThan(0);
+    expect([...iterateCases(suite)].length).toBeGreaterThanOrEqual(20);
+    for (const c of [...iterateCases(suite)]) expect((suite.default_assert?.length ?? 0) + (c.assert?.length ?? 0), c.id).toBeGreaterThan(0);
   });
 
   it('targets the seeds\' model families', async () => {
@@ -64,8 +64,8 @@ describe('every suite under suites/', () => {
 describe('suites/code.yaml and its function-tests grader', () => {
   it('has a known-good answer here for every case (so every test table is checked below)', async () => {
     const suite = await load('code.yaml');
-    expect(Object.keys(GOOD_ANSWERS).sort()).toEqual(suite.cases.map((c) => c.id).sort());
-    for (const c of suite.cases) {
+    expect(Object.keys(GOOD_ANSWERS).sort()).toEqual([...iterateCases(suite)].map((c) => c.id).sort());
+    for (const c of [...iterateCases(suite)]) {
       expect(c.assert?.map((a) => a.type), c.id).toEqual(['javascript']);
       expect(c.assert?.[0].value, c.id).toBe('graders/function-tests.mjs');
     }
@@ -73,7 +73,7 @@ describe('suites/code.yaml and its function-tests grader', () => {
 
   it('passes every correct solution with score 1', async () => {
     const suite = await load('code.yaml');
-    for (const c of suite.cases) {
+    for (const c of [...iterateCases(suite)]) {
       const r = await grade(suite, c, GOOD_ANSWERS[c.id]);
       expect({ id: c.id, passed: r.passed, reasons: r.reasons }).toEqual({ id: c.id, passed: true, reasons: [] });
       expect(r.score).toBe(1);
@@ -83,7 +83,7 @@ describe('suites/code.yaml and its function-tests grader', () => {
 
   it('fails buggy solutions, with partial credit and the failing calls named', async () => {
     const suite = await load('code.yaml');
-    const byId = new Map(suite.cases.map((c) => [c.id, c]));
+    const byId = new Map([...iterateCases(suite)].map((c) => [c.id, c]));
     for (const [id, answer] of Object.entries(BAD_ANSWERS)) {
       const r = await grade(suite, byId.get(id)!, answer);
       expect(r.passed, id).toBe(false);
@@ -103,7 +103,7 @@ describe('suites/code.yaml and its function-tests grader', () => {
 
   it('stops at a timeout, a missing function or a syntax error instead of running every test', async () => {
     const suite = await load('code.yaml');
-    const byId = new Map(suite.cases.map((c) => [c.id, c]));
+    const byId = new Map([...iterateCases(suite)].map((c) => [c.id, c]));
     const fib = await grade(suite, byId.get('fibonacci')!, BAD_ANSWERS.fibonacci);
     expect(fib.reasons[0]).toMatch(/fibonacci\(70\): .*timed out/);
     expect(fib.score).toBeCloseTo(5 / 6, 10);
@@ -119,7 +119,7 @@ describe('suites/code.yaml and its function-tests grader', () => {
 
   it('reports a malformed test table as a grader error, not as a wrong answer', async () => {
     const suite = await load('code.yaml');
-    const c = suite.cases[0];
+    const c = [...iterateCases(suite)][0];
     const broken = { ...c, assert: [{ ...c.assert![0], tests: [['not-a-list', true]] }] };
     const r = await grade(suite, broken, GOOD_ANSWERS[c.id]);
     expect(r.passed).toBe(false);
@@ -131,12 +131,12 @@ describe('suites/code.yaml and its function-tests grader', () => {
 describe('suites/reasoning.yaml answer check', () => {
   it('gives every case an expected answer for the shared regex', async () => {
     const suite = await load('reasoning.yaml');
-    for (const c of suite.cases) expect(c.vars?.answer, c.id).toBeDefined();
+    for (const c of [...iterateCases(suite)]) expect(c.vars?.answer, c.id).toBeDefined();
   });
 
   it('accepts the right final answer in common formats and rejects near misses', async () => {
     const suite = await load('reasoning.yaml');
-    const c = { ...suite.cases.find((x) => x.id === 'consecutive-integers')!, vars: { answer: 42 } };
+    const c = { ...[...iterateCases(suite)].find((x) => x.id === 'consecutive-integers')!, vars: { answer: 42 } };
     const passes = async (out: string) => (await grade(suite, c, out)).passed;
     for (const ok of ['Answer: 42', 'x = 14, so 14 * 3 = 42.\n\n**Answer:** 42', 'answer: **42** km', 'Answer: $42', 'Answer: 42.0', 'Answer: 42.']) {
       expect(await passes(ok), ok).toBe(true);
@@ -148,7 +148,7 @@ describe('suites/reasoning.yaml answer check', () => {
 
   it('matches whole words and dates for non-numeric answers', async () => {
     const suite = await load('reasoning.yaml');
-    const byId = new Map(suite.cases.map((c) => [c.id, c]));
+    const byId = new Map([...iterateCases(suite)].map((c) => [c.id, c]));
     const passes = async (id: string, out: string) => (await grade(suite, byId.get(id)!, out)).passed;
     expect(await passes('knights-and-knaves', 'A is truthful.\nAnswer: Knight')).toBe(true);
     expect(await passes('knights-and-knaves', 'Answer: knave')).toBe(false);
@@ -163,7 +163,7 @@ describe('suites/creative.yaml', () => {
   it('grades every case with an llm-rubric, using a configured judge', async () => {
     const suite = await load('creative.yaml');
     expect(suite.grading?.judge).toMatch(/^[a-z]+:.+/);
-    for (const c of suite.cases) expect(c.assert?.some((a) => a.type === 'llm-rubric'), c.id).toBe(true);
+    for (const c of [...iterateCases(suite)]) expect(c.assert?.some((a) => a.type === 'llm-rubric'), c.id).toBe(true);
   });
 
   // The exact checks beside the rubric must accept a fitting answer and reject a misfit.
@@ -179,7 +179,7 @@ describe('suites/creative.yaml', () => {
   ];
   it.each(samples)('%s: exact checks accept a fitting answer and reject a misfit', async (id, good, bad) => {
     const suite = await load('creative.yaml');
-    const c = suite.cases.find((x) => x.id === id)!;
+    const c = [...iterateCases(suite)].find((x) => x.id === id)!;
     const cheap = (t: string) => t !== 'llm-rubric';
     expect((await grade(suite, c, good, cheap)).reasons).toEqual([]);
     expect((await grade(suite, c, bad, cheap)).passed).toBe(false);
@@ -192,7 +192,7 @@ describe('suites/vision.yaml and suites/images/', () => {
 
   it('sends at least one image part in every case, each a PNG data URL', async () => {
     const suite = await load('vision.yaml');
-    for (const c of suite.cases) {
+    for (const c of [...iterateCases(suite)]) {
       const parts = (c.messages ?? []).flatMap((m) => (Array.isArray(m.content) ? m.content : []));
       const images = parts.filter((p) => p.type === 'image_url');
       expect(images.length, c.id).toBeGreaterThan(0);

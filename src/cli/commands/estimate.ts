@@ -20,7 +20,7 @@ documented rule). Output tokens come from --from (low = min, expected = mean, hi
 else from max_completion_tokens (low 0, expected = high = the cap).`)
     .action(async (file: string, o) => {
       const estimate = await estimateSuite(file, {
-        overrides: { models: o.models, efforts: o.efforts, repeats: o.repeats, filter: o.filter, maxJobs: o.maxJobs },
+        overrides: { models: o.models, efforts: o.efforts, repeats: o.repeats, filter: o.filter, maxJobs: o.maxJobs, limit: o.limit },
         from: o.from,
         pricesFile: o.prices,
       });

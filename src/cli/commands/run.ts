@@ -56,6 +56,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--sweep <param=levels>', 'run once per level: concurrency=1,4,16,64 or rate=1,5,10,20; writes sweep.csv and sweep.json', wrapInputParser(parseSweep))
     .option('--slo <list>', 'service-level objectives for goodput, e.g. ttft_ms=500,tpot_ms=50,latency_ms=10000', wrapInputParser(parseSlo))
     .option('--show-failures <n>', 'after the tables, list the first n failing cases per model x effort with their assertion reasons (0 hides them)', parseNonNegativeInt, 5)
+    .option('--no-model-check', 'do not check model names against each provider\'s GET /models list before sending')
     .option('--allow-insecure-http', 'allow http:// base URLs to hosts other than this machine (keys would travel in clear text)')
     .option('--adaptive', 'adapt each provider\'s concurrency: halve on 429, add one back after a run of successes')
     .addOption(new Option('--progress <mode>', 'progress on stderr: auto (a bar on a terminal, a line every 5 s otherwise), json (a JSON line a second), off').choices(['auto', 'json', 'off']).default('auto'))
@@ -90,7 +91,7 @@ Examples:
       const warnings = new Set<string>();
       try {
         const runOptions: RunOptions = {
-          overrides: { models: o.models, efforts: o.efforts, repeats: o.repeats, timeoutMs: o.timeout, filter: o.filter, maxJobs: o.maxJobs },
+          overrides: { models: o.models, efforts: o.efforts, repeats: o.repeats, timeoutMs: o.timeout, filter: o.filter, maxJobs: o.maxJobs, limit: o.limit },
           concurrency: o.concurrency,
           maxRetries: o.maxRetries,
           outDir: o.out,
@@ -119,6 +120,7 @@ Examples:
           slo: o.slo,
           allowInsecureHttp: o.allowInsecureHttp,
           showFailures: o.showFailures,
+          modelCheck: o.modelCheck,
         };
         if (o.sweep) {
           const sweep = await sweepSuite(file, o.sweep, { ...runOptions, onPlan: undefined, onEvent: undefined });

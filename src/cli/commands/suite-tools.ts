@@ -17,10 +17,10 @@ export function registerSuiteTools(program: Command, setExit: SetExit): void {
       let failed = 0;
       for (const file of files) {
         try {
-          const suite = await loadSuite(file);
+          const suite = await loadSuite(file, { checkDocumentedModels: true });
           checkSuiteBaseUrls(suite, { allowInsecureHttp: o.allowInsecureHttp });
           const plan = makePlan(suite, { maxJobs: o.maxJobs });
-          out(`ok: ${file} (${suite.cases.length} cases, ${plan.count} jobs)`);
+          out(`ok: ${file} (${suite.caseCount ?? suite.cases.length} cases, ${plan.count} jobs)`);
         } catch (e) {
           if (!(e instanceof EvalbenchError)) throw e;
           failed += 1;

@@ -5,6 +5,7 @@ import { SIMILARITY_ASSERTIONS } from './similarity.ts';
 import { METRIC_ASSERTIONS } from './metrics.ts';
 import { JAVASCRIPT_ASSERTIONS } from './javascript.ts';
 import { LLM_RUBRIC_ASSERTIONS } from './llm-rubric.ts';
+import { TOOL_ASSERTIONS } from './tools.ts';
 
 /** Every assertion type by name (without the `not-` prefix, which any type accepts). */
 export const ASSERTIONS: Readonly<Record<string, AssertionType>> = Object.freeze({
@@ -14,6 +15,7 @@ export const ASSERTIONS: Readonly<Record<string, AssertionType>> = Object.freeze
   ...METRIC_ASSERTIONS,
   ...JAVASCRIPT_ASSERTIONS,
   ...LLM_RUBRIC_ASSERTIONS,
+  ...TOOL_ASSERTIONS,
 });
 
 export const ASSERTION_TYPES: readonly string[] = Object.keys(ASSERTIONS);

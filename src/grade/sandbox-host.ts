@@ -7,8 +7,8 @@ import type { SandboxReply, SandboxRequest } from './sandbox-worker.ts';
 export const SANDBOX_HEAP_MB = 128;
 /** Array buffers (outside the heap) one call may allocate in total. */
 export const SANDBOX_BUFFER_BYTES = 256 * 2 ** 20;
-/** How long past its own limit a call may run before the thread is terminated. */
-const TERMINATE_GRACE_MS = 250;
+/** How long past its own limit a call may run before the thread is terminated (the vm's own timeout stops JS loops; this is for native calls). */
+const TERMINATE_GRACE_MS = 1000;
 
 interface Call {
   request: Omit<SandboxRequest, 'id'>;

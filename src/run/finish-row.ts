@@ -1,6 +1,7 @@
 import type { Job } from '../plan/types.ts';
 import { gradeOutput } from '../grade/grade-output.ts';
 import type { JudgeFn } from '../grade/types.ts';
+import type { GradePool } from '../grade/workers/grade-pool.ts';
 import { requestCostFor, roundUsd, type PriceTable } from '../cost/index.ts';
 import type { ResultRow } from './result-row.ts';
 
@@ -8,6 +9,8 @@ export interface RowFinisherOptions {
   prices: PriceTable;
   suiteDir: string;
   judge?: JudgeFn;
+  /** Worker threads that grade off the thread reading sockets (default: gradeOutput's shared pool). */
+  pool?: GradePool;
 }
 
 /**
@@ -33,10 +36,11 @@ export function createRowFinisher(opts: RowFinisherOptions): (job: Job, row: Res
       output: row.output, reasoning: row.reasoning, finishReason: row.finish_reason,
       latencyMs: row.latency_ms, ttftMs: row.ttft_ms, costUsd: row.cost_usd, vars: job.vars,
       caseId: job.caseId, model: modelRef, suiteDir: opts.suiteDir, judge: opts.judge,
-    });
+    }, { pool: opts.pool });
     row.passed = g.passed;
     row.score = Math.round(g.score * 1e6) / 1e6;
     row.reasons = g.reasons;
+    if (g.results.some((r) => r.timedOut)) row.grading_error = 'grading_timeout';
     if (g.judgeUsage) {
       const u = g.judgeUsage;
       row.judge_usage = {

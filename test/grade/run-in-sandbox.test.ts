@@ -86,7 +86,7 @@ describe('runInSandbox', () => {
       'function big() { class Big extends Uint8Array {} return new Big(2 ** 31).length; }',
       'function big() { return typeof WebAssembly === "undefined" ? new Uint8Array(2 ** 30) : "wasm"; }',
     ]) expect((await sandboxError(runInSandbox(code, 'big', [], 1000))).code).toBe('SANDBOX_MEMORY');
-    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(performance.now() - t0).toBeLessThan(20_000); // six calls; each filling 3 GiB would take far longer
     expect(process.memoryUsage().rss - rss0).toBeLessThan(1024 * 2 ** 20);
     // Buffers within the budget still work.
     expect(await runInSandbox('function ok() { return new Uint8Array(2 ** 20).fill(7).reduce((s, x) => s + x, 0); }', 'ok')).toBe(7 * 2 ** 20);

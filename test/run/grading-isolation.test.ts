@@ -129,4 +129,32 @@ describe('grading runs off the network thread', () => {
       expect(fs.readFileSync(path.join(dir, 'out', f), 'latin1'), f).not.toContain('sk-must-not-leak');
     }
   }, 120_000);
+
+  it('Ctrl-C: an answer stuck in grading is let go after the grace period, with its row', async () => {
+    const dir = tmp();
+    fs.copyFileSync(path.join(FIXTURES, 'hostile-graders.mjs'), path.join(dir, 'graders.mjs'));
+    const suite = parseSuite([
+      'name: interrupted-grading',
+      'models: [sim:instant]',
+      'cases:',
+      '  - { id: spin, prompt: "Say hi", assert: [{ type: javascript, value: "graders.mjs:spin", timeout_ms: 600000 }] }',
+    ].join('\n'), path.join(dir, 'suite.yaml'));
+    const stop = new AbortController();
+    let abortedAt = 0;
+    const outcome = await runSuite(suite, {
+      outDir: path.join(dir, 'out'), warmUp: false, signal: stop.signal, graceMs: 500,
+      onEvent: (e) => {
+        if (e.type !== 'job-start') return;
+        // The answer comes back at once and goes to grading; then Ctrl-C.
+        setTimeout(() => {
+          abortedAt = performance.now();
+          stop.abort(new Error('SIGINT'));
+        }, 1000);
+      },
+    });
+    expect(performance.now() - abortedAt).toBeLessThan(2000 + 3000); // 0.5 s grace, wide margin for a busy machine
+    const [row] = readRows(outcome.outDir);
+    expect(row).toMatchObject({ case_id: 'spin', status: 'ok', passed: false });
+    expect(row.reasons![0]).toContain('grading stopped: the run was interrupted');
+  }, 60_000);
 });

@@ -2,8 +2,10 @@ import type { AssertionSpec } from '../suite/schema.ts';
 import { substituteVars, type VarValue } from '../suite/placeholders.ts';
 import type { AssertionResult, GradeContext, GradeOptions, GradeResult, JudgeResponse, JudgeUsage, Verdict } from './types.ts';
 import { ASSERTIONS, splitType } from './assertions/index.ts';
-import { GradingError } from './grading-error.ts';
-import { withTimeout } from './timeout.ts';
+import type { AssertionType } from './types.ts';
+import { gradeItem } from './grade-item.ts';
+import { sharedGradePool } from './workers/grade-pool.ts';
+import type { PoolContext } from './workers/grade-protocol.ts';
 
 export const GRADER_TIMEOUT_MS = 5_000;
 /** A judge is a model call (often a reasoning model): it gets far longer than code. */
@@ -12,7 +14,8 @@ export const JUDGE_TIMEOUT_MS = 120_000;
 /**
  * Grades one answer against its assertions (case `assert` plus suite `default_assert`, merged by
  * the caller). Never throws: a grader that throws, times out or cannot decide gives a failed
- * assertion whose reason says why.
+ * assertion whose reason says why. Cheap types run here; the rest (regexes, JSON, code graders)
+ * in a grading worker (`options.pool`, else a shared one), where a time limit really stops them.
  * - score = weighted mean of assertion scores (weight default 1; all weights 0 -> plain mean;
  *   no assertions -> 1);
  * - passed = every assertion passes when `threshold` is undefined, else score >= threshold.
@@ -27,30 +30,29 @@ export async function gradeOutput(
   let judgeFailures = 0;
   let usesJudge = false;
 
+  const planned = specs.map((spec) => planAssertion(spec, ctx, options));
+  // Everything but the cheap and judge types goes to the pool, in one task per answer.
+  const pooled = planned.filter((p): p is Planned => p !== undefined && !runsHere(p.def));
+  const fromPool = pooled.length === 0 ? []
+    : await (options.pool ?? sharedGradePool()).run('grade', withoutJudge(ctx), pooled.map((p) => ({ spec: p.rendered, ms: p.ms })));
+
   const results = await Promise.all(
-    specs.map(async (spec): Promise<AssertionResult> => {
+    planned.map(async (p, i): Promise<AssertionResult> => {
+      const spec = specs[i];
       const weight = spec.weight ?? 1;
-      const { base, negated } = splitType(spec.type);
-      const def = ASSERTIONS[base];
-      if (!def) return failed(spec.type, weight, `unknown assertion type "${spec.type}"`);
-      if (def.timeoutKind === 'judge') usesJudge = true;
-      const own = (spec as Record<string, unknown>).timeout_ms;
-      const ms = typeof own === 'number' && own > 0 ? own
-        : def.timeoutKind === 'judge' ? options.judgeTimeoutMs ?? JUDGE_TIMEOUT_MS
-        : options.timeoutMs ?? GRADER_TIMEOUT_MS;
-      const rendered = def.templated ? renderValue(spec, ctx.vars) : spec;
-      let v: Verdict;
-      try {
-        v = await withTimeout((signal) => def.grade(rendered, ctx, signal), ms);
-      } catch (e) {
-        if (e instanceof GradingError && e.judgeCall) judgeCalls.push(e.judgeCall);
-        else if (def.timeoutKind === 'judge') judgeFailures++;
-        return failed(spec.type, weight, e instanceof GradingError ? e.message : `grader threw: ${describe(e)}`);
+      if (!p) return failed(spec.type, weight, `unknown assertion type "${spec.type}"`);
+      if (p.def.timeoutKind === 'judge') usesJudge = true;
+      const outcome = runsHere(p.def) ? await gradeItem(p.def, p.rendered, ctx, p.ms) : fromPool[pooled.indexOf(p)];
+      if (!outcome.ok) {
+        if (outcome.judgeCall) judgeCalls.push(outcome.judgeCall);
+        else if (p.def.timeoutKind === 'judge') judgeFailures++;
+        return { ...failed(spec.type, weight, outcome.message), ...(outcome.timedOut ? { timedOut: true } : {}) };
       }
+      const v = outcome.verdict;
       if (v.judgeCall) judgeCalls.push(v.judgeCall);
-      const pass = negated ? !v.pass : v.pass;
-      const score = clamp01(negated ? 1 - v.score : v.score);
-      const expected = negated ? `not (${v.expected})` : v.expected;
+      const pass = p.negated ? !v.pass : v.pass;
+      const score = clamp01(p.negated ? 1 - v.score : v.score);
+      const expected = p.negated ? `not (${v.expected})` : v.expected;
       return { type: spec.type, pass, score, reason: `${spec.type}: expected ${expected}; got ${v.got}`, weight };
     }),
   );
@@ -60,6 +62,36 @@ export async function gradeOutput(
   const out: GradeResult = { passed, score, results, reasons: results.filter((r) => !r.pass).map((r) => r.reason) };
   if (usesJudge) out.judgeUsage = sumJudgeUsage(judgeCalls, judgeFailures);
   return out;
+}
+
+interface Planned {
+  def: AssertionType;
+  negated: boolean;
+  /** The spec with `{{var}}` filled in. */
+  rendered: AssertionSpec;
+  /** Time limit, ms. */
+  ms: number;
+}
+
+function planAssertion(spec: AssertionSpec, ctx: GradeContext, options: GradeOptions): Planned | undefined {
+  const { base, negated } = splitType(spec.type);
+  const def = ASSERTIONS[base];
+  if (!def) return undefined;
+  const own = (spec as Record<string, unknown>).timeout_ms;
+  const ms = typeof own === 'number' && own > 0 ? own
+    : def.timeoutKind === 'judge' ? options.judgeTimeoutMs ?? JUDGE_TIMEOUT_MS
+    : options.timeoutMs ?? GRADER_TIMEOUT_MS;
+  return { def, negated, rendered: def.templated ? renderValue(spec, ctx.vars) : spec, ms };
+}
+
+/** Linear-time types stay on the calling thread (no copy of the answer); a judge needs the caller's HTTP client. */
+function runsHere(def: AssertionType): boolean {
+  return def.inline === true || def.timeoutKind === 'judge';
+}
+
+function withoutJudge(ctx: GradeContext): PoolContext {
+  const { judge: _judge, ...rest } = ctx;
+  return rest;
 }
 
 function failed(type: string, weight: number, reason: string): AssertionResult {
@@ -101,13 +133,4 @@ function renderValue(spec: AssertionSpec, vars: Record<string, unknown>): Assert
 
 function clamp01(x: number): number {
   return x < 0 ? 0 : x > 1 ? 1 : x;
-}
-
-function describe(e: unknown): string {
-  if (e instanceof Error) return e.message || e.name;
-  try {
-    return typeof e === 'string' ? e : JSON.stringify(e) ?? String(e);
-  } catch {
-    return String(e);
-  }
 }

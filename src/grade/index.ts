@@ -8,6 +8,8 @@ export {
 } from './assertions/index.ts';
 export { runInSandbox, SANDBOX_DEFAULT_TIMEOUT_MS } from './run-in-sandbox.ts';
 export { extractCode } from './extract-code.ts';
+export { GradePool, sharedGradePool, type GradePoolOptions } from './workers/grade-pool.ts';
+export { graderEnv } from './workers/grader-env.ts';
 export { extractJsonValues, firstJsonObject } from './json-extract.ts';
 export { GradingError, type GradingErrorCode } from './grading-error.ts';
 export { SandboxError, type SandboxErrorCode } from './sandbox-error.ts';

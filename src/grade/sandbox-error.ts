@@ -2,6 +2,7 @@ import { EvalbenchError, EXIT } from '../errors/index.ts';
 
 export type SandboxErrorCode =
   | 'SANDBOX_TIMEOUT' // ran past its time limit (an endless loop, or a promise that never settled)
+  | 'SANDBOX_MEMORY' // allocated past its memory limit (heap, or array buffers)
   | 'SANDBOX_SYNTAX' // the code does not parse as a script
   | 'SANDBOX_THREW' // the code or the function threw
   | 'SANDBOX_NO_FUNCTION' // no function of that name after running the code

@@ -2,8 +2,9 @@ import { GradingError } from './grading-error.ts';
 
 /**
  * Races `work` against a timer. On timeout `controller` is aborted (so a judge request can stop)
- * and a GradingError is thrown. Synchronous code cannot be interrupted this way: a grader that
- * loops forever without awaiting blocks the process (use runInSandbox for untrusted code).
+ * and a GradingError is thrown. Synchronous code cannot be interrupted this way: that is why the
+ * graders that can loop (regexes, user code) run in a grading worker, which the pool terminates
+ * at the same limit (workers/grade-pool.ts).
  */
 export async function withTimeout<T>(work: (signal: AbortSignal) => T | Promise<T>, ms: number): Promise<T> {
   const controller = new AbortController();

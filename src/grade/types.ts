@@ -1,5 +1,6 @@
 import type { SamplingParams } from '../providers/types.ts';
 import type { AssertionSpec } from '../suite/schema.ts';
+import type { GradePool } from './workers/grade-pool.ts';
 
 /** What a judge model said, with its own usage: recorded apart from the judged model's figures. */
 export interface JudgeResponse {
@@ -49,6 +50,8 @@ export interface AssertionResult {
   weight: number;
   /** True when the grader could not give a verdict (threw, timed out, judge unparseable, metric missing). */
   errored?: boolean;
+  /** True when the grader ran past its time limit (rows then say `grading_error: grading_timeout`). */
+  timedOut?: boolean;
 }
 
 /** Totals over the judge calls of one answer. A total is null when any call did not report it. */
@@ -101,6 +104,8 @@ export interface GradeOptions {
   timeoutMs?: number;
   /** Per-assertion limit for llm-rubric (a model call). Default 120000 ms. */
   judgeTimeoutMs?: number;
+  /** Worker threads for the assertions that are not cheap. Default: a shared pool with an empty environment. */
+  pool?: GradePool;
 }
 
 /** A grader's answer for the positive form of its assertion; gradeOutput composes the reason. */
@@ -123,4 +128,9 @@ export interface AssertionType {
   timeoutKind?: 'code' | 'judge';
   /** `{{var}}` placeholders in a string (or string[]) `value` are filled from the case's vars. */
   templated?: boolean;
+  /**
+   * Linear-time in the answer and runs no user code: graded on the calling thread (no copy to a
+   * worker). Every other type is graded in a grading worker, where its time limit stops it.
+   */
+  inline?: boolean;
 }

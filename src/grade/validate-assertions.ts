@@ -2,7 +2,7 @@ import type { AssertionSpec } from '../suite/schema.ts';
 import { didYouMean } from '../suite/did-you-mean.ts';
 import type { AssertionProblem, ValidateEnv } from './types.ts';
 import { ASSERTIONS, ASSERTION_TYPES, NOT_PREFIX, splitType } from './assertions/index.ts';
-import { loadGrader } from './assertions/javascript.ts';
+import { sharedGradePool, type GradePool } from './workers/grade-pool.ts';
 
 export interface ValidateAssertionsOptions {
   /** The suite's `grading.judge` (`provider:model`), needed by llm-rubric. */
@@ -50,21 +50,27 @@ export function validateAssertions(
   return problems;
 }
 
+/** A grader file's top level gets this long to import. */
+const GRADER_LOAD_TIMEOUT_MS = 10_000;
+
 /**
  * Imports every `javascript` grader file and checks it exports the function named: the one
- * check validateAssertions cannot make synchronously. Run it before the first request too.
+ * check validateAssertions cannot make synchronously. Run it before the first request too. The
+ * import happens in a grading worker (`pool`, else the shared one), never on the calling thread:
+ * a grader's top-level code sees only the pool's environment, like the grader itself.
  */
-export async function preloadGraders(specs: AssertionSpec[], suiteDir: string): Promise<AssertionProblem[]> {
+export async function preloadGraders(specs: AssertionSpec[], suiteDir: string, pool?: GradePool): Promise<AssertionProblem[]> {
+  const graders = specs.flatMap((spec, index) =>
+    splitType(spec.type).base === 'javascript' && typeof spec.value === 'string' ? [{ spec, index }] : []);
+  const ctx = {
+    output: '', reasoning: '', finishReason: null, latencyMs: null, ttftMs: null, costUsd: null,
+    vars: {}, caseId: '', model: '', suiteDir,
+  };
+  const outcomes = await (pool ?? sharedGradePool()).run('load', ctx, graders.map(({ spec }) => ({ spec, ms: GRADER_LOAD_TIMEOUT_MS })));
   const problems: AssertionProblem[] = [];
-  await Promise.all(
-    specs.map(async (spec, index) => {
-      if (splitType(spec.type).base !== 'javascript' || typeof spec.value !== 'string') return;
-      try {
-        await loadGrader(spec.value, suiteDir);
-      } catch (e) {
-        problems.push({ index, field: 'value', message: `javascript grader ${spec.value}: ${(e as Error).message}` });
-      }
-    }),
-  );
-  return problems.sort((a, b) => a.index - b.index);
+  outcomes.forEach((o, i) => {
+    const { spec, index } = graders[i];
+    if (!o.ok) problems.push({ index, field: 'value', message: `javascript grader ${String(spec.value)}: ${o.message}` });
+  });
+  return problems;
 }

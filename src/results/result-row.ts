@@ -72,6 +72,8 @@ export interface ResultRow {
   request?: Record<string, unknown>;
   /** Failed assertion reasons (grading). */
   reasons?: string[];
+  /** Set when a grader ran past its time limit (stopped; its assertion failed). The request's own status is unaffected. */
+  grading_error?: 'grading_timeout';
   /** The llm-rubric judge's own tokens, latency and cost: never part of this row's figures. */
   judge_usage?: {
     calls: number; failures: number; prompt_tokens: number | null; completion_tokens: number | null;

@@ -1,6 +1,7 @@
 import type { Job } from '../plan/types.ts';
 import { gradeOutput } from '../grade/grade-output.ts';
 import type { JudgeFn } from '../grade/types.ts';
+import type { GradePool } from '../grade/workers/grade-pool.ts';
 import { requestCostFor, roundUsd, type PriceTable } from '../cost/index.ts';
 import type { ResultRow } from '../results/result-row.ts';
 
@@ -8,6 +9,8 @@ export interface RowFinisherOptions {
   prices: PriceTable;
   suiteDir: string;
   judge?: JudgeFn;
+  /** Worker threads that grade off the thread reading sockets (default: gradeOutput's shared pool). */
+  pool?: GradePool;
 }
 
 /**
@@ -34,10 +37,11 @@ export function createRowFinisher(opts: RowFinisherOptions): (job: Job, row: Res
       latencyMs: row.latency_ms, ttftMs: row.ttft_ms, costUsd: row.cost_usd, vars: job.vars,
       caseId: job.caseId, model: modelRef, suiteDir: opts.suiteDir, judge: opts.judge,
       toolCalls: row.tool_calls ?? [], responseFormat: job.params.response_format,
-    });
+    }, { pool: opts.pool });
     row.passed = g.passed;
     row.score = Math.round(g.score * 1e6) / 1e6;
     row.reasons = g.reasons;
+    if (g.results.some((r) => r.timedOut)) row.grading_error = 'grading_timeout';
     if (g.judgeUsage) {
       const u = g.judgeUsage;
       row.judge_usage = {

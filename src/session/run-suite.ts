@@ -31,6 +31,8 @@ import { createRowFinisher } from '../run/finish-row.ts';
 import { createJudge } from './judge-client.ts';
 import { assertPricedModels, loadPriceTable, mergePricing, pricingFromMap, unpricedModels, unpricedWarning, type PriceTable } from '../cost/index.ts';
 import { preloadGraders } from '../grade/validate-assertions.ts';
+import { GradePool } from '../grade/workers/grade-pool.ts';
+import { graderEnv } from '../grade/workers/grader-env.ts';
 import { asOutputWriteError, InputError, SuiteError, type SuiteIssue } from '../errors/index.ts';
 import { parseModelRef } from '../plan/index.ts';
 import { budgetShare, planFingerprint } from '../plan/index.ts';
@@ -171,13 +173,13 @@ export function resolvePrices(suite: Suite, pricesFile?: string): PriceTable {
 }
 
 /** Imports every javascript grader before any request, so a broken one stops the run at once. */
-async function preloadSuiteGraders(suite: Suite): Promise<void> {
+async function preloadSuiteGraders(suite: Suite, pool: GradePool): Promise<void> {
   const lists: [string, Suite['default_assert']][] = [['default_assert', suite.default_assert]];
   suite.cases.forEach((c, i) => lists.push([`cases[${i}].assert`, c.assert]));
   const issues: SuiteIssue[] = [];
   for (const [where, specs] of lists) {
     if (!specs) continue;
-    for (const p of await preloadGraders(specs, suite.dir)) {
+    for (const p of await preloadGraders(specs, suite.dir, pool)) {
       issues.push({ file: suite.file, path: `${where}[${p.index}]${p.field ? '.' + p.field : ''}`, message: p.message });
     }
   }
@@ -221,17 +223,19 @@ async function runSuiteUnguarded(suiteOrFile: string | Suite, options: RunOption
   if (options.maxCostUsd !== undefined && unpricedRefs.length > 0) throw unpricedBudgetError(unpricedRefs);
   const unpriced = unpricedWarning(unpricedRefs);
   if (unpriced) warn(unpriced);
-  await preloadSuiteGraders(suite);
-
   checkSuiteBaseUrls(suite, { allowInsecureHttp: options.allowInsecureHttp });
-  // Keys first: a missing key stops the run before anything is started or sent.
   const env = options.env ?? process.env;
-  resolveProviders([...providerIds].filter((id) => id !== SIM_PROVIDER_ID), suite.providers, env);
-
+  const graderPool = new GradePool({ env: graderEnv(suite.grading?.env, env) });
+  // Ctrl-C: answers already in grading get the same grace as requests in flight, then fail.
+  const stopGrading = () => setTimeout(() => void graderPool.close('the run was interrupted'), options.graceMs ?? 2000).unref();
+  options.signal?.addEventListener('abort', stopGrading, { once: true });
   let sim: RunningSimulator | undefined;
   let lock: RunLock | undefined;
-  if (providerIds.has(SIM_PROVIDER_ID) && !suite.providers?.[SIM_PROVIDER_ID]) sim = await startSimulator(options.simulator);
   try {
+    await preloadSuiteGraders(suite, graderPool);
+    // Keys first: a missing key stops the run before anything is started or sent.
+    resolveProviders([...providerIds].filter((id) => id !== SIM_PROVIDER_ID), suite.providers, env);
+    if (providerIds.has(SIM_PROVIDER_ID) && !suite.providers?.[SIM_PROVIDER_ID]) sim = await startSimulator(options.simulator);
     const providers = resolveProviders(providerIds, suite.providers, env, sim?.url);
     for (const p of providers.values()) checkBaseUrl(p.endpoint.baseUrl, { allowInsecureHttp: options.allowInsecureHttp }, p.endpoint.id);
     // Model names are checked before anything is written or sent (exit 2 with a did-you-mean).
@@ -316,7 +320,7 @@ async function runSuiteUnguarded(suiteOrFile: string | Suite, options: RunOption
         },
         onEvent: options.onEvent,
         finishRow: createRowFinisher({
-          prices, suiteDir: suite.dir,
+          prices, suiteDir: suite.dir, pool: graderPool,
           judge: judgeRef && judgeProvider ? createJudge(judgeRef, providers.get(judgeProvider)!, prices, { fetch: options.fetch, allowInsecureHttp: options.allowInsecureHttp }) : undefined,
         }),
       });
@@ -354,6 +358,8 @@ async function runSuiteUnguarded(suiteOrFile: string | Suite, options: RunOption
     return { suite, outDir, summary, counts, files, warnings, gates, comparison, failures };
   } finally {
     lock?.release();
+    options.signal?.removeEventListener('abort', stopGrading);
+    await graderPool.close();
     await sim?.close();
   }
 }

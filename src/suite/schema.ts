@@ -209,7 +209,10 @@ export const suiteSchema = z.strictObject({
   defaults: requestOptionsSchema.optional(),
   default_assert: z.array(assertionSchema).optional(),
   grading: z.strictObject({
-    judge: modelRefSchema.describe('Model that grades llm-rubric assertions, e.g. openai:gpt-4o-mini.'),
+    judge: modelRefSchema.optional().describe('Model that grades llm-rubric assertions, e.g. openai:gpt-4o-mini.'),
+    env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name (letters, digits, _)'))
+      .optional()
+      .describe('Environment variables javascript graders may read. They see no other: no API keys unless listed here.'),
   }).optional(),
   pricing: pricingMapSchema.optional()
     .describe('USD per 1M tokens per provider:model (input, cached_input, output); overrides prices.yaml.'),

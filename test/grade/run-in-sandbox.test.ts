@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractCode, runInSandbox, SandboxError } from '../../src/grade/index.ts';
+import { stripEsm } from '../../src/grade/sandbox-vm.ts';
 
 async function sandboxError(p: Promise<unknown>): Promise<SandboxError> {
   try {
@@ -71,6 +72,33 @@ describe('runInSandbox', () => {
     expect((await sandboxError(runInSandbox('function f() {}', 'f(); process'))).code).toBe('SANDBOX_BAD_INPUT');
   });
 
+  it('a 3 GiB Uint8Array.fill is refused at the array-buffer budget, at once (SANDBOX_MEMORY)', async () => {
+    const rss0 = process.memoryUsage().rss;
+    const t0 = performance.now();
+    const e = await sandboxError(runInSandbox('function big() { return new Uint8Array(3 * 2 ** 30).fill(1).length; }', 'big', [], 1000));
+    expect(e.code).toBe('SANDBOX_MEMORY');
+    expect(e.message).toContain('memory limit');
+    // Other ways to reach the allocators are charged too.
+    for (const code of [
+      'function big() { return new (new Uint8Array(1).constructor)(3 * 2 ** 30).length; }',
+      'function big() { const b = new ArrayBuffer(1, { maxByteLength: 2 ** 32 }); b.resize(2 ** 32); return 1; }',
+      'function big() { const a = []; for (let i = 0; i < 64; i++) a.push(new Float64Array(2 ** 22)); return a.length; }',
+      'function big() { class Big extends Uint8Array {} return new Big(2 ** 31).length; }',
+      'function big() { return typeof WebAssembly === "undefined" ? new Uint8Array(2 ** 30) : "wasm"; }',
+    ]) expect((await sandboxError(runInSandbox(code, 'big', [], 1000))).code).toBe('SANDBOX_MEMORY');
+    expect(performance.now() - t0).toBeLessThan(20_000); // six calls; each filling 3 GiB would take far longer
+    expect(process.memoryUsage().rss - rss0).toBeLessThan(1024 * 2 ** 20);
+    // Buffers within the budget still work.
+    expect(await runInSandbox('function ok() { return new Uint8Array(2 ** 20).fill(7).reduce((s, x) => s + x, 0); }', 'ok')).toBe(7 * 2 ** 20);
+  }, 30_000);
+
+  it('a heap that grows without end is stopped at the thread\'s heap limit (SANDBOX_MEMORY), and the next call works', async () => {
+    const e = await sandboxError(runInSandbox('function grow() { const a = []; for (let i = 0; ; i++) a.push(new Array(2 ** 20).fill(i)); }', 'grow', [], 20_000));
+    expect(e.code).toBe('SANDBOX_MEMORY');
+    expect(e.message).toContain('heap limit');
+    expect(await runInSandbox('function f() { return 1; }', 'f')).toBe(1);
+  }, 60_000);
+
   it('each call gets a fresh context', async () => {
     const code = 'let n = 0; function inc() { return ++n; }';
     expect(await runInSandbox(code, 'inc')).toBe(1);
@@ -83,5 +111,33 @@ describe('extractCode', () => {
     expect(extractCode('text\n```python\nx = 1\n```\n```js\nconst y = 2;\n```')).toBe('const y = 2;');
     expect(extractCode('```\nplain()\n```')).toBe('plain()');
     expect(extractCode('  function f() {}  ')).toBe('function f() {}');
+  });
+
+  it('a fence closes only at the same fence; unclosed fences are skipped', () => {
+    expect(extractCode('````js\nconst a = "```";\n```\n````\n')).toBe('const a = "```";\n```');
+    expect(extractCode('```js\nnever closed\n~~~\nx()\n~~~')).toBe('x()');
+    expect(extractCode('```js\r\nlet crlf = 1;\r\n```\r\n')).toBe('let crlf = 1;\r');
+  });
+
+  // The former regex (lazy body + back-reference) rescanned to the end for each unclosed fence: 35 s here.
+  it('is linear on hostile answers: 300k characters of unclosed fences in well under a second', () => {
+    const t0 = performance.now();
+    expect(extractCode('```js\n'.repeat(50_000))).toBe('```js\n'.repeat(50_000).trim());
+    expect(extractCode('```\n'.repeat(75_001))).toBe('');
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+});
+
+describe('stripEsm', () => {
+  it('drops export keywords and export lists', () => {
+    expect(stripEsm('export default function f() {}\nexport const x = 1;\nexport {\n  f,\n  x\n};\nexport { y } from "z";')).toBe('function f() {}\nconst x = 1;\n\nexport { y } from "z";');
+  });
+
+  // The former `export[ \t]*\{[^}]*\}` regex scanned to the end for each unclosed list: 7 s here.
+  it('is linear on hostile code: 20k unclosed export lists in well under a second', () => {
+    const t0 = performance.now();
+    const code = 'export {\n'.repeat(20_000) + 'x }'.repeat(1000);
+    expect(stripEsm(code)).toBe(code);
+    expect(performance.now() - t0).toBeLessThan(2000);
   });
 });

@@ -184,6 +184,28 @@ describe('suites/creative.yaml', () => {
     expect((await grade(suite, c, good, cheap)).reasons).toEqual([]);
     expect((await grade(suite, c, bad, cheap)).passed).toBe(false);
   });
+
+  // Answers that made the former regexes backtrack quadratically (or, for alliteration-s, exponentially):
+  // each shipped regex must stay linear. Quadratic on 300k characters is minutes; linear is milliseconds.
+  it('its regexes finish quickly on hostile 300k-character answers', async () => {
+    const suite = await load('creative.yaml');
+    const specs = [...(suite.default_assert ?? []), ...suite.cases.flatMap((c) => c.assert ?? [])].filter((a) => a.type.endsWith('regex'));
+    expect(specs.length).toBeGreaterThan(10);
+    const n = 300_000;
+    const hostile: Record<string, string> = {
+      newlines: '\n'.repeat(n), spaces: ' '.repeat(n) + 'x', 'word then spaces': 'x' + ' '.repeat(n) + '\ny',
+      'blank lines with spaces': '\n '.repeat(n / 2) + 'x', words: 'a '.repeat(n / 2), 'S-S-S': 'S-'.repeat(n / 2) + '!x',
+      'S, S, S': 'S, '.repeat(n / 3) + 'x!y', sentences: 'a. '.repeat(n / 3) + 'x', 'moral then spaces': '\nMoral: x' + ' '.repeat(n) + '\nmore',
+    };
+    for (const spec of specs) {
+      const re = new RegExp(String(spec.value), (spec as { flags?: string }).flags);
+      for (const [name, text] of Object.entries(hostile)) {
+        const t0 = performance.now();
+        re.test(text);
+        expect(performance.now() - t0, `${String(spec.value)} on ${name}`).toBeLessThan(1500);
+      }
+    }
+  }, 60_000);
 });
 
 describe('suites/vision.yaml and suites/images/', () => {

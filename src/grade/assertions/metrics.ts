@@ -21,6 +21,7 @@ function checkLimit(spec: AssertionSpec, what: string): FieldProblem[] {
 
 function timing(name: 'latency' | 'ttft', metric: 'latencyMs' | 'ttftMs', label: string): AssertionType {
   return {
+    inline: true,
     validate: (spec) => checkLimit(spec, 'the most milliseconds that pass'),
     grade(spec, ctx) {
       const max = limit(spec);
@@ -32,6 +33,7 @@ function timing(name: 'latency' | 'ttft', metric: 'latencyMs' | 'ttftMs', label:
 }
 
 const cost: AssertionType = {
+  inline: true,
   validate: (spec) => checkLimit(spec, 'the most US dollars that pass'),
   grade(spec, ctx) {
     const max = limit(spec);
@@ -41,6 +43,7 @@ const cost: AssertionType = {
 };
 
 const finishReason: AssertionType = {
+  inline: true,
   validate: (spec) => needString(spec, 'a finish reason such as stop, length, tool_calls or content_filter'),
   grade(spec, ctx) {
     const want = String(spec.value);

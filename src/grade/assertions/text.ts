@@ -13,6 +13,7 @@ function verdict(pass: boolean, expected: string, got: string): Verdict {
 const strings = (spec: AssertionSpec): string[] => (spec.value as unknown[]).map(String);
 
 const equals: AssertionType = {
+  inline: true,
   templated: true,
   validate(spec) {
     if (spec.value === undefined || spec.value === null) return [{ field: 'value', message: 'equals needs a `value` (text, or a mapping/list compared as JSON)' }];
@@ -36,6 +37,7 @@ const equals: AssertionType = {
 
 function containsType(ignoreCase: boolean): AssertionType {
   return {
+    inline: true,
     templated: true,
     validate: (spec) => needString(spec, 'the text to look for'),
     grade(spec, ctx) {
@@ -53,6 +55,7 @@ function containsType(ignoreCase: boolean): AssertionType {
 
 function containsSome(mode: 'any' | 'all', ignoreCase: boolean): AssertionType {
   return {
+    inline: true,
     templated: true,
     validate: needStringList,
     grade(spec, ctx) {
@@ -75,6 +78,7 @@ function containsSome(mode: 'any' | 'all', ignoreCase: boolean): AssertionType {
 }
 
 const startsWith: AssertionType = {
+  inline: true,
   templated: true,
   validate: (spec) => needString(spec, 'the text the answer starts with'),
   grade(spec, ctx) {
@@ -120,6 +124,7 @@ function lengthBounds(spec: AssertionSpec): { min?: number; max?: number } {
 }
 
 const length: AssertionType = {
+  inline: true,
   validate(spec) {
     const inValue = spec.value !== null && typeof spec.value === 'object' && !Array.isArray(spec.value);
     if (spec.value !== undefined && !inValue) {

@@ -167,7 +167,8 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
   try {
     const providers = resolveProviders(providerIds, suite.providers, env, sim?.url);
     for (const p of providers.values()) checkBaseUrl(p.endpoint.baseUrl, { allowInsecureHttp: options.allowInsecureHttp }, p.endpoint.id);
-    loadTokenizer();
+    // Only the budget guard needs it for every job; rows load it if a server reports no usage.
+    if (options.maxCostUsd !== undefined) loadTokenizer();
     if (options.warmUp !== false) await warmUp(providers.values(), options.fetch);
 
     const outDir = options.resume ?? options.outDir ?? defaultOutDir(suite.name);

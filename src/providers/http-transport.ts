@@ -125,7 +125,8 @@ class Endpoint {
     const h: Record<string, string> = { ...headers };
     h['accept-encoding'] ??= this.secure ? ACCEPT_ENCODING_HTTPS : ACCEPT_ENCODING_HTTP;
     h['user-agent'] ??= USER_AGENT;
-    this.source = headers;
+    // A copy: the caller may change its object later and send it again.
+    this.source = { ...headers };
     this.options = { ...this.base, headers: h };
     return this.options;
   }

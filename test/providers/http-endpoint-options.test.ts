@@ -56,4 +56,14 @@ describe('per-endpoint request options', () => {
     }
     expect(seen[0].body).toBe('{"a":"é"}');
   });
+  it('a caller that changes its own headers object between requests is not sent the old one', async () => {
+    seen.length = 0;
+    const h: Record<string, string> = { authorization: 'Bearer a' };
+    await post('/same', h, '{}');
+    h.authorization = 'Bearer changed';
+    delete h['x-gone'];
+    h['x-new'] = 'y';
+    await post('/same', h, '{}');
+    expect(seen.map((s) => [s.headers.authorization, s.headers['x-new']])).toEqual([['Bearer a', undefined], ['Bearer changed', 'y']]);
+  });
 });

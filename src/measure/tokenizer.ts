@@ -24,18 +24,13 @@ export function o200k(): O200kEncoding {
 
 /**
  * Loads the tokenizer now (~200 ms with the event loop blocked, ~36 MB allocated, ~15 MB kept).
- * For what needs it for every job (the budget guard's worst case, `estimate`, the simulator),
- * before the first request. A run whose servers report usage never loads it; the first row
- * without usage loads it when it is built (that stall shows in the run's event-loop self-check).
+ * A run calls this before its first request: loading it when the first row without usage needs
+ * an estimate would block every stream then in flight for that long.
  */
 export function loadTokenizer(): void {
   o200k();
 }
 
-/** Whether the tokenizer has been loaded in this process. */
-export function tokenizerLoaded(): boolean {
-  return encoder !== undefined;
-}
 
 /** Special-token text such as "<|endoftext|>" is counted as plain text, never rejected. */
 const NO_SPECIAL = { disallowedSpecial: new Set<string>() };

@@ -167,8 +167,9 @@ export async function runSuite(suiteOrFile: string | Suite, options: RunOptions 
   try {
     const providers = resolveProviders(providerIds, suite.providers, env, sim?.url);
     for (const p of providers.values()) checkBaseUrl(p.endpoint.baseUrl, { allowInsecureHttp: options.allowInsecureHttp }, p.endpoint.id);
-    // Only the budget guard needs it for every job; rows load it if a server reports no usage.
-    if (options.maxCostUsd !== undefined) loadTokenizer();
+    // Before the first request: loaded by the first row without usage instead, its ~200 ms
+    // block would land in every stream then in flight (test/cli/run-fake-server.test.ts).
+    loadTokenizer();
     if (options.warmUp !== false) await warmUp(providers.values(), options.fetch);
 
     const outDir = options.resume ?? options.outDir ?? defaultOutDir(suite.name);

@@ -2,7 +2,7 @@ import type { StartupResult } from './startup.ts';
 import type { SectionName } from './config.ts';
 import type { MachineInfo } from './machine.ts';
 import type { MicroResult } from './micro.ts';
-import type { PrecisionResult } from './precision.ts';
+import type { PairedResult } from './paired.ts';
 import type { ThroughputResult } from './throughput.ts';
 import type { ScaleResult } from './scale.ts';
 import type { OpenLoopResult } from './open-loop.ts';
@@ -18,10 +18,14 @@ export interface BenchReport {
   wallSec: number;
   startup?: StartupResult;
   micro?: MicroResult;
-  precision?: PrecisionResult;
+  paired?: PairedResult;
   throughput?: ThroughputResult;
-  scaleRuns?: ScaleResult;
   openLoop?: OpenLoopResult;
+  memory?: ScaleResult;
+  /** Sections registered from elsewhere (bench/startup.ts), by name. */
+  extra: Record<string, unknown>;
   goals: GoalCheck[];
-  failures: { section: SectionName; error: string }[];
+  failures: { section: string; error: string }[];
 }
+
+export type { SectionName };

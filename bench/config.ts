@@ -1,15 +1,22 @@
 /**
- * What `npm run bench` runs and how big, from the environment:
- * - BENCH_SCALE=quick|full (default full: the whole bench fits in 5 minutes on 2 cores)
- * - BENCH_ONLY=startup,micro,precision,throughput,scale,open-loop (default: all)
+ * What `npm run bench` runs and how big, from flags and the environment:
+ * - `--quick` or BENCH_SCALE=quick|full (default full)
+ * - BENCH_ONLY=micro,paired,throughput,open-loop,memory (default: all)
  * - BENCH_OUT=dir (default results/bench)
- * - BENCH_BUDGET_SEC=n (default 285): a scale run whose projected time would end the bench past
- *   this is skipped and reported as such (the acceptance is < 5 minutes on 2 cores)
+ * - BENCH_BUDGET_SEC=n (default 420 full, 150 quick): a memory run whose projected time would
+ *   end the bench past this is skipped and reported as such
  */
-/** In run order: scale last, so it can use whatever time the budget has left. */
-export const SECTIONS = ['startup', 'micro', 'precision', 'throughput', 'open-loop', 'scale'] as const;
+/** In run order: memory last, so it can use whatever time the budget has left. */
+export const SECTIONS = ['startup', 'micro', 'paired', 'throughput', 'open-loop', 'memory'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 export type BenchScale = 'quick' | 'full';
+
+/** The minimal SSE server's answer (bench/sse-server.mjs). */
+export interface ServerShape {
+  tokens: number;
+  ttftMs: number;
+  itlMs: number;
+}
 
 export interface BenchConfig {
   size: BenchScale;
@@ -17,18 +24,12 @@ export interface BenchConfig {
   outDir: string;
   budgetSec: number;
   micro: { timeMs: number; syntheticEvents: number; csvRows: number; statsSamples: number };
-  precision: {
-    ttftMs: number;
-    itlMs: number;
-    /** Tokens per answer (max_completion_tokens). */
-    tokens: number;
-    /** Concurrency -> requests per client (split into alternating rounds). */
-    levels: { concurrency: number; requests: number }[];
-    rounds: number;
-  };
-  throughput: { concurrency: number; durationSec: number; tokens: number };
-  scale: { jobs: number[]; concurrency: number; tokens: number };
-  openLoop: { rates: number[]; durationSec: number; tokens: number };
+  /** TTFT of `evalbench run` vs the raw client, alternating rounds, each client in its own process. */
+  paired: { server: ServerShape; concurrency: number; requestsPerRound: number; rounds: number };
+  /** Closed-loop requests/s: autocannon, the raw client and `evalbench run` on one zero-delay server. */
+  throughput: { server: ServerShape; concurrency: number; requestsPerRound: number; autocannonSec: number; rounds: number };
+  openLoop: { server: ServerShape; rates: number[]; durationSec: number; rounds: number };
+  memory: { jobs: number[]; concurrency: number; server: ServerShape };
 }
 
 export function parseSections(value: string | undefined): Set<SectionName> {
@@ -49,27 +50,20 @@ export function parseScale(value: string | undefined): BenchScale {
   throw new Error(`BENCH_SCALE must be quick or full, not "${value}"`);
 }
 
-export function benchConfig(env: Record<string, string | undefined> = process.env): BenchConfig {
-  const scale = parseScale(env.BENCH_SCALE);
+export function benchConfig(env: Record<string, string | undefined> = process.env, argv: readonly string[] = []): BenchConfig {
+  const scale = argv.includes('--quick') ? 'quick' : parseScale(env.BENCH_SCALE);
   const full = scale === 'full';
+  const instant: ServerShape = { tokens: 16, ttftMs: 0, itlMs: 0 };
   return {
     size: scale,
     sections: parseSections(env.BENCH_ONLY),
     outDir: env.BENCH_OUT || 'results/bench',
-    budgetSec: positive(env.BENCH_BUDGET_SEC, 'BENCH_BUDGET_SEC') ?? 285,
+    budgetSec: positive(env.BENCH_BUDGET_SEC, 'BENCH_BUDGET_SEC') ?? (full ? 420 : 150),
     micro: { timeMs: full ? 300 : 150, syntheticEvents: 10_000, csvRows: full ? 10_000 : 5_000, statsSamples: 1_000_000 },
-    precision: {
-      ttftMs: 20,
-      itlMs: 5,
-      tokens: 16,
-      levels: full
-        ? [{ concurrency: 1, requests: 60 }, { concurrency: 64, requests: 3_840 }, { concurrency: 256, requests: 2_560 }]
-        : [{ concurrency: 1, requests: 20 }, { concurrency: 64, requests: 256 }, { concurrency: 256, requests: 512 }],
-      rounds: full ? 8 : 2,
-    },
-    throughput: { concurrency: 64, durationSec: full ? 6 : 3, tokens: 8 },
-    scale: { jobs: full ? [1_000, 10_000, 100_000] : [1_000, 10_000], concurrency: 64, tokens: 4 },
-    openLoop: { rates: [100, 500, 1_000], durationSec: full ? 5 : 2, tokens: 8 },
+    paired: { server: { tokens: 16, ttftMs: 20, itlMs: 5 }, concurrency: 64, requestsPerRound: full ? 1_280 : 512, rounds: 5 },
+    throughput: { server: instant, concurrency: 64, requestsPerRound: full ? 4_000 : 1_500, autocannonSec: full ? 3 : 1.5, rounds: 5 },
+    openLoop: { server: { tokens: 16, ttftMs: 10, itlMs: 2 }, rates: [1_000, 2_000], durationSec: full ? 5 : 3, rounds: full ? 3 : 1 },
+    memory: { jobs: full ? [10_000, 100_000] : [1_000, 10_000], concurrency: 64, server: { tokens: 4, ttftMs: 0, itlMs: 0 } },
   };
 }
 

@@ -1,98 +1,99 @@
-import { runJobs } from '../src/run/run-jobs.ts';
-import { warmUp } from '../src/session/warm-up.ts';
-import type { BenchConfig } from './config.ts';
-import { benchJob, benchProviders, NO_RETRY } from './bench-jobs.ts';
-import { offsetSummary, type OffsetSummary } from './distribution.ts';
-import { spawnSimulator } from './sim-process.ts';
-import { fmt, fmtInt, renderTable } from './table.ts';
+import type { BenchConfig, ServerShape } from './config.ts';
+import { runCli } from './child-runs.ts';
+import { spawnSseServer, type SimProcess } from './sim-process.ts';
+import { fmtSpread, spread, type Spread } from './spread.ts';
+import { fmtInt, renderTable } from './table.ts';
 
-/** Delays of the open-loop target: short answers, so the client (not the server) is under test. */
-export const OPEN_LOOP_SIM = { ttftMs: 10, itlMs: 2 };
+/** Jobs in the open-loop suite: `--duration` cycles through them. */
+const SUITE_JOBS = 1_000;
+/** The suite's concurrency: with --rate only a ceiling, set far above what the rates need. */
+const CEILING = 4_096;
+
+export interface OpenLoopRound {
+  /** Arrivals the server counted in the first `durationSec` after the first one, per second. */
+  arrivedPerSec: number | null;
+  /** The run's own self-check: offered rate and release lag (release time - scheduled time). */
+  offeredPerSec: number | null;
+  lagP50Ms: number | null;
+  lagP99Ms: number | null;
+  lagMaxMs: number | null;
+  exitCode: number | null;
+}
 
 export interface OpenLoopLevel {
   targetRate: number;
-  /** Arrivals released per second over the measured schedule. */
-  offeredRate: number;
-  /** Successful requests per second over the same window. */
-  completedRate: number;
-  released: number;
-  ok: number;
-  errors: number;
-  incomplete: number;
-  /** releasedAt - dueAt per arrival (ms): how late the client released what the schedule said. */
-  scheduleLag: OffsetSummary;
-  /** Rows' queue_ms (waiting for a slot after release; 0 without a concurrency ceiling). */
-  maxInFlight: number;
-  simCpuPct: number | null;
+  rounds: OpenLoopRound[];
+  /** arrivals at the server / target, per round. */
+  arrivedShare: Spread;
+  lagP99Ms: Spread;
 }
 
 export interface OpenLoopResult {
+  server: ServerShape;
   durationSec: number;
-  tokens: number;
-  sim: { ttftMs: number; itlMs: number };
   levels: OpenLoopLevel[];
 }
 
-/** Open loop (Poisson arrivals, no concurrency ceiling, no retries) at each target rate. */
+/** Arrivals in [first, first + seconds) per second: what the server was offered. */
+export function arrivalRate(arrivals: readonly number[], seconds: number): number | null {
+  if (arrivals.length === 0) return null;
+  const first = Math.min(...arrivals);
+  let n = 0;
+  for (const t of arrivals) if (t < first + seconds * 1000) n++;
+  return n / seconds;
+}
+
+async function arrivals(server: SimProcess): Promise<number[]> {
+  const res = await fetch(server.url.replace(/\/v1$/, '/stats?arrivals=1'));
+  return ((await res.json()) as { arrivals: number[] }).arrivals;
+}
+
+/** `evalbench run --rate R --arrival constant --duration D` (CLI process) against the minimal server. */
 export async function runOpenLoop(cfg: BenchConfig['openLoop'], log: (s: string) => void): Promise<OpenLoopResult> {
-  const sim = await spawnSimulator(OPEN_LOOP_SIM);
+  const server = await spawnSseServer(cfg.server);
   const levels: OpenLoopLevel[] = [];
-  const jobs = Array.from({ length: 256 }, (_, i) => benchJob(i, cfg.tokens));
   try {
-    await warmUp(benchProviders(sim.url).values());
     for (const rate of cfg.rates) {
-      log(`open loop: ${rate} req/s for ${cfg.durationSec} s`);
-      const lags: number[] = [];
-      let firstDue = Number.POSITIVE_INFINITY;
-      let lastDue = 0;
-      const s0 = sim.cpuMs();
-      const t0 = performance.now();
-      const r = await runJobs(jobs, {
-        providers: benchProviders(sim.url),
-        concurrency: Number.POSITIVE_INFINITY,
-        retry: NO_RETRY,
-        mode: { kind: 'open', rate, arrival: 'poisson' },
-        durationMs: cfg.durationSec * 1000,
-        durationGraceMs: 5000,
-        warmup: { ms: 500 },
-        onRelease: (info) => {
-          if (info.warmup) return;
-          lags.push(info.releasedAt - info.dueAt);
-          if (info.dueAt < firstDue) firstDue = info.dueAt;
-          if (info.dueAt > lastDue) lastDue = info.dueAt;
-        },
-        onRow: () => {},
-      });
-      const wallMs = performance.now() - t0;
-      const s1 = sim.cpuMs();
-      const sec = cfg.durationSec;
+      const rounds: OpenLoopRound[] = [];
+      for (let r = 0; r < cfg.rounds; r++) {
+        log(`open loop: ${rate} req/s for ${cfg.durationSec} s, round ${r + 1}/${cfg.rounds}`);
+        await arrivals(server); // forget the warm-up GET and anything earlier
+        const run = await runCli({
+          url: server.url, jobs: SUITE_JOBS, concurrency: CEILING, tokens: cfg.server.tokens,
+          extra: ['--rate', String(rate), '--arrival', 'constant', '--duration', `${cfg.durationSec}s`],
+        });
+        const lag = run.selfCheck?.schedule_lag_ms ?? null;
+        rounds.push({
+          arrivedPerSec: arrivalRate(await arrivals(server), cfg.durationSec),
+          offeredPerSec: run.selfCheck?.offered_rate_per_s ?? null,
+          lagP50Ms: lag?.p50 ?? null, lagP99Ms: lag?.p99 ?? null, lagMaxMs: lag?.max ?? null,
+          exitCode: run.exitCode,
+        });
+      }
       levels.push({
-        targetRate: rate,
-        offeredRate: lags.length / sec,
-        completedRate: r.ok / sec,
-        released: lags.length,
-        ok: r.ok,
-        errors: r.errors,
-        incomplete: r.incomplete,
-        scheduleLag: offsetSummary(lags, 0),
-        maxInFlight: r.maxInFlight,
-        simCpuPct: s0 === null || s1 === null ? null : ((s1 - s0) / wallMs) * 100,
+        targetRate: rate, rounds,
+        arrivedShare: spread(rounds.map((x) => (x.arrivedPerSec === null ? null : x.arrivedPerSec / rate))),
+        lagP99Ms: spread(rounds.map((x) => x.lagP99Ms)),
       });
     }
   } finally {
-    await sim.close();
+    await server.close();
   }
-  return { durationSec: cfg.durationSec, tokens: cfg.tokens, sim: OPEN_LOOP_SIM, levels };
+  return { server: cfg.server, durationSec: cfg.durationSec, levels };
 }
 
 export function renderOpenLoop(r: OpenLoopResult): string {
+  const rows = r.levels.flatMap((l) => l.rounds.map((x, i) => [
+    fmtInt(l.targetRate), String(i + 1), fmtInt(x.arrivedPerSec), fmtInt(x.offeredPerSec),
+    x.lagP50Ms === null ? '-' : x.lagP50Ms.toFixed(2), x.lagP99Ms === null ? '-' : x.lagP99Ms.toFixed(2), x.lagMaxMs === null ? '-' : x.lagMaxMs.toFixed(1), String(x.exitCode),
+  ]));
   return renderTable(
-    `5. Open loop: achieved rate vs target (Poisson arrivals, ${r.durationSec} s each after 0.5 s warm-up, no ceiling, no retries)`,
-    ['target/s', 'offered/s', 'completed/s', 'ok', 'errors', 'incomplete', 'lag p50 ms', 'lag p99 ms', 'lag max ms', 'max in flight', 'sim CPU %'],
-    r.levels.map((l) => [
-      fmtInt(l.targetRate), fmtInt(l.offeredRate), fmtInt(l.completedRate), fmtInt(l.ok), String(l.errors), String(l.incomplete),
-      fmt(l.scheduleLag.p50, 3), fmt(l.scheduleLag.p99, 3), fmt(l.scheduleLag.max, 3), fmtInt(l.maxInFlight), fmt(l.simCpuPct, 0),
-    ]),
-    [`simulator: TTFT ${r.sim.ttftMs} ms, ITL ${r.sim.itlMs} ms, ${r.tokens} tokens/answer; lag = release time - scheduled arrival time`],
+    `5. Open loop: \`evalbench run --rate R --arrival constant --duration ${r.durationSec}s\` (CLI process), arrivals counted at the server`,
+    ['target/s', 'round', 'arrived/s (server)', 'offered/s (self-check)', 'lag p50 ms', 'lag p99 ms', 'lag max ms', 'exit'],
+    rows,
+    [
+      ...r.levels.map((l) => `${fmtInt(l.targetRate)}/s: arrived / target ${fmtSpread(l.arrivedShare, 3)}, release lag p99 ${fmtSpread(l.lagP99Ms, 2, ' ms')}`),
+      `server: TTFT ${r.server.ttftMs} ms, ITL ${r.server.itlMs} ms, ${r.server.tokens} tokens; arrived = POSTs in the ${r.durationSec} s after the first, divided by ${r.durationSec} s`,
+    ],
   );
 }

@@ -1,11 +1,62 @@
-// Preloaded into a measured child (`node --import ./bench/peak-rss-probe.mjs bin/evalbench.js ...`):
-// at exit it writes the process's own peak RSS (getrusage ru_maxrss) to $EVALBENCH_RSS_FILE.
-// Exact, unlike polling, and it works wherever Node runs.
+// Preloaded into a measured child (`node --import ./bench/peak-rss-probe.mjs bin/evalbench.js ...`,
+// and the raw floor client the same way, so both carry the same instrument). At exit it writes to
+// $EVALBENCH_RSS_FILE the process's peak RSS (getrusage ru_maxrss) and, over the request window
+// (from the first POST's start to the end of the $EVALBENCH_PROBE_REQUESTS-th POST response, seen
+// through node:http's diagnostics channels, so start-up and report writing stay out), its CPU
+// time, bytes allocated on the V8 heap (from v8.GCProfiler: each GC's heap before it minus the
+// heap after the previous one) and GC pauses.
 import { writeFileSync } from 'node:fs';
+import dc from 'node:diagnostics_channel';
+import v8 from 'node:v8';
 
 const file = process.env.EVALBENCH_RSS_FILE;
+const expected = Number(process.env.EVALBENCH_PROBE_REQUESTS ?? 0);
+let window = null;
+let open = null;
+let finished = 0;
+
+function heapUsed() {
+  return v8.getHeapStatistics().used_heap_size;
+}
+
+function onStart({ request }) {
+  if (open || window || request.method !== 'POST') return;
+  const profiler = new v8.GCProfiler();
+  profiler.start();
+  open = { profiler, t0: performance.now(), cpu0: process.cpuUsage(), heap0: heapUsed() };
+}
+
+function closeWindow() {
+  const { profiler, t0, cpu0, heap0 } = open;
+  const cpu = process.cpuUsage(cpu0);
+  const heap1 = heapUsed();
+  const gcs = profiler.stop()?.statistics ?? [];
+  let allocated = 0;
+  let prevAfter = heap0;
+  let pauseMaxUs = 0;
+  let pauseSumUs = 0;
+  for (const g of gcs) {
+    allocated += Math.max(0, g.beforeGC.heapStatistics.usedHeapSize - prevAfter);
+    prevAfter = g.afterGC.heapStatistics.usedHeapSize;
+    pauseMaxUs = Math.max(pauseMaxUs, g.cost);
+    pauseSumUs += g.cost;
+  }
+  allocated += Math.max(0, heap1 - prevAfter);
+  window = { requests: finished, ms: performance.now() - t0, cpuUs: cpu.user + cpu.system, allocatedBytes: allocated, gcs: gcs.length, gcPauseMaxMs: pauseMaxUs / 1000, gcPauseSumMs: pauseSumUs / 1000 };
+  open = null;
+}
+
+function onFinish({ request }) {
+  if (!open || request.method !== 'POST') return;
+  finished++;
+  if (finished === expected) closeWindow();
+}
+
 if (file) {
+  dc.subscribe('http.client.request.start', onStart);
+  dc.subscribe('http.client.response.finish', onFinish);
   process.on('exit', () => {
+    if (open) closeWindow();
     const ru = process.resourceUsage();
     const mem = process.memoryUsage();
     writeFileSync(file, JSON.stringify({
@@ -14,6 +65,7 @@ if (file) {
       cpuSystemUs: ru.systemCPUTime,
       heapUsedAtExit: mem.heapUsed,
       rssAtExit: mem.rss,
+      window,
     }));
   });
 }

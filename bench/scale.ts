@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { BenchConfig } from './config.ts';
 import { BENCH_MODEL, BENCH_PROMPT, BENCH_PROVIDER } from './bench-jobs.ts';
 import { memoryGrowth, type MemoryGrowth } from './distribution.ts';
-import { CLI, REPO_ROOT, spawnSimulator } from './sim-process.ts';
+import { CLI, REPO_ROOT, spawnSseServer } from './sim-process.ts';
 import { fmt, fmtInt, renderTable } from './table.ts';
 
 const PROBE = path.join(REPO_ROOT, 'bench', 'peak-rss-probe.mjs');
@@ -179,8 +179,8 @@ async function runOne(baseUrl: string, jobs: number, concurrency: number, tokens
  * Whole `evalbench run`s (CLI, JSONL, CSV, summary, reports) of growing size against a zero-delay
  * simulator in its own process: wall time and peak RSS of the run's process.
  */
-export async function runScale(cfg: BenchConfig['scale'], log: (s: string) => void, budgetLeftSec: () => number = () => Infinity): Promise<ScaleResult> {
-  const sim = await spawnSimulator({ ttftMs: 0, itlMs: 0 });
+export async function runScale(cfg: BenchConfig['memory'], log: (s: string) => void, budgetLeftSec: () => number = () => Infinity): Promise<ScaleResult> {
+  const sim = await spawnSseServer(cfg.server);
   const runs: ScaleRun[] = [];
   const skipped: ScaleSkip[] = [];
   try {
@@ -197,20 +197,20 @@ export async function runScale(cfg: BenchConfig['scale'], log: (s: string) => vo
         }
       }
       log(`scale: evalbench run with ${fmtInt(jobs)} jobs`);
-      runs.push(await runOne(sim.url, jobs, cfg.concurrency, cfg.tokens));
+      runs.push(await runOne(sim.url, jobs, cfg.concurrency, cfg.server.tokens));
     }
   } finally {
     await sim.close();
   }
   const points = runs.filter((r) => r.peakRssMb !== null && r.exitCode === 0).map((r) => ({ jobs: r.jobs, peakRssMb: r.peakRssMb! }));
   const live = runs.filter((r) => r.liveHeapMb !== null && r.exitCode === 0).map((r) => ({ jobs: r.jobs, peakRssMb: r.liveHeapMb! }));
-  return { concurrency: cfg.concurrency, tokens: cfg.tokens, runs, skipped, growth: memoryGrowth(points), liveGrowth: memoryGrowth(live) };
+  return { concurrency: cfg.concurrency, tokens: cfg.server.tokens, runs, skipped, growth: memoryGrowth(points), liveGrowth: memoryGrowth(live) };
 }
 
 export function renderScale(r: ScaleResult): string {
   const g = r.growth;
   return renderTable(
-    `4. Scale: \`evalbench run\` in its own process, concurrency ${r.concurrency}, zero-delay simulator (own process)`,
+    `4. Memory: \`evalbench run\` in its own process, concurrency ${r.concurrency}, zero-delay minimal SSE server (own process)`,
     ['jobs', 'exit', 'rows', 'wall s', 'jobs/s', 'CPU s', 'peak RSS MB', 'live heap MB', 'RSS @25/50/75/100% MB'],
     r.runs.map((x) => [
       fmtInt(x.jobs), String(x.exitCode), fmtInt(x.rows), fmt(x.wallSec, 1), fmtInt(x.jobsPerSec), fmt(x.cpuSec, 1), fmt(x.peakRssMb, 1),
@@ -221,7 +221,7 @@ export function renderScale(r: ScaleResult): string {
         `${g.flat === null ? 'n/a' : g.flat ? 'FLAT (< 32 MB per 100k jobs)' : 'NOT FLAT (>= 32 MB per 100k jobs)'}`,
       `live heap (largest heap after a full GC) growth: ${fmt(r.liveGrowth.mbPer100kJobs, 1)} MB per 100k jobs; peak RSS adds the garbage V8 lets pile up before a full GC (a few times the live heap), so it moves with GC timing`,
       `answers of ${r.tokens} tokens; a run = plan, requests, results.jsonl, results.csv, summary.json/.md, junit.xml, report.html`,
-      ...r.skipped.map((s) => `SKIPPED ${fmtInt(s.jobs)} jobs: projected ${fmt(s.projectedSec, 0)} s > ${fmt(s.budgetLeftSec, 0)} s left of the time budget (BENCH_ONLY=scale or BENCH_BUDGET_SEC to measure it)`),
+      ...r.skipped.map((s) => `SKIPPED ${fmtInt(s.jobs)} jobs: projected ${fmt(s.projectedSec, 0)} s > ${fmt(s.budgetLeftSec, 0)} s left of the time budget (BENCH_ONLY=memory or BENCH_BUDGET_SEC to measure it)`),
     ],
   );
 }

@@ -36,12 +36,18 @@ export function procCpuMs(pid: number): number | null {
  * The simulator in its own process (`evalbench sim`), so its CPU does not compete with the
  * client being measured inside the bench process.
  */
-export async function spawnSimulator(opts: { ttftMs: number; itlMs: number }): Promise<SimProcess> {
-  const child = spawn(
-    process.execPath,
-    [CLI, 'sim', '--port', '0', '--ttft-ms', String(opts.ttftMs), '--itl-ms', String(opts.itlMs)],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+export function spawnSimulator(opts: { ttftMs: number; itlMs: number }): Promise<SimProcess> {
+  return spawnListening([CLI, 'sim', '--port', '0', '--ttft-ms', String(opts.ttftMs), '--itl-ms', String(opts.itlMs)]);
+}
+
+/** The bench's minimal SSE server (bench/sse-server.mjs) in its own process: the same answer to every POST. */
+export function spawnSseServer(opts: { tokens: number; ttftMs: number; itlMs: number }): Promise<SimProcess> {
+  return spawnListening([path.join(REPO_ROOT, 'bench', 'sse-server.mjs'), JSON.stringify(opts)]);
+}
+
+/** A node process that prints `listening on http://.../v1` once it serves. */
+async function spawnListening(args: string[]): Promise<SimProcess> {
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     let errOut = '';

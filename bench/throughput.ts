@@ -1,178 +1,156 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import autocannon from 'autocannon';
-import { runJobs } from '../src/run/run-jobs.ts';
-import { warmUp } from '../src/session/warm-up.ts';
-import { JsonlSink } from '../src/results/jsonl-sink.ts';
-import { SummaryBuilder } from '../src/report/summary.ts';
-import type { BenchConfig } from './config.ts';
-import http from 'node:http';
-import { benchJobsWhile, benchPayload, benchProviders, NO_RETRY } from './bench-jobs.ts';
-import { fetchStream, rawStream, rawTarget, type RawTiming } from './raw-client.ts';
-import { spawnSimulator } from './sim-process.ts';
+import type { BenchConfig, ServerShape } from './config.ts';
+import { benchPayload } from './bench-jobs.ts';
+import { runCli, runFloor, type ProbeReading } from './child-runs.ts';
+import { spawnSseServer, type SimProcess } from './sim-process.ts';
+import { fmtSpread, ratio, spread, type Spread } from './spread.ts';
 import { fmt, fmtInt, renderTable } from './table.ts';
 
-export interface ThroughputSide {
-  /** Completed 2xx streamed requests per second over the measured window. */
-  reqPerSec: number;
+type Who = 'autocannon' | 'floor' | 'evalbench';
+
+/** What the server counted of one client's run (bench/sse-server.mjs GET /stats). */
+export interface ServerCount {
+  posts: number;
   completed: number;
-  errors: number;
-  seconds: number;
-  /** Bench-process CPU per completed request, µs. */
-  cpuUsPerRequest: number | null;
-  /** Simulator process CPU over the window (100 = one core). */
-  simCpuPct: number | null;
+  firstArrival: number | null;
+  lastEnd: number | null;
+}
+
+/** Completed requests per second as the server saw them: first arrival -> last response end. */
+export function serverRate(s: ServerCount): number | null {
+  if (s.firstArrival === null || s.lastEnd === null || s.lastEnd <= s.firstArrival) return null;
+  return s.completed / ((s.lastEnd - s.firstArrival) / 1000);
+}
+
+/** A client's cost inside its request window (bench/peak-rss-probe.mjs). */
+export interface ClientCost {
+  cpuMsPer1000: number | null;
+  allocKbPerRequest: number | null;
+}
+
+export function clientCost(p: ProbeReading | null): ClientCost {
+  const w = p?.window;
+  if (!w || w.requests === 0) return { cpuMsPer1000: null, allocKbPerRequest: null };
+  return { cpuMsPer1000: (w.cpuUs / 1000 / w.requests) * 1000, allocKbPerRequest: w.allocatedBytes / 1024 / w.requests };
+}
+
+export interface ThroughputRound {
+  order: Who[];
+  reqPerSec: Record<Who, number | null>;
+  errors: Record<Who, number>;
+  ours: ClientCost;
+  floor: ClientCost;
 }
 
 export interface ThroughputResult {
+  server: ServerShape;
   concurrency: number;
-  tokens: number;
-  ours: ThroughputSide;
-  autocannon: ThroughputSide;
-  /** Attribution: the minimal string-scan client over node:http and over fetch, same connections. */
-  diag: { rawHttp: ThroughputSide; fetch: ThroughputSide };
-  /** ours / autocannon. */
-  ratio: number;
+  requestsPerRound: number;
+  autocannonSec: number;
+  rounds: ThroughputRound[];
+  /** evalbench / autocannon and floor / autocannon, per round. */
+  oursVsAutocannon: Spread;
+  floorVsAutocannon: Spread;
+  /** CPU and heap allocation per request, evalbench / floor, per round. */
+  cpuRatio: Spread;
+  allocRatio: Spread;
+  ours: { reqPerSec: Spread; cpuMsPer1000: Spread; allocKbPerRequest: Spread };
+  floor: { reqPerSec: Spread; cpuMsPer1000: Spread; allocKbPerRequest: Spread };
+  autocannon: { reqPerSec: Spread };
 }
 
-interface Meter {
-  stop(completed: number, errors: number): ThroughputSide;
+async function serverCount(server: SimProcess): Promise<ServerCount> {
+  const res = await fetch(server.url.replace(/\/v1$/, '/stats'));
+  return (await res.json()) as ServerCount;
 }
 
-function meter(simCpu: () => number | null): Meter {
-  const c0 = process.cpuUsage();
-  const s0 = simCpu();
-  const t0 = performance.now();
-  return {
-    stop(completed, errors) {
-      const seconds = (performance.now() - t0) / 1000;
-      const c = process.cpuUsage(c0);
-      const s1 = simCpu();
-      return {
-        reqPerSec: completed / seconds,
-        completed,
-        errors,
-        seconds,
-        cpuUsPerRequest: completed > 0 ? (c.user + c.system) / completed : null,
-        simCpuPct: s0 === null || s1 === null ? null : ((s1 - s0) / (seconds * 1000)) * 100,
-      };
-    },
-  };
+async function runAutocannon(url: string, connections: number, body: Buffer, seconds: number): Promise<number> {
+  const r = await autocannon({
+    url: `${url}/chat/completions`, method: 'POST', body, connections, pipelining: 1, duration: seconds,
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+  });
+  return r.errors + r.non2xx;
 }
 
 /**
- * Our harness as a run uses it (runJobs -> row -> JSONL sink + summary) for a fixed time at a fixed
- * concurrency, closed loop, against a zero-delay simulator in its own process.
+ * Closed loop at one connection count against one zero-delay minimal server: autocannon (the
+ * ceiling), the raw client and `evalbench run`, each in its own process but autocannon, the
+ * order rotating by round. Every rate is counted by the server (first arrival -> last end).
  */
-async function runOurs(baseUrl: string, concurrency: number, tokens: number, seconds: number, dir: string, simCpu: () => number | null): Promise<ThroughputSide> {
-  const sink = JsonlSink.open(path.join(dir, 'results.jsonl'));
-  const summary = new SummaryBuilder();
-  let ok = 0;
-  let errors = 0;
-  const m = meter(simCpu);
-  const deadline = performance.now() + seconds * 1000;
-  try {
-    await runJobs(benchJobsWhile(() => performance.now() < deadline, tokens), {
-      providers: benchProviders(baseUrl),
-      concurrency,
-      retry: NO_RETRY,
-      onRow: (row) => {
-        sink.write(row);
-        summary.add(row);
-        if (row.status === 'ok') ok++;
-        else errors++;
-      },
-    });
-  } finally {
-    sink.close();
-  }
-  return m.stop(ok, errors);
-}
-
-async function runAutocannon(baseUrl: string, concurrency: number, payload: Buffer, seconds: number, simCpu: () => number | null): Promise<ThroughputSide> {
-  const m = meter(simCpu);
-  const r = await autocannon({
-    url: `${baseUrl}/chat/completions`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: payload,
-    connections: concurrency,
-    pipelining: 1,
-    duration: seconds,
-  });
-  const side = m.stop(r['2xx'], r.errors + r.non2xx);
-  // autocannon's own window (it stops sending at `duration`), not our wrapper's.
-  return { ...side, seconds: r.duration, reqPerSec: r['2xx'] / r.duration };
-}
-
-/** A minimal client (see raw-client.ts) in a closed loop for a fixed time. */
-async function runMinimal(one: () => Promise<RawTiming>, concurrency: number, seconds: number, simCpu: () => number | null): Promise<ThroughputSide> {
-  let ok = 0;
-  let errors = 0;
-  const m = meter(simCpu);
-  const deadline = performance.now() + seconds * 1000;
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      if ((await one()).ok) ok++;
-      else errors++;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return m.stop(ok, errors);
-}
-
 export async function runThroughput(cfg: BenchConfig['throughput'], log: (s: string) => void): Promise<ThroughputResult> {
-  const sim = await spawnSimulator({ ttftMs: 0, itlMs: 0 });
-  const dir = mkdtempSync(path.join(tmpdir(), 'evalbench-throughput-'));
-  const payload = benchPayload(cfg.tokens);
+  const server = await spawnSseServer(cfg.server);
+  const rounds: ThroughputRound[] = [];
+  const base = { url: server.url, concurrency: cfg.concurrency, tokens: cfg.server.tokens };
+  const body = benchPayload(cfg.server.tokens);
+  const clients: Record<Who, () => Promise<{ errors: number; ours?: ClientCost; floor?: ClientCost }>> = {
+    autocannon: async () => ({ errors: await runAutocannon(server.url, cfg.concurrency, body, cfg.autocannonSec) }),
+    floor: async () => {
+      const f = await runFloor({ ...base, requests: cfg.requestsPerRound });
+      return { errors: f.errors, floor: clientCost(f.probe) };
+    },
+    evalbench: async () => {
+      const c = await runCli({ ...base, jobs: cfg.requestsPerRound });
+      return { errors: c.rows - c.ok + (cfg.requestsPerRound - c.rows), ours: clientCost(c.probe) };
+    },
+  };
+  const all: Who[] = ['evalbench', 'floor', 'autocannon'];
   try {
-    await warmUp(benchProviders(sim.url).values());
-    log(`throughput: warm-up`);
-    await runOurs(sim.url, cfg.concurrency, cfg.tokens, 1, dir, sim.cpuMs);
-    await runAutocannon(sim.url, cfg.concurrency, payload, 1, sim.cpuMs);
-    log(`throughput: ours, ${cfg.durationSec} s at concurrency ${cfg.concurrency}`);
-    const ours = await runOurs(sim.url, cfg.concurrency, cfg.tokens, cfg.durationSec, dir, sim.cpuMs);
-    log(`throughput: autocannon, ${cfg.durationSec} s, ${cfg.concurrency} connections`);
-    const ac = await runAutocannon(sim.url, cfg.concurrency, payload, cfg.durationSec, sim.cpuMs);
-    const diagSec = Math.max(1, cfg.durationSec / 2);
-    log(`throughput: attribution, minimal clients over node:http and fetch, ${diagSec} s each`);
-    const agent = new http.Agent({ keepAlive: true, maxSockets: cfg.concurrency });
-    const target = rawTarget(sim.url);
-    const url = `${sim.url}/chat/completions`;
-    const text = payload.toString('utf8');
-    let rawHttp: ThroughputSide;
-    let viaFetch: ThroughputSide;
-    try {
-      await runMinimal(() => rawStream(agent, target, payload), cfg.concurrency, 0.5, sim.cpuMs);
-      rawHttp = await runMinimal(() => rawStream(agent, target, payload), cfg.concurrency, diagSec, sim.cpuMs);
-      await runMinimal(() => fetchStream(url, text), cfg.concurrency, 0.5, sim.cpuMs);
-      viaFetch = await runMinimal(() => fetchStream(url, text), cfg.concurrency, diagSec, sim.cpuMs);
-    } finally {
-      agent.destroy();
+    log('throughput: warm-up');
+    await runAutocannon(server.url, cfg.concurrency, body, 1);
+    await runCli({ ...base, jobs: cfg.concurrency * 4 });
+    await serverCount(server);
+    for (let r = 0; r < cfg.rounds; r++) {
+      const order = all.map((_, i) => all[(i + r) % all.length]);
+      const round: ThroughputRound = {
+        order, reqPerSec: { autocannon: null, floor: null, evalbench: null }, errors: { autocannon: 0, floor: 0, evalbench: 0 },
+        ours: { cpuMsPer1000: null, allocKbPerRequest: null }, floor: { cpuMsPer1000: null, allocKbPerRequest: null },
+      };
+      for (const who of order) {
+        log(`throughput: round ${r + 1}/${cfg.rounds}, ${who}`);
+        const x = await clients[who]();
+        round.reqPerSec[who] = serverRate(await serverCount(server));
+        round.errors[who] = x.errors;
+        if (x.ours) round.ours = x.ours;
+        if (x.floor) round.floor = x.floor;
+      }
+      rounds.push(round);
     }
-    return {
-      concurrency: cfg.concurrency, tokens: cfg.tokens, ours, autocannon: ac, diag: { rawHttp, fetch: viaFetch },
-      ratio: ours.reqPerSec / ac.reqPerSec,
-    };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
-    await sim.close();
+    await server.close();
   }
+  const per = (f: (r: ThroughputRound) => number | null) => spread(rounds.map(f));
+  return {
+    server: cfg.server, concurrency: cfg.concurrency, requestsPerRound: cfg.requestsPerRound, autocannonSec: cfg.autocannonSec, rounds,
+    oursVsAutocannon: per((r) => ratio(r.reqPerSec.evalbench, r.reqPerSec.autocannon)),
+    floorVsAutocannon: per((r) => ratio(r.reqPerSec.floor, r.reqPerSec.autocannon)),
+    cpuRatio: per((r) => ratio(r.ours.cpuMsPer1000, r.floor.cpuMsPer1000)),
+    allocRatio: per((r) => ratio(r.ours.allocKbPerRequest, r.floor.allocKbPerRequest)),
+    ours: { reqPerSec: per((r) => r.reqPerSec.evalbench), cpuMsPer1000: per((r) => r.ours.cpuMsPer1000), allocKbPerRequest: per((r) => r.ours.allocKbPerRequest) },
+    floor: { reqPerSec: per((r) => r.reqPerSec.floor), cpuMsPer1000: per((r) => r.floor.cpuMsPer1000), allocKbPerRequest: per((r) => r.floor.allocKbPerRequest) },
+    autocannon: { reqPerSec: per((r) => r.reqPerSec.autocannon) },
+  };
 }
 
 export function renderThroughput(r: ThroughputResult): string {
-  const line = (who: string, s: ThroughputSide) => [who, fmtInt(s.reqPerSec), fmtInt(s.completed), String(s.errors), fmt(s.seconds, 1), fmtInt(s.cpuUsPerRequest), fmt(s.simCpuPct, 0)];
+  const line = (who: string, rate: Spread, cpu?: Spread, alloc?: Spread) => [who, fmtSpread(rate, 0), cpu ? fmtSpread(cpu, 0) : '-', alloc ? fmtSpread(alloc, 1) : '-'];
   return renderTable(
-    `3. Throughput: completed streamed requests/s, ${r.concurrency} connections, zero-delay simulator (own process)`,
-    ['client', 'req/s', 'completed', 'errors', 'seconds', 'cpu µs/req', 'sim CPU %'],
+    `3. Closed loop: completed requests/s counted by the server, ${r.concurrency} connections, zero-delay minimal SSE server (${r.server.tokens} tokens)`,
+    ['client', 'req/s median [min–max]', 'CPU ms per 1,000 req', 'heap KB allocated per req'],
     [
-      line('ours (runJobs + JSONL + summary)', r.ours), line('autocannon (ceiling)', r.autocannon),
-      line('diag: minimal client, node:http', r.diag.rawHttp), line('diag: minimal client, fetch', r.diag.fetch),
+      line('evalbench run (CLI process)', r.ours.reqPerSec, r.ours.cpuMsPer1000, r.ours.allocKbPerRequest),
+      line('raw node:http client (process)', r.floor.reqPerSec, r.floor.cpuMsPer1000, r.floor.allocKbPerRequest),
+      line('autocannon (ceiling)', r.autocannon.reqPerSec),
     ],
     [
-      `ratio ours / autocannon: ${fmt(r.ratio * 100, 0)}% (goal >= 60%); answers of ${r.tokens} tokens, one SSE event each`,
-      `diag rows (attribution): the same string-scan client over node:http and over fetch reach ${fmt((r.diag.rawHttp.reqPerSec / r.autocannon.reqPerSec) * 100, 0)}% and ${fmt((r.diag.fetch.reqPerSec / r.autocannon.reqPerSec) * 100, 0)}% of autocannon`,
+      `evalbench / autocannon: ${fmtSpread(pct(r.oursVsAutocannon), 0, '%')}; raw client / autocannon: ${fmtSpread(pct(r.floorVsAutocannon), 0, '%')} (${r.rounds.length} rounds, order rotating)`,
+      `evalbench / raw client: CPU per request ${fmtSpread(r.cpuRatio, 2, 'x')}, heap allocated per request ${fmtSpread(r.allocRatio, 2, 'x')}`,
+      `${fmtInt(r.requestsPerRound)} requests per client process per round, autocannon ${fmt(r.autocannonSec, 1)} s; CPU and allocation over each process's request window (first request -> last response), start-up and reports left out`,
     ],
   );
+}
+
+/** A ratio spread as percent. */
+function pct(s: Spread): Spread {
+  const m = (v: number | null) => (v === null ? null : v * 100);
+  return { median: m(s.median), min: m(s.min), max: m(s.max), rounds: s.rounds.map(m) };
 }

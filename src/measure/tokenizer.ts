@@ -23,12 +23,14 @@ export function o200k(): O200kEncoding {
 }
 
 /**
- * Loads the tokenizer now. A run calls this before its first request: loading blocks the event
- * loop for ~200 ms, which would otherwise land inside some in-flight request's timings.
+ * Loads the tokenizer now (~200 ms with the event loop blocked, ~36 MB allocated, ~15 MB kept).
+ * A run calls this before its first request: loading it when the first row without usage needs
+ * an estimate would block every stream then in flight for that long.
  */
 export function loadTokenizer(): void {
   o200k();
 }
+
 
 /** Special-token text such as "<|endoftext|>" is counted as plain text, never rejected. */
 const NO_SPECIAL = { disallowedSpecial: new Set<string>() };

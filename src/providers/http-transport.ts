@@ -107,6 +107,65 @@ export async function warmConnections(url: string, headers: Record<string, strin
   await Promise.all(Array.from({ length: n }, () => warmConnection(url, headers, timeoutMs)));
 }
 
+/**
+ * A POST target's request options, prepared once per endpoint URL (parsing, agent, default
+ * headers) instead of per request; the merged headers are reused while the caller's are the same.
+ */
+class Endpoint {
+  readonly secure: boolean;
+  private readonly base: { method: 'POST'; hostname: string; port: number | undefined; path: string; agent: http.Agent };
+  private source: Record<string, string> | null = null;
+  private options: http.RequestOptions | null = null;
+
+  constructor(url: string) {
+    const { u, secure } = requestUrl(url);
+    this.secure = secure;
+    const host = u.hostname;
+    this.base = {
+      method: 'POST',
+      hostname: host.charCodeAt(0) === 0x5b ? host.slice(1, -1) : host, // [::1] -> ::1
+      port: u.port === '' ? undefined : Number(u.port),
+      path: `${u.pathname}${u.search}`,
+      agent: secure ? httpsAgent : httpAgent,
+    };
+  }
+
+  optionsFor(headers: Record<string, string>): http.RequestOptions {
+    if (this.options !== null && sameHeaders(this.source!, headers)) return this.options;
+    const h: Record<string, string> = { ...headers };
+    h['accept-encoding'] ??= this.secure ? ACCEPT_ENCODING_HTTPS : ACCEPT_ENCODING_HTTP;
+    h['user-agent'] ??= USER_AGENT;
+    // A copy: the caller may change its object later and send it again.
+    this.source = { ...headers };
+    this.options = { ...this.base, headers: h };
+    return this.options;
+  }
+}
+
+function sameHeaders(a: Record<string, string>, b: Record<string, string>): boolean {
+  let n = 0;
+  for (const k in b) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const _ in a) n--;
+  return n === 0;
+}
+
+/** By URL: a run has a handful of endpoints; the cap only guards a caller with endless URLs. */
+const endpoints = new Map<string, Endpoint>();
+const MAX_ENDPOINTS = 256;
+
+function endpointFor(url: string): Endpoint {
+  let e = endpoints.get(url);
+  if (e === undefined) {
+    e = new Endpoint(url);
+    if (endpoints.size >= MAX_ENDPOINTS) endpoints.clear();
+    endpoints.set(url, e);
+  }
+  return e;
+}
+
 const enum Phase {
   /** Waiting for the response head. */
   Head,
@@ -160,20 +219,9 @@ class NodeExchange implements Exchange, TransportResponse {
     });
     let req: http.ClientRequest;
     try {
-      const { u, secure } = requestUrl(url);
-      const h: Record<string, string | number> = { ...headers };
-      h['content-length'] = Buffer.byteLength(payload);
-      h['accept-encoding'] ??= secure ? ACCEPT_ENCODING_HTTPS : ACCEPT_ENCODING_HTTP;
-      h['user-agent'] ??= USER_AGENT;
-      const host = u.hostname;
-      req = (secure ? https : http).request({
-        method: 'POST',
-        hostname: host.charCodeAt(0) === 0x5b ? host.slice(1, -1) : host, // [::1] -> ::1
-        port: u.port === '' ? undefined : Number(u.port),
-        path: `${u.pathname}${u.search}`,
-        headers: h,
-        agent: secure ? httpsAgent : httpAgent,
-      });
+      const target = endpointFor(url);
+      // Node copies the options and sets Content-Length itself from end(payload).
+      req = (target.secure ? https : http).request(target.optionsFor(headers));
     } catch (err) {
       this.sentAt = now();
       this.failHead(err);

@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { memoryGrowth, offsetSummary, overheadAbove } from '../../bench/distribution.ts';
-import { medianOverhead } from '../../bench/precision.ts';
+import { fmtSpread, ratio, spread } from '../../bench/spread.ts';
+import { clientCost, serverRate } from '../../bench/throughput.ts';
+import { arrivalRate } from '../../bench/open-loop.ts';
 import { isRawTokenEvent, splitEvents } from '../../bench/raw-client.ts';
 import { benchConfig, parseScale, parseSections, SECTIONS } from '../../bench/config.ts';
 import { chunkFixed, chunkPerEvent, parseAndMeasure, syntheticStream } from '../../bench/micro.ts';
@@ -62,21 +64,27 @@ describe('raw client SSE scan', () => {
 });
 
 describe('config', () => {
-  it('defaults to every section at full size', () => {
+  it('defaults to every section at full size, 64 streams, at least 5 paired rounds', () => {
     const c = benchConfig({});
     expect(c.size).toBe('full');
     expect([...c.sections]).toEqual([...SECTIONS]);
-    expect(c.scale.jobs).toEqual([1_000, 10_000, 100_000]);
-    expect(c.precision.levels.map((l) => l.concurrency)).toEqual([1, 64, 256]);
+    expect(c.memory.jobs).toEqual([10_000, 100_000]);
+    expect(c.paired.concurrency).toBe(64);
+    expect(c.paired.rounds).toBeGreaterThanOrEqual(5);
+    expect(c.throughput.rounds).toBeGreaterThanOrEqual(5);
+    expect(c.paired.server.tokens).toBe(16);
   });
-  it('quick is smaller everywhere it matters', () => {
-    const q = benchConfig({ BENCH_SCALE: 'quick' });
+  it('quick (flag or env) is smaller everywhere it matters, still 5 rounds', () => {
+    const q = benchConfig({}, ['--quick']);
     const f = benchConfig({});
-    expect(Math.max(...q.scale.jobs)).toBeLessThan(Math.max(...f.scale.jobs));
-    expect(q.throughput.durationSec).toBeLessThan(f.throughput.durationSec);
+    expect(q.size).toBe('quick');
+    expect(benchConfig({ BENCH_SCALE: 'quick' }).size).toBe('quick');
+    expect(Math.max(...q.memory.jobs)).toBeLessThan(Math.max(...f.memory.jobs));
+    expect(q.throughput.requestsPerRound).toBeLessThan(f.throughput.requestsPerRound);
+    expect(q.paired.rounds).toBeGreaterThanOrEqual(5);
   });
   it('rejects unknown sections and scales', () => {
-    expect([...parseSections('micro, scale')]).toEqual(['micro', 'scale']);
+    expect([...parseSections('micro, memory')]).toEqual(['micro', 'memory']);
     expect(() => parseSections('micro,nope')).toThrow(/nope/);
     expect(() => parseScale('huge')).toThrow(/quick or full/);
   });
@@ -150,20 +158,43 @@ describe('scale suite', () => {
 });
 
 describe('goals', () => {
-  it('judges what was measured and marks the rest n/a', () => {
-    const checks = checkGoals({ wallSec: 100 });
-    expect(checks.filter((c) => c.met === null)).toHaveLength(4);
-    expect(checks.at(-1)).toMatchObject({ met: true });
-    expect(checkGoals({ wallSec: 400 }).at(-1)).toMatchObject({ met: false });
+  it('marks what was not measured n/a', () => {
+    const checks = checkGoals({});
+    expect(checks.every((c) => c.met === null)).toBe(true);
+  });
+  it('judges the median over rounds and says by how much a goal is missed', () => {
+    const paired = { overheadP50: spread([0.2, 0.3, 0.4]), overheadP99: spread([1, 9, 30]) } as never;
+    const [p50, p99] = checkGoals({ paired });
+    expect(p50).toMatchObject({ met: true });
+    expect(p99).toMatchObject({ met: false, missedBy: '7.000 ms' });
+    const throughput = { concurrency: 64, oursVsAutocannon: spread([0.1, 0.2, 0.3]), cpuRatio: spread([1.5]), allocRatio: spread([3]) } as never;
+    const c = checkGoals({ throughput });
+    expect(c.find((g) => g.goal.includes('autocannon'))).toMatchObject({ met: false, missedBy: '40%' });
+    expect(c.find((g) => g.goal.startsWith('CPU'))).toMatchObject({ met: true });
+    expect(c.find((g) => g.goal.startsWith('heap'))).toMatchObject({ met: false, missedBy: '1.00x' });
   });
 });
 
-describe('medianOverhead', () => {
-  it('takes each percentile\'s median over the rounds that measured it, so one disturbed round does not decide', () => {
-    const rounds = [{ p50: 0.2, p99: 1.5 }, { p50: 0.3, p99: 40 }, { p50: 0.1, p99: 1.1 }, { p50: null, p99: null }];
-    expect(medianOverhead(rounds)).toEqual({ p50: 0.2, p99: 1.5 });
-    expect(medianOverhead([{ p50: 1, p99: 2 }, { p50: 3, p99: 6 }])).toEqual({ p50: 2, p99: 4 });
-    expect(medianOverhead([])).toEqual({ p50: null, p99: null });
+describe('rounds and rates', () => {
+  it('spread: median and range over rounds, ignoring rounds that measured nothing', () => {
+    expect(spread([3, 1, null, 2])).toMatchObject({ median: 2, min: 1, max: 3 });
+    expect(spread([1, 4])).toMatchObject({ median: 2.5 });
+    expect(spread([null]).median).toBeNull();
+    expect(fmtSpread(spread([0.5, -0.25, 1]), 2, ' ms', true)).toBe('+0.50 ms [-0.25–+1.00]');
+    expect(ratio(1, 0)).toBeNull();
+  });
+  it('serverRate: completed over first arrival -> last end', () => {
+    expect(serverRate({ posts: 10, completed: 10, firstArrival: 1_000, lastEnd: 3_000 })).toBe(5);
+    expect(serverRate({ posts: 0, completed: 0, firstArrival: null, lastEnd: null })).toBeNull();
+  });
+  it('arrivalRate counts arrivals in the window after the first one only', () => {
+    expect(arrivalRate([100, 600, 1_099, 1_100, 5_000], 1)).toBe(3);
+    expect(arrivalRate([], 1)).toBeNull();
+  });
+  it('clientCost: CPU per 1,000 requests and KB allocated per request from the probe window', () => {
+    const probe = { maxRssKb: 1, cpuUserUs: 0, cpuSystemUs: 0, window: { requests: 2_000, ms: 1, cpuUs: 600_000, allocatedBytes: 2_048_000, gcs: 1, gcPauseMaxMs: 1, gcPauseSumMs: 1 } };
+    expect(clientCost(probe)).toEqual({ cpuMsPer1000: 300, allocKbPerRequest: 1 });
+    expect(clientCost(null)).toEqual({ cpuMsPer1000: null, allocKbPerRequest: null });
   });
 });
 

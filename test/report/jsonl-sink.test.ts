@@ -19,13 +19,16 @@ async function readAll(path: string) {
 }
 
 describe('JsonlSink', () => {
-  it('puts each row on disk as soon as write returns, one JSON line each', () => {
+  it('puts the rows of one event-loop turn on disk at the end of that turn, one JSON line each', async () => {
     const path = fresh();
     const sink = JsonlSink.open(path);
     sink.write(makeRow({ job_id: 'a' }));
-    // Read before close: nothing may sit in a process buffer.
+    expect(readFileSync(path, 'utf8')).toBe(''); // queued for the end of this turn
+    await new Promise((r) => setImmediate(r));
+    // Read before close: nothing may sit in a process buffer past the turn.
     expect(readFileSync(path, 'utf8').split('\n')).toEqual([JSON.stringify(makeRow({ job_id: 'a' })), '']);
     sink.write(makeRow({ job_id: 'b', output: 'line1\nline2 "q", é😀' }));
+    sink.flush();
     const lines = readFileSync(path, 'utf8').split('\n');
     expect(lines).toHaveLength(3);
     expect(JSON.parse(lines[1]).output).toBe('line1\nline2 "q", é😀');

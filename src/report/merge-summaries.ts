@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors/input-error.ts';
-import { wilsonInterval } from '../grade/statistics/wilson-interval.ts';
 import { readRunRecord } from './run-record.ts';
 import { MergeableDistribution, MERGE_SKETCH_RELATIVE_ERROR } from './mergeable-distribution.ts';
 import { REPORT_FILES } from './report-files.ts';
@@ -101,7 +100,7 @@ function combineGroups(parts: Part[], template: GroupSummary): GroupSummary {
   t.prompt = t.completion = t.reasoning = t.cached = t.total = null;
   t.rows_with_usage = t.estimated_rows = 0;
   let graded = 0, passed = 0, scored = 0, scoreSum = 0, completion = 0, latencySum = 0;
-  let cases = 0, errorsAsFailures = 0, skippedAsFailures = 0;
+  let errorsAsFailures = 0, skippedAsFailures = 0;
   let start = Infinity, end = -Infinity;
   const dists = Object.fromEntries(ALL_METRICS.map((m) => [m, new MergeableDistribution()])) as Record<SketchMetric, MergeableDistribution>;
   for (const { summary: g, sketch } of parts) {
@@ -117,7 +116,6 @@ function combineGroups(parts: Part[], template: GroupSummary): GroupSummary {
     t.estimated_rows += g.tokens.estimated_rows;
     graded += g.grading.graded;
     passed += g.grading.passed;
-    cases += g.grading.cases ?? g.grading.graded;
     errorsAsFailures += g.grading.errors_as_failures ?? 0;
     skippedAsFailures += g.grading.skipped_as_failures ?? 0;
     scored += g.grading.scored;
@@ -136,12 +134,11 @@ function combineGroups(parts: Part[], template: GroupSummary): GroupSummary {
     }
   }
   out.metrics = Object.fromEntries(ALL_METRICS.map((m) => [m, dists[m].summarize()])) as unknown as MetricDistributions;
-  // Without the rows, an interval that respects repeats cannot be rebuilt: with repeats it is left
-  // out (null); with one answer per case the plain Wilson interval is the run's own.
-  const ci = graded > 0 && cases >= graded ? wilsonInterval(passed, graded) : null;
+  // Without the rows, neither the number of distinct cases (a case's repeats may sit in several
+  // shards) nor an interval that respects repeats can be rebuilt: they are left out (null).
   out.grading = {
-    graded, cases, passed, errors_as_failures: errorsAsFailures, skipped_as_failures: skippedAsFailures,
-    pass_rate: graded > 0 ? passed / graded : null, pass_rate_ci95: ci && { low: ci.low, high: ci.high },
+    graded, cases: null, passed, errors_as_failures: errorsAsFailures, skipped_as_failures: skippedAsFailures,
+    pass_rate: graded > 0 ? passed / graded : null, pass_rate_ci95: null,
     pass_rate_stderr: null, scored, score_mean: scored > 0 ? scoreSum / scored : null, score_ci95: null,
   };
   const window = end > start ? end - start : null;

@@ -61,7 +61,7 @@ export function fmtTokens(g: GroupSummary): string {
 export function fmtPassRate(g: GroupSummary, withInterval: boolean): string {
   const gr = g.grading;
   if (gr.graded === 0) return NONE;
-  const cases = gr.cases > 0 && gr.cases < gr.graded ? `, ${gr.cases} cases` : '';
+  const cases = gr.cases !== null && gr.cases > 0 && gr.cases < gr.graded ? `, ${gr.cases} cases` : '';
   const base = `${fmtPct(gr.pass_rate)} (${gr.passed}/${gr.graded}${cases}`;
   if (!withInterval || !gr.pass_rate_ci95) return `${base})`;
   const { low, high } = gr.pass_rate_ci95;

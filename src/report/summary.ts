@@ -68,8 +68,11 @@ export interface TokenTotals {
 export interface GradingSummary {
   /** Outcomes in the pass rate. */
   graded: number;
-  /** Graded cases: the independent units (fewer than `graded` when cases repeat). */
-  cases: number;
+  /**
+   * Graded cases: the independent units (fewer than `graded` when cases repeat). null after
+   * `merge --summaries-only`: a case's repeats may sit in several shards, so only rows can tell.
+   */
+  cases: number | null;
   passed: number;
   /** Failed requests and skipped jobs counted as failures (part of `graded`). */
   errors_as_failures: number;

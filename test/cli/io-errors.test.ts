@@ -21,7 +21,7 @@ describe('I/O errors on the results folder', () => {
     const suite = path.join(dir, 'suite.yaml');
     fs.writeFileSync(suite, ['name: io', 'models: [sim:fast]', 'cases:', '  - { id: a, prompt: "hi" }', '  - { id: b, prompt: "ho" }'].join('\n'));
     const out = path.join(dir, 'out');
-    fs.mkdirSync(path.join(out, 'summary.json'), { recursive: true }); // a folder where the file goes
+    fs.mkdirSync(path.join(out, 'results.csv'), { recursive: true }); // a folder where the file goes
     const r = spawnSync(process.execPath, [bin, 'run', suite, '--out', out, '--progress', 'off'], {
       cwd: dir, env: { ...process.env, CI: 'true' }, encoding: 'utf8', timeout: 60_000,
     });
@@ -29,7 +29,7 @@ describe('I/O errors on the results folder', () => {
     // A self-check warning may come first on a busy machine; the failure itself is one line.
     const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('warning:'));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^error: cannot write .*summary\.json.*\(EISDIR\)/);
+    expect(lines[0]).toMatch(/^error: cannot write .*results\.csv.*\(EISDIR\)/);
     expect(r.stderr).not.toMatch(/internal error|^\s+at /m);
     const rows = fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8').trim().split('\n');
     expect(rows).toHaveLength(2);

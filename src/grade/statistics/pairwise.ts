@@ -81,7 +81,8 @@ export function comparePairs(
       c.scoreDiffSum += oa.score - ob.score;
     }
   }
-  const cases = [...perCase.values()];
+  // In case-id order: the bootstrap must not depend on the order rows finished in (or were merged).
+  const cases = [...perCase.keys()].sort().map((k) => perCase.get(k)!);
   return { pass: passComparison(cases, bothPass, bothFail, boot), score: scoreComparison(cases, boot) };
 }
 

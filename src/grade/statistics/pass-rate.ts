@@ -104,5 +104,7 @@ export function meanScore(outcomes: readonly { case_id: string; score: number }[
       c.n++;
     } else byCase.set(o.case_id, { sum: o.score, n: 1 });
   }
-  return { ...clusterBootstrapMeanInterval([...byCase.values()], boot), cases: byCase.size };
+  // In case-id order, so the interval does not depend on the order rows finished in (or were merged).
+  const clusters = [...byCase.keys()].sort().map((k) => byCase.get(k)!);
+  return { ...clusterBootstrapMeanInterval(clusters, boot), cases: byCase.size };
 }

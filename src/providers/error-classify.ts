@@ -7,6 +7,18 @@ export function truncateMessage(text: string, max = MAX_ERROR_MESSAGE): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/**
+ * The one retryability table (src/run/retry.ts reads it): error types and statuses worth another
+ * try. 408 (request timeout) and 409 (conflict) are `bad_request` by type but transient by nature,
+ * so they are retried (README: error types).
+ */
+export const RETRYABLE_ERROR_TYPES: ReadonlySet<ErrorType> = new Set<ErrorType>(['connection', 'stream_reset', 'timeout', 'rate_limited', 'server_error']);
+const RETRYABLE_4XX = new Set([408, 409, 429]);
+
+export function isRetryableStatus(status: number): boolean {
+  return RETRYABLE_4XX.has(status) || status >= 500;
+}
+
 /** docs/metrics.md failure rules for a non-2xx status. */
 export function classifyHttpStatus(status: number): ErrorType {
   if (status === 429) return 'rate_limited';

@@ -1,4 +1,5 @@
 import type { ResultRow } from '../results/result-row.ts';
+import { configLabel } from '../results/config-identity.ts';
 
 /**
  * "Why did it fail?" after the tables: per configuration (model x effort), the error messages
@@ -92,7 +93,7 @@ export class FailureDigestBuilder {
   }
 
   #group(row: ResultRow): GroupState {
-    const config = row.reasoning_effort ? `${row.provider}:${row.model} [${row.reasoning_effort}]` : `${row.provider}:${row.model}`;
+    const config = configLabel(row.provider, row.model, row.reasoning_effort ?? '');
     let g = this.#groups.get(config);
     if (!g) {
       g = { config, errors: 0, failed: 0, messages: new Map(), other: 0, failures: [] };

@@ -5,3 +5,4 @@ export { ERROR_TYPES, type ErrorType } from './error-types.ts';
 export type { ConcurrencyChange, ConcurrencyChangeReason } from './concurrency-change.ts';
 export type { ReportSink } from './report-sink.ts';
 export * from './jsonl-sink.ts';
+export { configKey, configLabel, type ConfigIdentity } from './config-identity.ts';

@@ -1,25 +1,14 @@
 import type { AttemptResult } from '../providers/types.ts';
+import { isRetryableStatus, RETRYABLE_ERROR_TYPES } from '../providers/error-classify.ts';
 import type { RetryPolicy } from '../suite/schema.ts';
 import { backoffDelayMs } from './backoff.ts';
 import { sleep } from './sleep.ts';
 
-/** Statuses worth another try: timeouts, conflicts, rate limits and server errors. Other 4xx never. */
-const RETRYABLE_STATUS = new Set([408, 409, 429]);
-
-/** Whether a failed attempt may succeed if sent again. An interrupted attempt never is. */
+/** Whether a failed attempt may succeed if sent again (one table: providers/error-classify.ts). An interrupted attempt never is. */
 export function isRetryable(result: AttemptResult): boolean {
   if (result.ok) return false;
-  if (result.httpStatus !== null && (RETRYABLE_STATUS.has(result.httpStatus) || result.httpStatus >= 500)) return true;
-  switch (result.errorType) {
-    case 'connection':
-    case 'stream_reset':
-    case 'timeout':
-    case 'rate_limited':
-    case 'server_error':
-      return true;
-    default:
-      return false;
-  }
+  if (result.httpStatus !== null && isRetryableStatus(result.httpStatus)) return true;
+  return result.errorType !== null && RETRYABLE_ERROR_TYPES.has(result.errorType);
 }
 
 export interface RetryOutcome {

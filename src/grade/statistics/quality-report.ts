@@ -1,4 +1,5 @@
 import type { ResultRow } from '../../results/result-row.ts';
+import { configKey, configLabel } from '../../results/config-identity.ts';
 import { compareEfforts } from '../../suite/effort.ts';
 import { percentileSorted } from '../../measure/percentile.ts';
 import { comparePairs, type PairOutcome, type PassComparison, type ScoreComparison } from './pairwise.ts';
@@ -222,14 +223,8 @@ export function buildQualityReport(rows: readonly QualityRow[], opts: QualityRep
   };
 }
 
-/** Stable key of a configuration. The NUL separator cannot occur in a model reference. */
-export function configKey(provider: string, model: string, reasoningEffort: string): string {
-  return `${provider}:${model}\u0000${reasoningEffort}`;
-}
 
-export function configLabel(provider: string, model: string, reasoningEffort: string): string {
-  return reasoningEffort ? `${provider}:${model} [${reasoningEffort}]` : `${provider}:${model}`;
-}
+export { configKey, configLabel };
 
 function groupRows(rows: readonly QualityRow[]): ConfigGroup[] {
   const graded = gradedCasesOf(rows);

@@ -227,7 +227,7 @@ describe('node:http transport', () => {
       expect(rel[0]).toBeLessThan(60 + 250); // wide: a busy 2-core machine
       // The second token event completed when the second half of é arrived (60 ms after the first half).
       expect(rel[1]).toBeGreaterThanOrEqual(179);
-      expect(rel[1] - rel[0]).toBeGreaterThanOrEqual(59);
+      expect(rel[1] - rel[0]).toBeGreaterThan(30); // not read together: the first stamp may itself be a little late
     });
   }
 

@@ -1,14 +1,14 @@
-import { Option, type Command } from 'commander';
+import { Option, type Command, type OptionValues } from 'commander';
 import { EXIT } from '../../errors/index.ts';
 import { runSuite, type RunOptions, type RunOutcome } from '../../session/index.ts';
 import { gatesPassed, renderComparisonText, renderGatesTable, renderSummaryTable } from '../../report/index.ts';
 import { resolveShard } from '../../plan/index.ts';
 import { parseStartAt } from '../../session/start-at.ts';
 import { parseRunDuration, parseWarmup } from '../../run/duration.ts';
-import { parseSweep, renderSweepTable } from '../../report/sweep.ts';
+import { parseSweep, renderSweepTable, type SweepSpec } from '../../report/sweep.ts';
 import { parseSlo } from '../../measure/goodput.ts';
 import { sweepSuite } from '../../session/sweep-suite.ts';
-import { createProgress } from '../progress.ts';
+import { createProgress, type ProgressReporter } from '../progress.ts';
 import { renderFailureDigestText } from '../../report/failure-digest-render.ts';
 import { appendStepSummary, err, out, type SetExit } from '../console.ts';
 import { addGateOptions, addPlanOptions, gateFlags, wrapInputParser } from '../flag-groups.ts';
@@ -26,10 +26,31 @@ function printWarnings(warnings: ReadonlySet<string>): void {
   err(['', 'Warnings:', ...[...warnings].map((w) => `  - ${w}`)].join('\n'));
 }
 
+const RUN_HELP = `
+Writes results.jsonl (one row per job, as each ends), results.csv, summary.json and summary.md,
+and prints the summary. Models named sim:* run on the built-in simulator (no key, no network).
+API keys come from environment variables only (VIGTHORIA_API_KEY, VIVGRID_API_KEY, OPENAI_API_KEY,
+or a provider's api_key_env).
+
+Exit codes: 0 ok, 1 a gate failed, 2 bad input (suite, flags, missing key), 3 the run could not
+complete (interrupted, or every request failed).
+
+Examples:
+  evalbench run suites/example.yaml
+  evalbench run suites/example.yaml --models sim:fast,sim:slow --efforts low,high --concurrency 8
+  VIGTHORIA_API_KEY=... evalbench run suites/smoke.yaml --models vigthoria:v2-code`;
+
 /** `evalbench run`: the suite, measured, into a results folder; Ctrl-C stops it cleanly. */
 export function registerRun(program: Command, setExit: SetExit): void {
-  addGateOptions(addPlanOptions(program
-    .command('run')))
+  addRunOptions(addGateOptions(addPlanOptions(program
+    .command('run'))))
+    .addHelpText('after', RUN_HELP)
+    .action((file: string, o: OptionValues) => runCommand(file, o, setExit));
+}
+
+/** The flags only `run` has (plan and gate flags are shared, see flag-groups.ts). */
+function addRunOptions(cmd: Command): Command {
+  return cmd
     .argument('<suite>', 'suite YAML file')
     .option('--concurrency <n>', 'requests in flight at once, overall', parsePositiveInt)
     .option('--timeout <ms>', 'per-attempt timeout (30000, 30s, 2m)', parseDurationMs)
@@ -59,108 +80,132 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--no-model-check', 'do not check model names against each provider\'s GET /models list before sending')
     .option('--allow-insecure-http', 'allow http:// base URLs to hosts other than this machine (keys would travel in clear text)')
     .option('--adaptive', 'adapt each provider\'s concurrency: halve on 429, add one back after a run of successes')
-    .addOption(new Option('--progress <mode>', 'progress on stderr: auto (a bar on a terminal, a line every 5 s otherwise), json (a JSON line a second), off').choices(['auto', 'json', 'off']).default('auto'))
-    .addHelpText('after', `
-Writes results.jsonl (one row per job, as each ends), results.csv, summary.json and summary.md,
-and prints the summary. Models named sim:* run on the built-in simulator (no key, no network).
-API keys come from environment variables only (VIGTHORIA_API_KEY, VIVGRID_API_KEY, OPENAI_API_KEY,
-or a provider's api_key_env).
+    .addOption(new Option('--progress <mode>', 'progress on stderr: auto (a bar on a terminal, a line every 5 s otherwise), json (a JSON line a second), off').choices(['auto', 'json', 'off']).default('auto'));
+}
 
-Exit codes: 0 ok, 1 a gate failed, 2 bad input (suite, flags, missing key), 3 the run could not
-complete (interrupted, or every request failed).
+/** What the run and its report share: where progress and warnings go, and how the exit code is set. */
+interface RunContext {
+  progress: ProgressReporter;
+  warnings: Set<string>;
+  setExit: SetExit;
+}
 
-Examples:
-  evalbench run suites/example.yaml
-  evalbench run suites/example.yaml --models sim:fast,sim:slow --efforts low,high --concurrency 8
-  VIGTHORIA_API_KEY=... evalbench run suites/smoke.yaml --models vigthoria:v2-code`)
-    .action(async (file: string, o) => {
-      const controller = new AbortController();
-      let interrupts = 0;
-      // SIGTERM (CI cancellation, `kill`, docker stop) is handled as Ctrl-C: reports written, in-flight jobs marked, exit 3.
-      const onSigint = (signal: NodeJS.Signals) => {
-        interrupts += 1;
-        if (interrupts > 1) process.exit(EXIT.runIncomplete);
-        err(`\n${signal === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted'}: no new requests; waiting briefly for those in flight (Ctrl-C again to quit now)`);
-        controller.abort(new Error(signal === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted'));
-      };
-      process.on('SIGINT', onSigint);
-      process.on('SIGTERM', onSigint);
-      const progress = createProgress(process.stderr, o.progress);
-      if (o.shard?.source) err(`shard ${o.shard.index}/${o.shard.count} from the ${o.shard.source} environment (${o.shard.variables})`);
-      // Warnings wait for the end: one short block after the results, each once, and none at all before a fatal error.
-      const warnings = new Set<string>();
-      try {
-        const runOptions: RunOptions = {
-          overrides: { models: o.models, efforts: o.efforts, repeats: o.repeats, timeoutMs: o.timeout, filter: o.filter, maxJobs: o.maxJobs, limit: o.limit },
-          concurrency: o.concurrency,
-          maxRetries: o.maxRetries,
-          outDir: o.out,
-          resume: o.resume,
-          retryErrors: o.retryErrors,
-          overwrite: o.overwrite,
-          cacheDir: o.cache,
-          maxCostUsd: o.maxCost,
-          maxTokens: o.maxTokens,
-          maxRequests: o.maxRequests,
-          pricesFile: o.prices,
-          gates: gateFlags(o),
-          shard: o.shard,
-          startAt: o.startAt,
-          onCountdown: (ms) => err(`starting in ${Math.ceil(ms / 1000)} s (--start-at ${new Date(o.startAt).toISOString()})`),
-          baseline: o.baseline,
-          latencyTolerance: o.latencyTolerance,
-          signal: controller.signal,
-          onPlan: ({ total }) => progress.start({ total, durationMs: o.duration }),
-          onEvent: (e) => progress.onEvent(e),
-          onWarning: (m) => warnings.add(m),
-          mode: o.rate !== undefined ? { kind: 'open', rate: o.rate, arrival: o.arrival, seed: o.arrivalSeed } : undefined,
-          durationMs: o.duration,
-          warmup: o.warmup,
-          adaptive: o.adaptive,
-          slo: o.slo,
-          allowInsecureHttp: o.allowInsecureHttp,
-          showFailures: o.showFailures,
-          modelCheck: o.modelCheck,
-        };
-        if (o.sweep) {
-          const sweep = await sweepSuite(file, o.sweep, { ...runOptions, onPlan: undefined, onEvent: undefined });
-          progress.stop();
-          out(renderSweepTable(sweep.result));
-          out(`sweep: ${sweep.outDir} (sweep.csv, sweep.json; one folder per level)`);
-          const failed = sweep.levels.some((l) => l.counts.interrupted || (l.counts.rows > 0 && l.counts.ok === 0));
-          setExit(failed ? EXIT.runIncomplete : EXIT.ok);
-          printWarnings(warnings);
-          return;
-        }
-        const outcome = await runSuite(file, runOptions);
-        progress.stop();
-        out(renderSummaryTable(outcome.summary));
-        const why = renderFailureDigestText(outcome.failures, { failuresHidden: o.showFailures === 0 });
-        if (why) out('\n' + why);
-        out(`results: ${outcome.outDir}`);
-        appendStepSummary(outcome.files.summaryMd);
-        let code: number = runExitCode(outcome);
-        if (outcome.gates.length > 0) {
-          out('\n' + renderGatesTable(outcome.gates));
-          if (!gatesPassed(outcome.gates) && code === EXIT.ok) code = EXIT.gateFailed;
-        }
-        if (outcome.comparison) {
-          out('\n' + renderComparisonText(outcome.comparison));
-          if (o.failOnRegression && outcome.comparison.regressed && code === EXIT.ok) code = EXIT.gateFailed;
-        }
-        const budgetSkipped = outcome.summary.overall.skipped_by_type?.budget ?? 0;
-        if (budgetSkipped > 0) {
-          err(`budget reached: ${budgetSkipped} jobs not run (status skipped, error_type budget); see the gate table`);
-          if (code === EXIT.ok) code = EXIT.gateFailed;
-        }
-        if (outcome.counts.interrupted) err(`interrupted: ${outcome.counts.skipped} jobs not run; finished rows are in ${outcome.files.jsonl}`);
-        else if (code === EXIT.runIncomplete) err('run incomplete: every request failed (see "Why it failed" above)');
-        printWarnings(warnings);
-        setExit(code);
-      } finally {
-        progress.stop();
-        process.off('SIGINT', onSigint);
-        process.off('SIGTERM', onSigint);
-      }
-    });
+async function runCommand(file: string, o: OptionValues, setExit: SetExit): Promise<void> {
+  const controller = new AbortController();
+  const removeSignalHandlers = abortOnSignals(controller);
+  const progress = createProgress(process.stderr, o.progress);
+  if (o.shard?.source) err(`shard ${o.shard.index}/${o.shard.count} from the ${o.shard.source} environment (${o.shard.variables})`);
+  // Warnings wait for the end: one short block after the results, each once, and none at all before a fatal error.
+  const ctx: RunContext = { progress, warnings: new Set<string>(), setExit };
+  try {
+    const runOptions = buildRunOptions(o, controller.signal, ctx);
+    if (o.sweep) await sweepAndReport(file, o.sweep, runOptions, ctx);
+    else await runAndReport(file, o, runOptions, ctx);
+  } finally {
+    progress.stop();
+    removeSignalHandlers();
+  }
+}
+
+/**
+ * Ctrl-C aborts the run: no new requests, reports still written. SIGTERM (CI cancellation, `kill`, docker stop)
+ * is handled as Ctrl-C: reports written, in-flight jobs marked, exit 3. A second signal quits at once.
+ * Returns the function that removes the handlers.
+ */
+function abortOnSignals(controller: AbortController): () => void {
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(EXIT.runIncomplete);
+    err(`\n${signal === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted'}: no new requests; waiting briefly for those in flight (Ctrl-C again to quit now)`);
+    controller.abort(new Error(signal === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
+
+/** The parsed flags as runSuite options, with progress, warnings and the abort signal wired in. */
+function buildRunOptions(o: OptionValues, signal: AbortSignal, ctx: RunContext): RunOptions {
+  return {
+    overrides: { models: o.models, efforts: o.efforts, repeats: o.repeats, timeoutMs: o.timeout, filter: o.filter, maxJobs: o.maxJobs, limit: o.limit },
+    concurrency: o.concurrency,
+    maxRetries: o.maxRetries,
+    outDir: o.out,
+    resume: o.resume,
+    retryErrors: o.retryErrors,
+    overwrite: o.overwrite,
+    cacheDir: o.cache,
+    maxCostUsd: o.maxCost,
+    maxTokens: o.maxTokens,
+    maxRequests: o.maxRequests,
+    pricesFile: o.prices,
+    gates: gateFlags(o),
+    shard: o.shard,
+    startAt: o.startAt,
+    onCountdown: (ms) => err(`starting in ${Math.ceil(ms / 1000)} s (--start-at ${new Date(o.startAt).toISOString()})`),
+    baseline: o.baseline,
+    latencyTolerance: o.latencyTolerance,
+    signal,
+    onPlan: ({ total }) => ctx.progress.start({ total, durationMs: o.duration }),
+    onEvent: (e) => ctx.progress.onEvent(e),
+    onWarning: (m) => ctx.warnings.add(m),
+    mode: o.rate !== undefined ? { kind: 'open', rate: o.rate, arrival: o.arrival, seed: o.arrivalSeed } : undefined,
+    durationMs: o.duration,
+    warmup: o.warmup,
+    adaptive: o.adaptive,
+    slo: o.slo,
+    allowInsecureHttp: o.allowInsecureHttp,
+    showFailures: o.showFailures,
+    modelCheck: o.modelCheck,
+  };
+}
+
+/** --sweep: one run per level, then the sweep table; exit 3 when any level could not complete. */
+async function sweepAndReport(file: string, spec: SweepSpec, runOptions: RunOptions, ctx: RunContext): Promise<void> {
+  const sweep = await sweepSuite(file, spec, { ...runOptions, onPlan: undefined, onEvent: undefined });
+  ctx.progress.stop();
+  out(renderSweepTable(sweep.result));
+  out(`sweep: ${sweep.outDir} (sweep.csv, sweep.json; one folder per level)`);
+  const failed = sweep.levels.some((l) => l.counts.interrupted || (l.counts.rows > 0 && l.counts.ok === 0));
+  ctx.setExit(failed ? EXIT.runIncomplete : EXIT.ok);
+  printWarnings(ctx.warnings);
+}
+
+/** One run: the summary and failure digest, then gates, comparison and budget, which decide the exit code. */
+async function runAndReport(file: string, o: OptionValues, runOptions: RunOptions, ctx: RunContext): Promise<void> {
+  const outcome = await runSuite(file, runOptions);
+  ctx.progress.stop();
+  out(renderSummaryTable(outcome.summary));
+  const why = renderFailureDigestText(outcome.failures, { failuresHidden: o.showFailures === 0 });
+  if (why) out('\n' + why);
+  out(`results: ${outcome.outDir}`);
+  appendStepSummary(outcome.files.summaryMd);
+  const code = reportChecks(outcome, Boolean(o.failOnRegression));
+  printWarnings(ctx.warnings);
+  ctx.setExit(code);
+}
+
+/** Prints gates, the baseline comparison and budget/incomplete notes; returns the exit code they lead to. */
+function reportChecks(outcome: RunOutcome, failOnRegression: boolean): number {
+  let code: number = runExitCode(outcome);
+  if (outcome.gates.length > 0) {
+    out('\n' + renderGatesTable(outcome.gates));
+    if (!gatesPassed(outcome.gates) && code === EXIT.ok) code = EXIT.gateFailed;
+  }
+  if (outcome.comparison) {
+    out('\n' + renderComparisonText(outcome.comparison));
+    if (failOnRegression && outcome.comparison.regressed && code === EXIT.ok) code = EXIT.gateFailed;
+  }
+  const budgetSkipped = outcome.summary.overall.skipped_by_type?.budget ?? 0;
+  if (budgetSkipped > 0) {
+    err(`budget reached: ${budgetSkipped} jobs not run (status skipped, error_type budget); see the gate table`);
+    if (code === EXIT.ok) code = EXIT.gateFailed;
+  }
+  if (outcome.counts.interrupted) err(`interrupted: ${outcome.counts.skipped} jobs not run; finished rows are in ${outcome.files.jsonl}`);
+  else if (code === EXIT.runIncomplete) err('run incomplete: every request failed (see "Why it failed" above)');
+  return code;
 }

@@ -1,5 +1,5 @@
 import type { ProportionInterval } from './wilson-interval.ts';
-import type { PairwiseComparison, QualityReport } from './quality-report.ts';
+import type { EffortTable, PairwiseComparison, QualityReport } from './quality-report.ts';
 import { renderMarkdownTable, renderTextTable, type Align } from './text-table.ts';
 
 interface Section {
@@ -41,11 +41,22 @@ export function renderQualityText(report: QualityReport): string {
 const MAX_FLAKY_LISTED = 10;
 
 function sections(report: QualityReport, format: 'text' | 'markdown'): Section[] {
-  const out: Section[] = [];
   if (report.configs.length === 0) return [{ title: 'Quality', items: ['no results'] }];
-  const k = report.configs.find((c) => c.repeats.k !== null && c.repeats.k > 1)?.repeats.k ?? null;
+  const out: Section[] = [configsSection(report)];
+  if (report.comparisons.length > 0) out.push(comparisonsSection(report, format));
+  out.push(bestSection(report));
+  out.push(...report.efforts.map(effortSection));
+  const flaky = flakySection(report);
+  if (flaky) out.push(flaky);
+  const warnings = warningsSection(report);
+  if (warnings) out.push(warnings);
+  return out;
+}
 
-  out.push({
+function configsSection(report: QualityReport): Section {
+  // The pass@k columns appear only when some configuration repeats its cases.
+  const k = report.configs.find((c) => c.repeats.k !== null && c.repeats.k > 1)?.repeats.k ?? null;
+  return {
     title: 'Quality per configuration',
     note: 'Every attempted (case, repeat) of a graded case counts; errors and skips there count as failures. '
       + '95% intervals: Wilson for pass rate (at the effective sample size when cases repeat: clustered by case), '
@@ -68,59 +79,61 @@ function sections(report: QualityReport, format: 'text' | 'markdown'): Section[]
           : []),
       ]),
     },
-  });
+  };
+}
 
-  if (report.comparisons.length > 0) {
-    const method = report.holm && report.comparisons.length > 1 ? ' p-values Holm-adjusted across all pairs.' : '';
-    const note =
-      `Paired on (case, repeat) graded in both, aggregated by case: exact McNemar test on pass/fail ` +
-      `(clustered McNemar, Durkalski et al. 2003, when cases repeat), case-level paired bootstrap on score and for ` +
-      `intervals; significant at p<${report.alpha}.${method} Differences are A minus B. Not significant: cases ` +
-      `needed to detect the observed difference at 80% power (normal approximation).`;
-    const passCell = (c: PairwiseComparison) =>
-      c.pass ? `${signedPts(c.pass.diff)} pp [${signedPts(c.pass.low)}, ${signedPts(c.pass.high)}]` : '-';
-    const scoreCell = (c: PairwiseComparison) =>
-      c.score ? `${signed(c.score.diff, 3)} [${signed(c.score.low, 3)}, ${signed(c.score.high, 3)}]` : '-';
-    if (format === 'markdown') {
-      out.push({
-        title: 'Pairwise comparisons',
-        note,
-        table: {
-          headers: ['A', 'B', 'n', 'cases', 'A only', 'B only', 'Δ pass rate [95% CI]', 'Δ score [95% CI]', 'verdict', 'cases for 80% power'],
-          align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right'],
-          rows: report.comparisons.map((c) => [
-            c.a_label,
-            c.b_label,
-            String(c.pass?.n ?? c.score?.n ?? 0),
-            String(c.pass?.cases ?? c.score?.cases ?? 0),
-            c.pass ? String(c.pass.a_only) : '-',
-            c.pass ? String(c.pass.b_only) : '-',
-            passCell(c),
-            scoreCell(c),
-            c.verdict,
-            c.cases_for_80_power === null ? '-' : String(c.cases_for_80_power),
-          ]),
-        },
-      });
-    } else {
-      // A table this wide wraps in a terminal: one short paragraph per pair instead.
-      out.push({
-        title: 'Pairwise comparisons',
-        note,
-        items: report.comparisons.flatMap((c) => {
-          const detail = [
-            `n=${c.pass?.n ?? c.score?.n ?? 0}, ${c.pass?.cases ?? c.score?.cases ?? 0} cases`,
-            ...(c.pass ? [`A only ${c.pass.a_only}, B only ${c.pass.b_only}`, `Δ pass rate ${passCell(c)}`] : []),
-            ...(c.score ? [`Δ score ${scoreCell(c)}`] : []),
-          ];
-          const power = powerLine(c);
-          return [`${c.a_label} vs ${c.b_label}: ${c.verdict}`, `    ${detail.join('; ')}`, ...(power ? [`    ${power}`] : [])];
-        }),
-      });
-    }
-  }
+function comparisonsSection(report: QualityReport, format: 'text' | 'markdown'): Section {
+  const method = report.holm && report.comparisons.length > 1 ? ' p-values Holm-adjusted across all pairs.' : '';
+  const note =
+    `Paired on (case, repeat) graded in both, aggregated by case: exact McNemar test on pass/fail ` +
+    `(clustered McNemar, Durkalski et al. 2003, when cases repeat), case-level paired bootstrap on score and for ` +
+    `intervals; significant at p<${report.alpha}.${method} Differences are A minus B. Not significant: cases ` +
+    `needed to detect the observed difference at 80% power (normal approximation).`;
+  if (format === 'markdown') return { title: 'Pairwise comparisons', note, table: comparisonsTable(report.comparisons) };
+  // A table this wide wraps in a terminal: one short paragraph per pair instead.
+  return { title: 'Pairwise comparisons', note, items: report.comparisons.flatMap(comparisonParagraph) };
+}
 
-  out.push({
+function comparisonsTable(comparisons: readonly PairwiseComparison[]): NonNullable<Section['table']> {
+  return {
+    headers: ['A', 'B', 'n', 'cases', 'A only', 'B only', 'Δ pass rate [95% CI]', 'Δ score [95% CI]', 'verdict', 'cases for 80% power'],
+    align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right'],
+    rows: comparisons.map((c) => [
+      c.a_label,
+      c.b_label,
+      String(c.pass?.n ?? c.score?.n ?? 0),
+      String(c.pass?.cases ?? c.score?.cases ?? 0),
+      c.pass ? String(c.pass.a_only) : '-',
+      c.pass ? String(c.pass.b_only) : '-',
+      passDiffCell(c),
+      scoreDiffCell(c),
+      c.verdict,
+      c.cases_for_80_power === null ? '-' : String(c.cases_for_80_power),
+    ]),
+  };
+}
+
+/** One pair as text lines: verdict, details, and the sample-size line when not significant. */
+function comparisonParagraph(c: PairwiseComparison): string[] {
+  const detail = [
+    `n=${c.pass?.n ?? c.score?.n ?? 0}, ${c.pass?.cases ?? c.score?.cases ?? 0} cases`,
+    ...(c.pass ? [`A only ${c.pass.a_only}, B only ${c.pass.b_only}`, `Δ pass rate ${passDiffCell(c)}`] : []),
+    ...(c.score ? [`Δ score ${scoreDiffCell(c)}`] : []),
+  ];
+  const power = powerLine(c);
+  return [`${c.a_label} vs ${c.b_label}: ${c.verdict}`, `    ${detail.join('; ')}`, ...(power ? [`    ${power}`] : [])];
+}
+
+function passDiffCell(c: PairwiseComparison): string {
+  return c.pass ? `${signedPts(c.pass.diff)} pp [${signedPts(c.pass.low)}, ${signedPts(c.pass.high)}]` : '-';
+}
+
+function scoreDiffCell(c: PairwiseComparison): string {
+  return c.score ? `${signed(c.score.diff, 3)} [${signed(c.score.low, 3)}, ${signed(c.score.high, 3)}]` : '-';
+}
+
+function bestSection(report: QualityReport): Section {
+  return {
     title: 'Best configuration',
     note: 'By pass rate, then median latency. Latency, TTFT and tokens over successful requests.',
     table: {
@@ -137,43 +150,46 @@ function sections(report: QualityReport, format: 'text' | 'markdown'): Section[]
         b.cost_usd === null ? '-' : `$${b.cost_usd.toFixed(4)}`,
       ]),
     },
-  });
+  };
+}
 
-  for (const e of report.efforts) {
-    out.push({
-      title: `Reasoning effort: ${e.label}`,
-      table: {
-        headers: ['effort', 'graded', 'pass rate [95% CI]', 'mean reasoning tokens', 'p50 latency ms', 'p50 TTFA ms'],
-        rows: e.rows.map((r) => [
-          r.reasoning_effort || '(unset)',
-          String(r.graded),
-          rateCell(r.pass_rate),
-          tokens(r.mean_reasoning_tokens),
-          ms(r.p50_latency_ms),
-          ms(r.p50_ttfa_ms),
-        ]),
-      },
-      items: e.warning ? [`warning: ${e.warning}`] : undefined,
-    });
-  }
+function effortSection(e: EffortTable): Section {
+  return {
+    title: `Reasoning effort: ${e.label}`,
+    table: {
+      headers: ['effort', 'graded', 'pass rate [95% CI]', 'mean reasoning tokens', 'p50 latency ms', 'p50 TTFA ms'],
+      rows: e.rows.map((r) => [
+        r.reasoning_effort || '(unset)',
+        String(r.graded),
+        rateCell(r.pass_rate),
+        tokens(r.mean_reasoning_tokens),
+        ms(r.p50_latency_ms),
+        ms(r.p50_ttfa_ms),
+      ]),
+    },
+    items: e.warning ? [`warning: ${e.warning}`] : undefined,
+  };
+}
 
+function flakySection(report: QualityReport): Section | null {
   const flaky = report.configs.filter((c) => c.repeats.flaky_cases.length > 0);
-  if (flaky.length > 0) {
-    out.push({
-      title: 'Flaky cases',
-      note: 'Cases whose repeats both passed and failed.',
-      items: flaky.map((c) => {
-        const ids = c.repeats.flaky_cases;
-        const more = ids.length > MAX_FLAKY_LISTED ? `, ... and ${ids.length - MAX_FLAKY_LISTED} more` : '';
-        return `${c.label} (${ids.length}): ${ids.slice(0, MAX_FLAKY_LISTED).join(', ')}${more}`;
-      }),
-    });
-  }
+  if (flaky.length === 0) return null;
+  return {
+    title: 'Flaky cases',
+    note: 'Cases whose repeats both passed and failed.',
+    items: flaky.map((c) => {
+      const ids = c.repeats.flaky_cases;
+      const more = ids.length > MAX_FLAKY_LISTED ? `, ... and ${ids.length - MAX_FLAKY_LISTED} more` : '';
+      return `${c.label} (${ids.length}): ${ids.slice(0, MAX_FLAKY_LISTED).join(', ')}${more}`;
+    }),
+  };
+}
+
+function warningsSection(report: QualityReport): Section | null {
   // Effort warnings are shown under their table already.
   const shown = new Set(report.efforts.map((e) => e.warning));
   const other = report.warnings.filter((w) => !shown.has(w));
-  if (other.length > 0) out.push({ title: 'Warnings', items: other });
-  return out;
+  return other.length > 0 ? { title: 'Warnings', items: other } : null;
 }
 
 /** The sample-size line under a non-significant comparison. */

@@ -53,143 +53,230 @@ interface Failure {
 export async function sendChatCompletion(req: AttemptRequest, deps: ClientDeps = {}): Promise<AttemptResult> {
   const transport: Transport = deps.fetch ? fetchTransport(deps.fetch) : httpTransport;
   const now = deps.now ?? defaultNow;
-  const secrets = requestSecrets(req.apiKey, req.headers);
+  const result = emptyResult();
+  const fail = failInto(result, requestSecrets(req.apiKey, req.headers));
+
+  let headers: Record<string, string>;
+  try {
+    headers = buildHeaders(req);
+  } catch (err) {
+    result.marks.send = result.marks.end = now();
+    return fail({ type: 'bad_request', message: `invalid request header: ${describeTransportError(err)}` });
+  }
+  const payload = JSON.stringify(req.body);
+
+  if (req.signal?.aborted) {
+    result.marks.send = result.marks.end = now();
+    return fail({ type: 'interrupted', message: interruptMessage(req.signal) });
+  }
+
+  const limits = new AttemptLimits(req);
+  const ctx: AttemptContext = { req, now, result, limits, fail };
+  try {
+    const sent = await sendFollowingRedirects(ctx, transport, headers, payload, deps.allowInsecureHttp ?? false);
+    if ('failure' in sent) return fail(sent.failure);
+    return await interpretResponse(sent, ctx);
+  } finally {
+    limits.dispose();
+  }
+}
+
+/** What sending and reading one attempt share. */
+interface AttemptContext {
+  req: AttemptRequest;
+  now: Clock;
+  /** Filled in as the attempt goes; `fail` marks it failed. */
+  result: AttemptResult;
+  limits: AttemptLimits;
+  fail: Fail;
+}
+
+function emptyResult(): AttemptResult {
   const marks: Marks = { send: 0, hdr: null, firstTok: null, firstAnswer: null, lastTok: null, end: 0, tokenTimes: [] };
-  const result: AttemptResult = {
+  return {
     ok: false, httpStatus: null, errorType: null, errorMessage: null, retryAfterMs: null, marks,
     content: '', reasoning: '', toolCalls: [], usage: null, finishReason: null, rateLimitHeaders: {},
   };
-  const fail = (f: Failure): AttemptResult => {
+}
+
+/** Marks `result` failed with a message safe to show: no secret of this request in it. */
+function failInto(result: AttemptResult, secrets: ReturnType<typeof requestSecrets>): Fail {
+  return (f) => {
     result.ok = false;
     result.errorType = f.type;
     // Redact before cutting, so a cut can never leave a fragment of a key behind.
     result.errorMessage = truncateMessage(redactSecrets(f.message, secrets));
     return result;
   };
+}
 
-  let headers: Record<string, string>;
-  try {
-    headers = buildHeaders(req);
-  } catch (err) {
-    marks.send = marks.end = now();
-    return fail({ type: 'bad_request', message: `invalid request header: ${describeTransportError(err)}` });
-  }
-  const payload = JSON.stringify(req.body);
-
-  if (req.signal?.aborted) {
-    marks.send = marks.end = now();
-    return fail({ type: 'interrupted', message: interruptMessage(req.signal) });
-  }
-
-  // Both limits stop the request in flight (`ex`: the current redirect hop), and the flags say
-  // which one fired. One timer and one listener on the run signal, both removed at the end.
-  let ex: Exchange | null = null;
-  let interrupted = false;
-  let timedOut = false;
-  const onAbort = (): void => {
-    interrupted = true;
-    ex?.abort(new Error(interruptMessage(req.signal)));
+/**
+ * The attempt's two limits, `timeoutMs` and the run's signal: either stops the request in flight
+ * (the current redirect hop), and the flags say which one fired. One timer and one listener on
+ * the run signal, both removed by dispose().
+ */
+class AttemptLimits {
+  private ex: Exchange | null = null;
+  private interrupted = false;
+  private timedOut = false;
+  private readonly timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly onAbort = (): void => {
+    this.interrupted = true;
+    this.ex?.abort(new Error(interruptMessage(this.req.signal)));
   };
-  req.signal?.addEventListener('abort', onAbort, { once: true });
-  const timer =
-    req.timeoutMs > 0 && Number.isFinite(req.timeoutMs)
-      ? setTimeout(() => {
-          timedOut = true;
-          ex?.abort(new Error(`timeout after ${req.timeoutMs} ms`));
-        }, req.timeoutMs)
-      : undefined;
-  const abortFailure = (phase: string): Failure | null => {
-    if (interrupted) return { type: 'interrupted', message: interruptMessage(req.signal) };
-    if (timedOut) return { type: 'timeout', message: `no complete answer within ${req.timeoutMs} ms (${phase})` };
+
+  constructor(private readonly req: AttemptRequest) {
+    req.signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.timer =
+      req.timeoutMs > 0 && Number.isFinite(req.timeoutMs)
+        ? setTimeout(() => {
+            this.timedOut = true;
+            this.ex?.abort(new Error(`timeout after ${req.timeoutMs} ms`));
+          }, req.timeoutMs)
+        : undefined;
+  }
+
+  /** The request now in flight, which the limits stop. */
+  track(ex: Exchange): void {
+    this.ex = ex;
+  }
+
+  get fired(): boolean {
+    return this.interrupted || this.timedOut;
+  }
+
+  get wasInterrupted(): boolean {
+    return this.interrupted;
+  }
+
+  /** Why the request stopped, when a limit stopped it; `phase` says where it was. */
+  readonly failure = (phase: string): Failure | null => {
+    if (this.interrupted) return { type: 'interrupted', message: interruptMessage(this.req.signal) };
+    if (this.timedOut) return { type: 'timeout', message: `no complete answer within ${this.req.timeoutMs} ms (${phase})` };
     return null;
   };
 
-  try {
-    let res: TransportResponse;
-    let url = req.url;
-    let sendHeaders = headers;
-    /** Credentials were dropped on a cross-origin hop (a later 401 says why). */
-    let stripped = false;
-    for (let hop = 0; ; hop++) {
-      // Redirects are followed here, not by the transport: fetch drops only Authorization on a
-      // cross-origin hop, not `api-key` / `x-api-key`, and would turn a POST into a GET on
-      // 301/302/303.
-      ex = transport.post(url, sendHeaders, payload, now);
-      // A limit that fired while no request was in flight (between two hops) stops this one.
-      if (hop > 0 && (interrupted || timedOut)) ex.abort(new Error('stopped'));
-      try {
-        res = await ex.response;
-      } catch (err) {
-        if (hop === 0) marks.send = ex.sentAt;
-        marks.end = now();
-        return fail(abortFailure('waiting for response headers') ?? {
-          type: 'connection', message: `request failed before a response: ${describeTransportError(err)}`,
-        });
-      }
-      // Read once the head is in: the transport may stamp the send only as the bytes go out.
-      if (hop === 0) marks.send = ex.sentAt;
-      const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
-      if (location === null) break;
-      result.httpStatus = res.status;
-      ex.release();
-      const next = redirectTarget(res.status, location, url, hop, deps.allowInsecureHttp ?? false);
-      if (typeof next === 'string') {
-        marks.end = now();
-        return fail({ type: 'invalid_response', message: next });
-      }
-      if (next.origin !== new URL(url).origin) {
-        const kept = withoutCredentials(sendHeaders);
-        stripped ||= kept !== sendHeaders;
-        sendHeaders = kept;
-      }
-      url = next.href;
-    }
-    marks.hdr = res.receivedAt;
-
-    result.httpStatus = res.status;
-    // Both header views (fetch's Headers, node's parsed headers) have the get/forEach this uses.
-    result.rateLimitHeaders = collectRateLimitHeaders(res.headers);
-    result.retryAfterMs = parseRetryAfter(res.headers, Date.now());
-    const contentType = (res.headers.get('content-type') ?? '').toLowerCase();
-    const afterRedirect = stripped
-      ? ` (after a redirect to ${describeUrl(new URL(url))}: credentials are not sent to another origin; use that URL as base_url)`
-      : '';
-
-    if (res.status < 200 || res.status >= 300) {
-      let summary: string;
-      try {
-        const body = await readCapped(res, MAX_ERROR_BODY_BYTES);
-        marks.end = body.end;
-        summary = summarizeErrorBody(body.text, contentType);
-      } catch (err) {
-        marks.end = now();
-        if (interrupted) return fail({ type: 'interrupted', message: interruptMessage(req.signal) });
-        summary = `(body unreadable: ${describeTransportError(err)})`;
-      }
-      return fail({ type: classifyHttpStatus(res.status), message: `HTTP ${res.status}: ${summary}${afterRedirect}` });
-    }
-
-    if (contentType.includes('text/html')) {
-      let summary = 'HTML page';
-      try {
-        summary = summarizeHtml((await readCapped(res, MAX_ERROR_BODY_BYTES)).text);
-      } catch {
-        // the content type alone decides; the title is a courtesy
-      }
-      marks.end = now();
-      return fail({ type: 'invalid_response', message: `HTTP ${res.status} returned text/html, not chat completions: ${summary}` });
-    }
-
-    const sse = contentType.includes('event-stream') || (req.body.stream === true && !contentType.includes('json'));
-    return sse
-      ? await readStreamed(res, result, now, abortFailure, fail)
-      : await readWhole(res, result, now, contentType, abortFailure, fail);
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-    req.signal?.removeEventListener('abort', onAbort);
-    // A body not read to its end (a failure above) must not hold its connection.
-    (ex as Exchange | null)?.release();
+  dispose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.req.signal?.removeEventListener('abort', this.onAbort);
+    // A body not read to its end (a failure) must not hold its connection.
+    this.ex?.release();
   }
+}
+
+/** The final (not a redirect) response and the URL it came from. */
+interface Answered {
+  res: TransportResponse;
+  url: string;
+  /** Credentials were dropped on a cross-origin hop (a later 401 says why). */
+  stripped: boolean;
+}
+
+/** The response, or why there is none. */
+type Sent = Answered | { failure: Failure };
+
+/**
+ * Sends the request and follows 307/308 hops to the response that is not a redirect; stamps
+ * the send and header marks. Redirects are followed here, not by the transport: fetch drops
+ * only Authorization on a cross-origin hop, not `api-key` / `x-api-key`, and would turn a POST
+ * into a GET on 301/302/303.
+ */
+async function sendFollowingRedirects(
+  ctx: AttemptContext, transport: Transport, headers: Record<string, string>, payload: string, allowInsecureHttp: boolean,
+): Promise<Sent> {
+  const { now, result, limits } = ctx;
+  const marks = result.marks;
+  let url = ctx.req.url;
+  let sendHeaders = headers;
+  let stripped = false;
+  for (let hop = 0; ; hop++) {
+    const ex = transport.post(url, sendHeaders, payload, now);
+    limits.track(ex);
+    // A limit that fired while no request was in flight (between two hops) stops this one.
+    if (hop > 0 && limits.fired) ex.abort(new Error('stopped'));
+    let res: TransportResponse;
+    try {
+      res = await ex.response;
+    } catch (err) {
+      if (hop === 0) marks.send = ex.sentAt;
+      marks.end = now();
+      return { failure: limits.failure('waiting for response headers') ?? {
+        type: 'connection', message: `request failed before a response: ${describeTransportError(err)}`,
+      } };
+    }
+    // Read once the head is in: the transport may stamp the send only as the bytes go out.
+    if (hop === 0) marks.send = ex.sentAt;
+    const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+    if (location === null) {
+      marks.hdr = res.receivedAt;
+      return { res, url, stripped };
+    }
+    result.httpStatus = res.status;
+    ex.release();
+    const next = redirectTarget(res.status, location, url, hop, allowInsecureHttp);
+    if (typeof next === 'string') {
+      marks.end = now();
+      return { failure: { type: 'invalid_response', message: next } };
+    }
+    if (next.origin !== new URL(url).origin) {
+      const kept = withoutCredentials(sendHeaders);
+      stripped ||= kept !== sendHeaders;
+      sendHeaders = kept;
+    }
+    url = next.href;
+  }
+}
+
+/** Reads the response's head and body into the result: error status, HTML page, SSE or JSON. */
+async function interpretResponse(sent: Answered, ctx: AttemptContext): Promise<AttemptResult> {
+  const { res } = sent;
+  const { result, now, limits, fail } = ctx;
+  result.httpStatus = res.status;
+  // Both header views (fetch's Headers, node's parsed headers) have the get/forEach this uses.
+  result.rateLimitHeaders = collectRateLimitHeaders(res.headers);
+  result.retryAfterMs = parseRetryAfter(res.headers, Date.now());
+  const contentType = (res.headers.get('content-type') ?? '').toLowerCase();
+
+  if (res.status < 200 || res.status >= 300) {
+    const afterRedirect = sent.stripped
+      ? ` (after a redirect to ${describeUrl(new URL(sent.url))}: credentials are not sent to another origin; use that URL as base_url)`
+      : '';
+    return readErrorStatus(res, contentType, afterRedirect, ctx);
+  }
+  if (contentType.includes('text/html')) return readHtmlPage(res, ctx);
+
+  const sse = contentType.includes('event-stream') || (ctx.req.body.stream === true && !contentType.includes('json'));
+  return sse
+    ? await readStreamed(res, result, now, limits.failure, fail)
+    : await readWhole(res, result, now, contentType, limits.failure, fail);
+}
+
+/** A non-2xx answer: failed, classified by status, with its body summarised in one line. */
+async function readErrorStatus(res: TransportResponse, contentType: string, afterRedirect: string, ctx: AttemptContext): Promise<AttemptResult> {
+  const { result, now, fail } = ctx;
+  let summary: string;
+  try {
+    const body = await readCapped(res, MAX_ERROR_BODY_BYTES);
+    result.marks.end = body.end;
+    summary = summarizeErrorBody(body.text, contentType);
+  } catch (err) {
+    result.marks.end = now();
+    if (ctx.limits.wasInterrupted) return fail({ type: 'interrupted', message: interruptMessage(ctx.req.signal) });
+    summary = `(body unreadable: ${describeTransportError(err)})`;
+  }
+  return fail({ type: classifyHttpStatus(res.status), message: `HTTP ${res.status}: ${summary}${afterRedirect}` });
+}
+
+/** A 2xx HTML page (a login wall, a wrong base URL): not chat completions. */
+async function readHtmlPage(res: TransportResponse, ctx: AttemptContext): Promise<AttemptResult> {
+  let summary = 'HTML page';
+  try {
+    summary = summarizeHtml((await readCapped(res, MAX_ERROR_BODY_BYTES)).text);
+  } catch {
+    // the content type alone decides; the title is a courtesy
+  }
+  ctx.result.marks.end = ctx.now();
+  return ctx.fail({ type: 'invalid_response', message: `HTTP ${res.status} returned text/html, not chat completions: ${summary}` });
 }
 
 /**

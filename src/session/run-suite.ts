@@ -205,24 +205,15 @@ async function runSuiteUnguarded(suiteOrFile: string | Suite, options: RunOption
   // Jobs are made lazily (a big run never holds them all); a shard needs the whole list to slice it.
   const sharded = options.shard ? shardJobs([...plan.jobs()], options.shard.index, options.shard.count) : undefined;
   const gateConfig = resolveGates(suite.gates, options.gates);
+  const judge = rubricJudge(suite);
   const providerIds = new Set(plan.models.map((m) => m.provider));
-  const judgeRef = suite.grading?.judge;
-  const isRubric = (a: { type: string }) => a.type.replace(/^not-/, '') === 'llm-rubric';
-  const judgeProvider = judgeRef && [suite.default_assert ?? [], ...suite.cases.map((c) => c.assert ?? [])].some((l) => l.some(isRubric))
-    ? parseModelRef(judgeRef).provider : undefined;
-  if (judgeProvider) providerIds.add(judgeProvider);
+  if (judge) providerIds.add(judge.provider);
   const warnings: string[] = [];
   const warn = (m: string) => {
     warnings.push(m);
     options.onWarning?.(m);
   };
-  const modelRefs = plan.models.map((m) => m.ref);
-  const prices = resolvePrices(suite, options.pricesFile);
-  assertPricedModels(prices, modelRefs);
-  const unpricedRefs = unpricedModels(prices, modelRefs);
-  if (options.maxCostUsd !== undefined && unpricedRefs.length > 0) throw unpricedBudgetError(unpricedRefs);
-  const unpriced = unpricedWarning(unpricedRefs);
-  if (unpriced) warn(unpriced);
+  const prices = checkPricing(suite, plan.models.map((m) => m.ref), options, warn);
   checkSuiteBaseUrls(suite, { allowInsecureHttp: options.allowInsecureHttp });
   const env = options.env ?? process.env;
   const graderPool = new GradePool({ env: graderEnv(suite.grading?.env, env) });
@@ -240,7 +231,7 @@ async function runSuiteUnguarded(suiteOrFile: string | Suite, options: RunOption
     for (const p of providers.values()) checkBaseUrl(p.endpoint.baseUrl, { allowInsecureHttp: options.allowInsecureHttp }, p.endpoint.id);
     // Model names are checked before anything is written or sent (exit 2 with a did-you-mean).
     if (options.modelCheck !== false) {
-      const checked = judgeRef && judgeProvider ? [...plan.models, parseModelRef(judgeRef)] : plan.models;
+      const checked = judge ? [...plan.models, parseModelRef(judge.ref)] : plan.models;
       await checkModelNames(providers, checked, { fetch: options.fetch, warn });
     }
     const outDir = options.resume ?? options.outDir ?? claimDefaultOutDir(suite.name);
@@ -248,120 +239,228 @@ async function runSuiteUnguarded(suiteOrFile: string | Suite, options: RunOption
     lock = acquireRunLock(outDir);
     if (!options.resume) checkOutDir(outDir, { overwrite: options.overwrite, runFiles: [...Object.values(REPORT_FILES), HTML_REPORT_FILE] });
     loadTokenizer();
-    const open = options.mode?.kind === 'open' ? options.mode : undefined;
-    // Open loop releases jobs on schedule; --concurrency is then only an optional ceiling.
-    const concurrency = open && options.concurrency === undefined ? Infinity : options.concurrency ?? suite.concurrency;
-    if (options.warmUp !== false) {
-      await warmUp(providers.values(), options.fetch, {
-        // Open loop: about rate x 1 s in flight (Little's law for answers of about a second).
-        concurrency: open ? Math.min(concurrency, Math.ceil(open.rate)) : concurrency,
-        jobs: options.durationMs === undefined ? sharded?.length ?? plan.count : undefined,
-      });
-    }
+    const load = loadShape(suite, options);
+    if (options.warmUp !== false) await warmUpClient(providers, load, options, options.durationMs === undefined ? sharded?.length ?? plan.count : undefined);
 
-    const files = {
-      jsonl: path.join(outDir, REPORT_FILES.jsonl),
-      csv: path.join(outDir, REPORT_FILES.csv),
-      summaryJson: path.join(outDir, REPORT_FILES.summaryJson),
-      summaryMd: path.join(outDir, REPORT_FILES.summaryMd),
-      html: path.join(outDir, HTML_REPORT_FILE),
-    };
-    // A plan that grades nothing and runs each model at one effort has no quality statistics:
-    // the summary then keeps nothing per row (memory flat in the number of jobs).
-    const graded = (suite.default_assert?.length ?? 0) > 0 || suite.cases.some((c) => (c.assert?.length ?? 0) > 0);
-    const efforts = new Set(options.overrides?.efforts ?? suite.reasoning_effort ?? []);
-    const summaryBuilder = new SummaryBuilder({ quality: graded || efforts.size >= 2 });
-    const digest = new FailureDigestBuilder({ showFailures: options.showFailures });
-    const goodput = options.slo ? new GoodputCounter(options.slo) : undefined;
-    let toRun: Job[] | (() => Iterable<Job>) = sharded ?? (() => plan.jobs());
-    let total = sharded?.length ?? plan.count;
-    if (options.resume) {
-      const r = await prepareResume(files.jsonl, sharded ?? (() => plan.jobs()), { retryErrors: options.retryErrors, onKept: (row) => {
-        summaryBuilder.add(row);
-        digest.add(row);
-      } });
-      toRun = r.jobsToRun;
-      total = r.toRun;
-      warn(`resuming ${outDir}: ${r.kept} rows kept, ${total} jobs to run${r.tornLines ? `, ${r.tornLines} torn line dropped` : ''}`);
-    }
+    const ctx: RunContext = { suite, options, outDir, files: reportFiles(outDir), warn, prices, providers, judge, graderPool, load };
+    const collectors = createCollectors(suite, options);
+    const { toRun, total } = await jobsToRun(ctx, collectors, sharded ?? (() => plan.jobs()), sharded?.length ?? plan.count);
     const record = await recordRun(outDir, suite, plan, sharded?.length ?? plan.count, options, providers);
     if (options.startAt !== undefined) await waitForStart(options.startAt, options, warn);
     options.onPlan?.({ suite, total, outDir });
 
-    const sink = JsonlSink.open(files.jsonl, { append: Boolean(options.resume) });
-    // A shard enforces its share of each whole-run budget (recorded in run.json).
-    const { max_cost_usd: cost, max_tokens: tokens, max_requests: requests } = record.budgets;
-    const gate = createRunBudgetGate({ maxCostUsd: cost?.share, maxTokens: tokens?.share, maxRequests: requests?.share }, prices);
-    const startedAt = new Date().toISOString();
-    let counts: RunJobsResult;
-    const selfCheck = startSelfCheck({ targetRate: open?.rate });
-    let selfCheckReport: SelfCheckReport;
-    try {
-      counts = await runJobs(toRun, {
-        gate,
-        send: options.cacheDir ? withResponseCache(options.cacheDir, sendChatCompletion) : undefined,
-        providers,
-        concurrency,
-        mode: open ? { ...open, retries: open.retries ?? options.maxRetries !== undefined } : options.mode,
-        durationMs: options.durationMs,
-        warmup: options.warmup,
-        adaptive: options.adaptive,
-        onRelease: (r) => selfCheck.observeRelease(r.dueAt, r.releasedAt, r.warmup),
-        retry: { ...suite.retry, ...(options.maxRetries !== undefined ? { max_retries: options.maxRetries } : {}) },
-        signal: options.signal,
-        graceMs: options.graceMs,
-        fetch: options.fetch,
-        allowInsecureHttp: options.allowInsecureHttp,
-        onRow: (row) => {
-          sink.write(row);
-          summaryBuilder.add(row);
-          digest.add(row);
-          if (!row.warmup) goodput?.add(row);
-        },
-        onEvent: options.onEvent,
-        finishRow: createRowFinisher({
-          prices, suiteDir: suite.dir, pool: graderPool,
-          judge: judgeRef && judgeProvider ? createJudge(judgeRef, providers.get(judgeProvider)!, prices, { fetch: options.fetch, allowInsecureHttp: options.allowInsecureHttp }) : undefined,
-        }),
-      });
-    } finally {
-      sink.close();
-      selfCheckReport = selfCheck.stop();
-    }
-    if (selfCheckReport.warning) warn(selfCheckReport.warning);
-    const summary = summaryBuilder.finish({ suite: suite.name, startedAt, finishedAt: new Date().toISOString() });
-    const coalesced = coalescedWarning(summary.overall.itl_coalesced.gaps, summary.overall.metrics.itl_ms.count);
-    if (coalesced) warn(`ITL: ${coalesced}`);
-    summary.self_check = selfCheckReport;
-    summary.load = {
-      mode: open ? 'open' : 'closed',
-      concurrency: open && options.concurrency === undefined ? null : options.concurrency ?? suite.concurrency,
-      rate_per_s: open?.rate ?? null,
-      arrival: open ? open.arrival ?? 'poisson' : null,
-      duration_ms: options.durationMs ?? null,
-      warmup: options.warmup ? ('jobs' in options.warmup ? `${options.warmup.jobs} jobs` : `${options.warmup.ms} ms`) : null,
-    };
-    if (goodput) summary.goodput = goodput.result(summary.overall.throughput.window_ms);
-    if (options.adaptive) summary.adaptive_concurrency = counts.concurrency;
-    let gates: GateResult[] = [];
-    if (gateConfig && options.shard) warn('gates are not checked on a shard (it sees part of the jobs): check them after `evalbench merge`');
-    else if (gateConfig) gates = evaluateGates(summary, gateConfig);
-    gates = withBudgetVerdicts(gates, budgetUses(gate), summary.overall.skipped_by_type?.budget ?? 0);
-    await writeRunReports(outDir, summary);
-    if (gates.length > 0) fs.appendFileSync(files.summaryMd, '\n' + renderGatesTable(gates, 'markdown'));
-    const failures = digest.finish();
-    if (failures.length > 0) fs.appendFileSync(files.summaryMd, '\n' + renderFailureDigestMarkdown(failures));
-    await writeHtmlReport(outDir, { summary, quality: summary.quality });
+    const run = await executeJobs(ctx, collectors, toRun, record);
+    const summary = summarize(ctx, collectors, run);
+    const gates = gateVerdicts(ctx, summary, gateConfig, run.gate);
+    const failures = await writeReports(ctx, summary, gates, collectors.digest);
     const comparison = options.baseline
       ? await compareRuns(options.baseline, outDir, { latencyTolerance: options.latencyTolerance })
       : undefined;
-    return { suite, outDir, summary, counts, files, warnings, gates, comparison, failures };
+    return { suite, outDir, summary, counts: run.counts, files: ctx.files, warnings, gates, comparison, failures };
   } finally {
     lock?.release();
     options.signal?.removeEventListener('abort', stopGrading);
     await graderPool.close();
     await sim?.close();
   }
+}
+
+/** What the steps of one run share once its providers are up and its folder is claimed. */
+interface RunContext {
+  suite: Suite;
+  options: RunOptions;
+  outDir: string;
+  files: RunOutcome['files'];
+  warn: (message: string) => void;
+  prices: PriceTable;
+  providers: ReadonlyMap<string, ResolvedProvider>;
+  judge: RubricJudge | undefined;
+  graderPool: GradePool;
+  load: LoadShape;
+}
+
+/** The suite's judge model, when some assertion is an llm-rubric (otherwise no judge is needed). */
+interface RubricJudge {
+  ref: string;
+  provider: string;
+}
+
+function rubricJudge(suite: Suite): RubricJudge | undefined {
+  const ref = suite.grading?.judge;
+  const isRubric = (a: { type: string }) => a.type.replace(/^not-/, '') === 'llm-rubric';
+  const provider = ref && [suite.default_assert ?? [], ...suite.cases.map((c) => c.assert ?? [])].some((l) => l.some(isRubric))
+    ? parseModelRef(ref).provider : undefined;
+  return ref && provider ? { ref, provider } : undefined;
+}
+
+/** The price table, once every model is priced or allowed unpriced (refused under --max-cost). */
+function checkPricing(suite: Suite, modelRefs: string[], options: RunOptions, warn: (m: string) => void): PriceTable {
+  const prices = resolvePrices(suite, options.pricesFile);
+  assertPricedModels(prices, modelRefs);
+  const unpricedRefs = unpricedModels(prices, modelRefs);
+  if (options.maxCostUsd !== undefined && unpricedRefs.length > 0) throw unpricedBudgetError(unpricedRefs);
+  const unpriced = unpricedWarning(unpricedRefs);
+  if (unpriced) warn(unpriced);
+  return prices;
+}
+
+/** Closed or open loop, and how many requests may be in flight. */
+interface LoadShape {
+  open: Extract<LoadMode, { kind: 'open' }> | undefined;
+  concurrency: number;
+}
+
+function loadShape(suite: Suite, options: RunOptions): LoadShape {
+  const open = options.mode?.kind === 'open' ? options.mode : undefined;
+  // Open loop releases jobs on schedule; --concurrency is then only an optional ceiling.
+  const concurrency = open && options.concurrency === undefined ? Infinity : options.concurrency ?? suite.concurrency;
+  return { open, concurrency };
+}
+
+async function warmUpClient(
+  providers: ReadonlyMap<string, ResolvedProvider>, load: LoadShape, options: RunOptions, jobs: number | undefined,
+): Promise<void> {
+  await warmUp(providers.values(), options.fetch, {
+    // Open loop: about rate x 1 s in flight (Little's law for answers of about a second).
+    concurrency: load.open ? Math.min(load.concurrency, Math.ceil(load.open.rate)) : load.concurrency,
+    jobs,
+  });
+}
+
+function reportFiles(outDir: string): RunOutcome['files'] {
+  return {
+    jsonl: path.join(outDir, REPORT_FILES.jsonl),
+    csv: path.join(outDir, REPORT_FILES.csv),
+    summaryJson: path.join(outDir, REPORT_FILES.summaryJson),
+    summaryMd: path.join(outDir, REPORT_FILES.summaryMd),
+    html: path.join(outDir, HTML_REPORT_FILE),
+  };
+}
+
+/** What every row (run now, or kept by --resume) is added to. */
+interface Collectors {
+  summaryBuilder: SummaryBuilder;
+  digest: FailureDigestBuilder;
+  goodput: GoodputCounter | undefined;
+}
+
+function createCollectors(suite: Suite, options: RunOptions): Collectors {
+  // A plan that grades nothing and runs each model at one effort has no quality statistics:
+  // the summary then keeps nothing per row (memory flat in the number of jobs).
+  const graded = (suite.default_assert?.length ?? 0) > 0 || suite.cases.some((c) => (c.assert?.length ?? 0) > 0);
+  const efforts = new Set(options.overrides?.efforts ?? suite.reasoning_effort ?? []);
+  return {
+    summaryBuilder: new SummaryBuilder({ quality: graded || efforts.size >= 2 }),
+    digest: new FailureDigestBuilder({ showFailures: options.showFailures }),
+    goodput: options.slo ? new GoodputCounter(options.slo) : undefined,
+  };
+}
+
+/** The jobs still to run: all of them, or under --resume those without a kept row (kept rows are collected). */
+async function jobsToRun(
+  ctx: RunContext, collectors: Collectors, jobs: Job[] | (() => Iterable<Job>), count: number,
+): Promise<{ toRun: Job[] | (() => Iterable<Job>); total: number }> {
+  const { options } = ctx;
+  if (!options.resume) return { toRun: jobs, total: count };
+  const r = await prepareResume(ctx.files.jsonl, jobs, { retryErrors: options.retryErrors, onKept: (row) => {
+    collectors.summaryBuilder.add(row);
+    collectors.digest.add(row);
+  } });
+  ctx.warn(`resuming ${ctx.outDir}: ${r.kept} rows kept, ${r.toRun} jobs to run${r.tornLines ? `, ${r.tornLines} torn line dropped` : ''}`);
+  return { toRun: r.jobsToRun, total: r.toRun };
+}
+
+/** What sending the jobs gave, besides the rows. */
+interface JobsRun {
+  counts: RunJobsResult;
+  gate: BudgetGate | undefined;
+  startedAt: string;
+  selfCheckReport: SelfCheckReport;
+}
+
+/** Sends the jobs under the budgets, each row to the JSONL file and the collectors. */
+async function executeJobs(ctx: RunContext, collectors: Collectors, toRun: Job[] | (() => Iterable<Job>), record: RunRecord): Promise<JobsRun> {
+  const { suite, options, providers, prices, judge, load: { open } } = ctx;
+  const sink = JsonlSink.open(ctx.files.jsonl, { append: Boolean(options.resume) });
+  // A shard enforces its share of each whole-run budget (recorded in run.json).
+  const { max_cost_usd: cost, max_tokens: tokens, max_requests: requests } = record.budgets;
+  const gate = createRunBudgetGate({ maxCostUsd: cost?.share, maxTokens: tokens?.share, maxRequests: requests?.share }, prices);
+  const startedAt = new Date().toISOString();
+  let counts: RunJobsResult;
+  const selfCheck = startSelfCheck({ targetRate: open?.rate });
+  let selfCheckReport: SelfCheckReport;
+  try {
+    counts = await runJobs(toRun, {
+      gate,
+      send: options.cacheDir ? withResponseCache(options.cacheDir, sendChatCompletion) : undefined,
+      providers,
+      concurrency: ctx.load.concurrency,
+      mode: open ? { ...open, retries: open.retries ?? options.maxRetries !== undefined } : options.mode,
+      durationMs: options.durationMs,
+      warmup: options.warmup,
+      adaptive: options.adaptive,
+      onRelease: (r) => selfCheck.observeRelease(r.dueAt, r.releasedAt, r.warmup),
+      retry: { ...suite.retry, ...(options.maxRetries !== undefined ? { max_retries: options.maxRetries } : {}) },
+      signal: options.signal,
+      graceMs: options.graceMs,
+      fetch: options.fetch,
+      allowInsecureHttp: options.allowInsecureHttp,
+      onRow: (row) => {
+        sink.write(row);
+        collectors.summaryBuilder.add(row);
+        collectors.digest.add(row);
+        if (!row.warmup) collectors.goodput?.add(row);
+      },
+      onEvent: options.onEvent,
+      finishRow: createRowFinisher({
+        prices, suiteDir: suite.dir, pool: ctx.graderPool,
+        judge: judge ? createJudge(judge.ref, providers.get(judge.provider)!, prices, { fetch: options.fetch, allowInsecureHttp: options.allowInsecureHttp }) : undefined,
+      }),
+    });
+  } finally {
+    sink.close();
+    selfCheckReport = selfCheck.stop();
+  }
+  return { counts, gate, startedAt, selfCheckReport };
+}
+
+/** The run's summary: the collected rows plus the self-check, the load shape, goodput and adaptive concurrency. */
+function summarize(ctx: RunContext, collectors: Collectors, run: JobsRun): Summary {
+  const { suite, options, warn, load: { open } } = ctx;
+  if (run.selfCheckReport.warning) warn(run.selfCheckReport.warning);
+  const summary = collectors.summaryBuilder.finish({ suite: suite.name, startedAt: run.startedAt, finishedAt: new Date().toISOString() });
+  const coalesced = coalescedWarning(summary.overall.itl_coalesced.gaps, summary.overall.metrics.itl_ms.count);
+  if (coalesced) warn(`ITL: ${coalesced}`);
+  summary.self_check = run.selfCheckReport;
+  summary.load = {
+    mode: open ? 'open' : 'closed',
+    concurrency: open && options.concurrency === undefined ? null : options.concurrency ?? suite.concurrency,
+    rate_per_s: open?.rate ?? null,
+    arrival: open ? open.arrival ?? 'poisson' : null,
+    duration_ms: options.durationMs ?? null,
+    warmup: options.warmup ? ('jobs' in options.warmup ? `${options.warmup.jobs} jobs` : `${options.warmup.ms} ms`) : null,
+  };
+  if (collectors.goodput) summary.goodput = collectors.goodput.result(summary.overall.throughput.window_ms);
+  if (options.adaptive) summary.adaptive_concurrency = run.counts.concurrency;
+  return summary;
+}
+
+/** The gate verdicts with the budgets' own; a shard checks no gate (it sees part of the jobs). */
+function gateVerdicts(ctx: RunContext, summary: Summary, gateConfig: GateConfig | null, gate: BudgetGate | undefined): GateResult[] {
+  let gates: GateResult[] = [];
+  if (gateConfig && ctx.options.shard) ctx.warn('gates are not checked on a shard (it sees part of the jobs): check them after `evalbench merge`');
+  else if (gateConfig) gates = evaluateGates(summary, gateConfig);
+  return withBudgetVerdicts(gates, budgetUses(gate), summary.overall.skipped_by_type?.budget ?? 0);
+}
+
+/** Writes the summary files (with the gate table and failure digest appended) and the HTML report; returns the digest. */
+async function writeReports(ctx: RunContext, summary: Summary, gates: GateResult[], digest: FailureDigestBuilder): Promise<DigestGroup[]> {
+  await writeRunReports(ctx.outDir, summary);
+  if (gates.length > 0) fs.appendFileSync(ctx.files.summaryMd, '\n' + renderGatesTable(gates, 'markdown'));
+  const failures = digest.finish();
+  if (failures.length > 0) fs.appendFileSync(ctx.files.summaryMd, '\n' + renderFailureDigestMarkdown(failures));
+  await writeHtmlReport(ctx.outDir, { summary, quality: summary.quality });
+  return failures;
 }
 
 /**

@@ -75,7 +75,7 @@ describe('runSchedule', () => {
     for (let i = 0; i < 20; i++) reference.push(await plainTimeoutLate(performance.now() + 2)); // and just after
     expect(pct(lags, 50)).toBeLessThan(Math.max(5, 2 * pct(reference, 90)));
     // The schedule ends when its last arrival is due, give or take the machine's worst stall.
-    expect(Math.max(...releases) - (start + 598)).toBeLessThan(Math.max(50, 4 * Math.max(...reference)));
+    expect(Math.max(...releases) - (start + 598)).toBeLessThan(Math.max(250, 4 * Math.max(...reference)));
   });
 
   it('after a blocked loop, releases the whole backlog at once instead of falling behind', async () => {

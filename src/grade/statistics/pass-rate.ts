@@ -84,7 +84,9 @@ export function passRate(outcomes: readonly PassOutcome[]): PassRate | null {
     if (!list) byCase.set(o.case_id, (list = []));
     list.push(o.passed);
   }
-  const interval = clusteredProportion([...byCase.values()]);
+  // Cases in id order and repeats in a fixed order: the floating-point sums (and so the digits
+  // written) must not depend on the order rows finished in, or were merged.
+  const interval = clusteredProportion([...byCase.keys()].sort().map((k) => [...byCase.get(k)!].sort()));
   return { ...interval, passes, graded: outcomes.length, errors_as_failures: errors, skipped_as_failures: skipped };
 }
 

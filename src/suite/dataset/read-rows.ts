@@ -1,6 +1,12 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseCsv, CsvError } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
+import type { CsvError as CsvErrorType } from 'csv-parse/sync';
+
+// csv-parse is loaded with the first CSV file read, not when the CLI starts (`validate` of a
+// suite without datasets stays quick); its CommonJS build serves a synchronous require.
+const load = createRequire(import.meta.url);
+const csv = () => load('csv-parse/sync') as typeof import('csv-parse/sync');
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 
 /** One row of a dataset file: its values by column name, and where it is. */
@@ -128,10 +134,10 @@ function decodeLine(bytes: Uint8Array, line: number): string {
 function* csvRows(text: string): Generator<DatasetRow> {
   let records: { record: Record<string, string>; info: { lines: number; records: number } }[];
   try {
-    records = parseCsv(text, { columns: true, info: true, skip_empty_lines: true, trim: false });
+    records = csv().parse(text, { columns: true, info: true, skip_empty_lines: true, trim: false });
   } catch (e) {
-    if (!(e instanceof CsvError)) throw e;
-    const info = e as CsvError & { lines?: number; column?: number | string; index?: number };
+    if (!(e instanceof csv().CsvError)) throw e;
+    const info = e as CsvErrorType & { lines?: number; column?: number | string; index?: number };
     const col = typeof info.index === 'number' ? info.index + 1 : undefined;
     throw new DatasetReadError(`bad CSV: ${e.message}`, info.lines, col);
   }

@@ -1,4 +1,5 @@
 import { percentileSorted } from './percentile.ts';
+import { RunningMoments } from './running-moments.ts';
 
 /**
  * Summary of one distribution (docs/metrics.md "every distribution"). Percentiles use linear
@@ -156,11 +157,7 @@ export class LogHistogram {
   private usedHi = -Infinity;
   private underflow = 0;
   private overflow = 0;
-  private n = 0;
-  private mean = 0;
-  private m2 = 0;
-  private lo = Infinity;
-  private hi = -Infinity;
+  private readonly moments = new RunningMoments();
 
   constructor(options: LogHistogramOptions = {}) {
     const alpha = options.relativeAccuracy ?? 0.005;
@@ -185,7 +182,7 @@ export class LogHistogram {
   }
 
   get count(): number {
-    return this.n;
+    return this.moments.n;
   }
 
   private index(v: number): number {
@@ -221,12 +218,7 @@ export class LogHistogram {
   /** Record one value; null/undefined/non-finite values are ignored. */
   record(v: number | null | undefined): void {
     if (typeof v !== 'number' || !Number.isFinite(v)) return;
-    this.n++;
-    const d = v - this.mean;
-    this.mean += d / this.n;
-    this.m2 += d * (v - this.mean);
-    if (v < this.lo) this.lo = v;
-    if (v > this.hi) this.hi = v;
+    this.moments.push(v);
     if (v < this.minTrackable) this.underflow++;
     else if (v > this.maxTrackable) this.overflow++;
     else {
@@ -248,7 +240,7 @@ export class LogHistogram {
     if (other.bucketCount !== this.bucketCount || other.gamma !== this.gamma || other.offset !== this.offset) {
       throw new RangeError('cannot merge LogHistograms built with different options');
     }
-    if (other.n === 0) return;
+    if (other.moments.n === 0) return;
     if (other.usedLo <= other.usedHi) {
       this.reserve(other.usedLo, other.usedHi);
       for (let b = other.usedLo; b <= other.usedHi; b++) this.counts[b - this.first] += other.counts[b - other.first];
@@ -257,33 +249,27 @@ export class LogHistogram {
     }
     this.underflow += other.underflow;
     this.overflow += other.overflow;
-    // Chan et al. parallel combination of mean and M2.
-    const n = this.n + other.n;
-    const d = other.mean - this.mean;
-    this.m2 += other.m2 + (d * d * this.n * other.n) / n;
-    this.mean += (d * other.n) / n;
-    this.n = n;
-    if (other.lo < this.lo) this.lo = other.lo;
-    if (other.hi > this.hi) this.hi = other.hi;
+    this.moments.merge(other.moments);
   }
 
   /** Approximate value at 0-based rank r of the sorted samples (0 <= r < count). */
   private valueAtRank(r: number): number {
-    if (r <= 0) return this.lo;
-    if (r >= this.n - 1) return this.hi;
+    const { n, lo, hi } = this.moments;
+    if (r <= 0) return lo;
+    if (r >= n - 1) return hi;
     let seen = this.underflow;
-    if (r < seen) return clamp(0, this.lo, this.hi);
+    if (r < seen) return clamp(0, lo, hi);
     for (let j = 0; j < this.counts.length; j++) {
       seen += this.counts[j];
-      if (r < seen) return clamp(this.representative(j + this.first + this.offset), this.lo, this.hi);
+      if (r < seen) return clamp(this.representative(j + this.first + this.offset), lo, hi);
     }
-    return this.hi; // overflow bucket
+    return hi; // overflow bucket
   }
 
   /** Linear-interpolation percentile (p in [0, 100]); null when empty. */
   percentile(p: number): number | null {
-    if (this.n === 0) return null;
-    const rank = (p / 100) * (this.n - 1);
+    if (this.moments.n === 0) return null;
+    const rank = (p / 100) * (this.moments.n - 1);
     const lo = Math.floor(rank);
     const vLo = this.valueAtRank(lo);
     if (rank === lo) return vLo;
@@ -292,17 +278,18 @@ export class LogHistogram {
   }
 
   summarize(): DistributionSummary {
-    if (this.n === 0) return { ...EMPTY_DISTRIBUTION };
+    const m = this.moments;
+    if (m.n === 0) return { ...EMPTY_DISTRIBUTION };
     return {
-      count: this.n,
-      mean: this.mean,
-      std: this.n > 1 ? Math.sqrt(this.m2 / (this.n - 1)) : null,
-      min: this.lo,
+      count: m.n,
+      mean: m.mean,
+      std: m.std,
+      min: m.lo,
       p50: this.percentile(50),
       p90: this.percentile(90),
       p95: this.percentile(95),
       p99: this.percentile(99),
-      max: this.hi,
+      max: m.hi,
     };
   }
 }

@@ -1,5 +1,6 @@
 import sketches from '@datadog/sketches-js';
 import { EMPTY_DISTRIBUTION, summarizeDistribution, type DistributionSummary } from '../measure/statistics.ts';
+import { RunningMoments } from '../measure/running-moments.ts';
 
 const { DDSketch } = sketches;
 type Sketch = InstanceType<typeof DDSketch>;
@@ -31,20 +32,11 @@ export interface StoredDistribution {
 export class MergeableDistribution {
   private sketch: Sketch = new DDSketch({ relativeAccuracy: MERGE_SKETCH_RELATIVE_ERROR });
   private exact: number[] | null = [];
-  private n = 0;
-  private mean = 0;
-  private m2 = 0;
-  private lo = Infinity;
-  private hi = -Infinity;
+  private readonly moments = new RunningMoments();
 
   push(v: number | null | undefined): void {
     if (typeof v !== 'number' || !Number.isFinite(v)) return;
-    this.n++;
-    const d = v - this.mean;
-    this.mean += d / this.n;
-    this.m2 += d * (v - this.mean);
-    if (v < this.lo) this.lo = v;
-    if (v > this.hi) this.hi = v;
+    this.moments.push(v);
     // DDSketch maps values <= 0 to its zero bucket; latencies are never negative.
     this.sketch.accept(Math.max(0, v));
     if (this.exact) {
@@ -54,33 +46,29 @@ export class MergeableDistribution {
   }
 
   merge(o: MergeableDistribution): void {
-    if (o.n === 0) return;
-    const n = this.n + o.n;
-    const d = o.mean - this.mean;
-    this.mean += (d * o.n) / n;
-    this.m2 += o.m2 + (d * d * this.n * o.n) / n;
-    this.n = n;
-    this.lo = Math.min(this.lo, o.lo);
-    this.hi = Math.max(this.hi, o.hi);
+    if (o.moments.n === 0) return;
+    this.moments.merge(o.moments);
     this.sketch.merge(o.sketch);
     this.exact = this.exact && o.exact && this.exact.length + o.exact.length <= MERGE_EXACT_CAP ? [...this.exact, ...o.exact] : null;
   }
 
   /** Exact percentiles (linear interpolation, as the summary) when the values are kept, else the sketch's. */
   summarize(): DistributionSummary {
-    if (this.n === 0) return { ...EMPTY_DISTRIBUTION };
+    const m = this.moments;
+    if (m.n === 0) return { ...EMPTY_DISTRIBUTION };
     if (this.exact) return summarizeDistribution(this.exact);
-    const q = (p: number) => Math.min(this.hi, Math.max(this.lo, this.sketch.getValueAtQuantile(p)));
+    const q = (p: number) => Math.min(m.hi, Math.max(m.lo, this.sketch.getValueAtQuantile(p)));
     return {
-      count: this.n, mean: this.mean, std: this.n > 1 ? Math.sqrt(this.m2 / (this.n - 1)) : 0,
-      min: this.lo, p50: q(0.5), p90: q(0.9), p95: q(0.95), p99: q(0.99), max: this.hi,
+      count: m.n, mean: m.mean, std: m.std,
+      min: m.lo, p50: q(0.5), p90: q(0.9), p95: q(0.95), p99: q(0.99), max: m.hi,
     };
   }
 
   toJSON(): StoredDistribution {
+    const m = this.moments;
     return {
-      count: this.n, mean: this.mean, m2: this.m2,
-      min: this.n > 0 ? this.lo : null, max: this.n > 0 ? this.hi : null,
+      count: m.n, mean: m.mean, m2: m.m2,
+      min: m.n > 0 ? m.lo : null, max: m.n > 0 ? m.hi : null,
       ...(this.exact ? { exact: this.exact } : {}),
       ddsketch: Buffer.from(this.sketch.toProto()).toString('base64'),
     };
@@ -88,11 +76,7 @@ export class MergeableDistribution {
 
   static fromJSON(s: StoredDistribution): MergeableDistribution {
     const d = new MergeableDistribution();
-    d.n = s.count;
-    d.mean = s.mean;
-    d.m2 = s.m2;
-    d.lo = s.min ?? Infinity;
-    d.hi = s.max ?? -Infinity;
+    Object.assign(d.moments, { n: s.count, mean: s.mean, m2: s.m2, lo: s.min ?? Infinity, hi: s.max ?? -Infinity });
     d.exact = s.exact ?? null;
     // fromProto keeps the bins but not count/min/max: merge it into a fresh sketch of the same accuracy.
     if (s.count > 0) d.sketch.merge(DDSketch.fromProto(Buffer.from(s.ddsketch, 'base64')));

@@ -7,7 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Integration tests start servers and measure time: keep them from fighting over 2 cores.
     maxWorkers: 2,
-    // bin/evalbench.js runs src/ through tsx instead of dist/, so CLI tests never see a stale build.
-    env: { EVALBENCH_FROM_SOURCE: '1' },
+    // Rebuilds dist/ from src/ first: CLI tests spawn bin/evalbench.js as users run it, never a stale build.
+    globalSetup: ['test/global-setup.ts'],
   },
 });

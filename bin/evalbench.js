@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The package's bin: runs the compiled JavaScript in dist/ (built by `npm run build`, which `npm ci`,
-// `npm install` and `npm pack` run through `prepare`). The project's own tests set
-// EVALBENCH_FROM_SOURCE=1 to run src/ through tsx (a dev dependency), so they never test a stale build.
+// `npm install` and `npm pack` run through `prepare`; the tests rebuild it first). EVALBENCH_FROM_SOURCE=1
+// runs src/ through tsx (a dev dependency) instead, for working on the CLI without a build.
 if (process.env.EVALBENCH_FROM_SOURCE === '1') {
   const { register } = await import('tsx/esm/api');
   register();

@@ -80,6 +80,5 @@ for(var j=0;j<list.length;j++)k.push({r:list[j],v:key(list[j],i),n:j});
 k.sort(function(a,b){return cmp(a.v,b.v)*dir||a.n-b.n;});
 for(var m=0;m<k.length;m++)table.appendChild(k[m].r);
 for(var h=0;h<heads.length;h++)heads[h].setAttribute('aria-sort',h===i?(dir>0?'ascending':'descending'):'none');}
-for(var h=0;h<heads.length;h++){var b=heads[h].querySelector('button')||heads[h];
-b.addEventListener('click',(function(i){return function(){sortBy(i);};})(h));}
+for(var h=0;h<heads.length;h++)heads[h].addEventListener('click',(function(i){return function(){sortBy(i);};})(h));
 })();`;

@@ -126,11 +126,15 @@ export class CaseTableCollector {
       + '<label>Show <select id="case-status"><option value="">all</option><option value="bad">failed or error</option>'
       + '<option value="fail">failed</option><option value="pass">passed</option><option value="error">error</option>'
       + '<option value="skipped">skipped</option></select></label> '
-      + `<span id="case-count">${fmtInt(kept.length)} shown</span></div>${note}`
+      + `<span id="case-count">${fmtInt(kept.length)} shown</span>`
+      + '<span class="more">Failures and errors first; a column header sorts by that column (again: the other way).</span></div>'
+      + note
       // A grid of rows, not a <table>: rows get content-visibility:auto, so the browser lays out
       // only the rows on screen and a 2,000-row report still opens in a fraction of a second.
       + '<div class="scroll wide"><div id="cases" class="cases" role="table">'
-      + `<div class="row head" role="row">${head.map((h, i) => `<div role="columnheader" data-col="${i}" title="sort by this column">${escapeHtml(h)}</div>`).join('')}</div>`
+      // Native buttons: focusable and pressed with Enter or Space, announced as sortable headers.
+      + `<div class="row head" role="row">${head.map((h, i) => `<div role="columnheader" data-col="${i}" aria-sort="none">`
+        + `<button type="button" title="sort by ${escapeHtml(h)}">${escapeHtml(h)}</button></div>`).join('')}</div>`
       + kept.map((k) => k.html).join('')
       + '</div></div>';
   }
@@ -141,13 +145,16 @@ function clipped(text: string, fullLength: number): string {
   return escapeHtml(text) + (more > 0 ? `<span class="more">… (+${fmtInt(more)} chars)</span>` : '');
 }
 
+/** Sort key of the Result column: worst first when ascending. */
+const VERDICT_RANK: Record<Verdict, number> = { error: 0, fail: 1, skipped: 2, ok: 3, pass: 4 };
+
 function renderRow(e: CaseEntry, swatch: string): string {
   const score = e.score === null ? '-' : String(Number(e.score.toFixed(3)));
   const cell = (html: string) => `<div role="cell">${html}</div>`;
   const num = (html: string) => `<div role="cell" class="num">${html}</div>`;
   return `<div class="row" role="row" data-s="${e.verdict}">${num(String(e.n))}${cell(escapeHtml(e.caseId))}`
     + cell(`<span class="sw ${swatch}"></span>${escapeHtml(e.configLabel)}`) + num(String(e.repeat))
-    + cell(`<span class="badge ${e.verdict}">${e.verdict}</span>${e.cached ? ' <span class="more">cached</span>' : ''}`)
+    + `<div role="cell" data-k="${VERDICT_RANK[e.verdict]}"><span class="badge ${e.verdict}">${e.verdict}</span>${e.cached ? ' <span class="more">cached</span>' : ''}</div>`
     + num(score) + num(fmtMs(e.latency)) + num(fmtMs(e.ttft)) + num(e.tokens) + num(fmtCost(e.cost))
     + `<div role="cell" class="text">${clipped(e.output, e.outputLength)}</div>`
     + `<div role="cell" class="text">${clipped(e.detail, e.detailLength)}</div></div>`;

@@ -168,6 +168,11 @@ function usageCharts(summary: Summary, data: ReportData): string {
   return anyTokens || data.anyCost ? html : '<p class="note">No token usage or cost in these rows.</p>';
 }
 
+/** Tick label of a share: 85%, or 82.5% when the data-scaled axis steps finer than 1%. */
+function pctTick(v: number): string {
+  return `${Number((v * 100).toFixed(1))}%`;
+}
+
 function passPoint(c: ConfigQuality, data: ReportData, x: number | null, xText: string): ScatterPoint[] {
   const pr = c.pass_rate;
   if (!pr || !Number.isFinite(pr.estimate) || x === null || !Number.isFinite(x)) return [];
@@ -179,13 +184,12 @@ function passPoint(c: ConfigQuality, data: ReportData, x: number | null, xText: 
 }
 
 function qualityHtml(q: QualityReport, data: ReportData): string {
-  const pct = (v: number) => `${Math.round(v * 100)}%`;
   const note = 'Ringed points are on the Pareto front: no other configuration is at least as good on both axes and better on one. Bars: 95% interval (Wilson; clustered by case when cases repeat). Every attempted (case, repeat) of a graded case counts; errors and skips there count as failures.';
   let charts = '<div class="charts">';
   const latPts = q.configs.flatMap((c) => passPoint(c, data, c.p50_latency_ms, `p50 latency ${fmtMs(c.p50_latency_ms)} ms`));
   charts += renderScatter({
     id: 'quality-latency', title: 'Pass rate vs median latency', xLabel: 'p50 latency (ms)', yLabel: 'pass rate',
-    points: latPts, pareto: true, yDomain: [0, 1], yFormat: pct, note,
+    points: latPts, pareto: true, yBounds: [0, 1], yFormat: pctTick, note,
   });
   if (data.anyCost) {
     const costPts = q.configs.flatMap((c) => {
@@ -194,7 +198,7 @@ function qualityHtml(q: QualityReport, data: ReportData): string {
     });
     charts += renderScatter({
       id: 'quality-cost', title: 'Pass rate vs cost per request', xLabel: 'mean cost per request (USD)',
-      yLabel: 'pass rate', points: costPts, pareto: true, yDomain: [0, 1], yFormat: pct, note,
+      yLabel: 'pass rate', points: costPts, pareto: true, yBounds: [0, 1], yFormat: pctTick, note,
     });
   }
   charts += '</div>';
@@ -248,7 +252,7 @@ function effortHtml(q: QualityReport, graded: boolean): string {
   if (graded) {
     html += renderLineChart({
       id: 'effort-pass-rate', title: 'Pass rate by reasoning effort', xLabel: 'reasoning_effort', yLabel: 'pass rate',
-      categories, yDomain: [0, 1], yFormat: (v) => `${Math.round(v * 100)}%`,
+      categories, yBounds: [0, 1], yFormat: pctTick,
       series: lines((r) => r.pass_rate?.estimate ?? null, fmtPct),
     });
   }

@@ -1,6 +1,6 @@
-import { figure, type Format, type LegendItem, type Plot } from './chart-frame.ts';
+import { CHART_WIDTH, figure, TICK_FONT, type Format, type LegendItem, type Plot } from './chart-frame.ts';
 import { escapeHtml, truncateText } from './escape-html.ts';
-import { formatTick, linearScale, px } from './scale.ts';
+import { formatTick, linearDomain, px, scaleOf, textWidth } from './scale.ts';
 
 export interface BarSeries {
   label: string;
@@ -25,20 +25,34 @@ export interface BarChartOptions {
 
 const BAND = 26;
 const LABEL_CHARS = 30;
+/** Font size of `svg .value` in report-style.ts. */
+const VALUE_FONT = 10;
 
 /** Horizontal grouped bars: categories down the side, one bar per series in each band. */
 export function renderBarChart(o: BarChartOptions): string {
-  const width = 560;
-  const longest = Math.min(LABEL_CHARS, Math.max(4, ...o.categories.map((c) => c.length)));
-  const left = Math.min(230, 12 + longest * 6.6);
+  const width = CHART_WIDTH;
+  const fmt = o.format ?? formatTick;
+  const longest = Math.max(...o.categories.map((c) => textWidth(truncateText(c, LABEL_CHARS).text + '…', TICK_FONT)), 24);
+  const left = Math.ceil(Math.min(260, 14 + longest));
   const perBand = Math.max(BAND, o.series.length * 11 + 8);
   const height = 12 + o.categories.length * perBand + 42;
-  const p: Plot = { width, height, left, right: width - 50, top: 12, bottom: height - 42 };
 
   let max = 0;
-  for (const row of o.values) for (const v of row) if (v !== null && Number.isFinite(v) && v > max) max = v;
-  const x = linearScale(0, max > 0 ? max : 1, p.left, p.right);
-  const fmt = o.format ?? formatTick;
+  let widestValue = 0;
+  for (const row of o.values) {
+    for (const v of row) {
+      if (v === null || !Number.isFinite(v)) continue;
+      if (v > max) max = v;
+      widestValue = Math.max(widestValue, textWidth(fmt(v), VALUE_FONT));
+    }
+  }
+  // Bars always start at zero: their length is the value, a cut axis would misstate ratios.
+  const xd = linearDomain(0, max > 0 ? max : 1);
+  // The right margin holds the value written after the longest bar and half the last tick label.
+  const lastTick = textWidth(formatTick(xd.ticks.at(-1) ?? 0), TICK_FONT) / 2 + 4;
+  const right = width - Math.ceil(Math.max(14, lastTick, widestValue + 6));
+  const p: Plot = { width, height, left, right, top: 12, bottom: height - 42 };
+  const x = scaleOf(xd, p.left, p.right);
 
   let body = `<line class="axis" x1="${p.left}" x2="${p.right}" y1="${p.bottom}" y2="${p.bottom}"/>`;
   for (const t of x.ticks) {

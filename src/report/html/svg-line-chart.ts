@@ -3,7 +3,7 @@ import {
   type SeriesStyle,
 } from './chart-frame.ts';
 import { escapeHtml } from './escape-html.ts';
-import { autoScale, linearScale, logScale, px, type Scale } from './scale.ts';
+import { autoDomain, dataDomain, formatTick, linearDomain, logDomain, px, scaleOf, type Domain } from './scale.ts';
 
 export interface LinePoint {
   x: number;
@@ -29,37 +29,42 @@ export interface LineChartOptions {
   categories?: readonly string[];
   /** Numeric x axis: 'auto' (default) switches to log when the values span over 50x. */
   xScale?: 'auto' | 'linear' | 'log';
-  /** Fixed y domain, e.g. [0, 1] for CDFs and pass rates. */
+  /** Fixed y domain, e.g. [0, 1] for CDFs, where the whole range is the point. */
   yDomain?: [number, number];
+  /** Without yDomain, y is scaled to the data but never past these (pass rates: [0, 1]). */
+  yBounds?: [number, number];
   xFormat?: Format;
   yFormat?: Format;
   note?: string;
 }
 
-function numericX(o: LineChartOptions, lo: number, hi: number, p0: number, p1: number): Scale {
-  if (o.xScale === 'linear') return linearScale(Math.min(0, lo), hi, p0, p1);
-  if (o.xScale === 'log' && lo > 0) return logScale(lo, hi, p0, p1);
-  return autoScale(lo, hi, p0, p1);
+function numericX(o: LineChartOptions, lo: number, hi: number): Domain {
+  if (o.xScale === 'linear') return dataDomain(lo, hi);
+  if (o.xScale === 'log' && lo > 0) return logDomain(lo, hi);
+  return autoDomain(lo, hi);
 }
 
 /** Lines over a numeric or categorical x axis, one per series, drawn as SVG polylines. */
 export function renderLineChart(o: LineChartOptions): string {
-  const p = plotArea();
   const legend: LegendItem[] = o.series.map((s) => ({ label: s.label, color: s.color, dash: s.dash }));
   const all = o.series.flatMap((s) => s.points.filter((pt) => Number.isFinite(pt.x) && Number.isFinite(pt.y)));
   const xr = extent(all.map((pt) => pt.x));
   const yr = o.yDomain ?? extent(all.map((pt) => pt.y));
-  if (!xr || !yr) return figure(o.id, o.title, p, emptyPlot(p, 'no data'), legend, o.note);
+  if (!xr || !yr) return figure(o.id, o.title, plotArea(), emptyPlot(plotArea(), 'no data'), legend, o.note);
 
-  const y = linearScale(o.yDomain ? yr[0] : Math.min(0, yr[0]), yr[1], p.bottom, p.top);
-  let body = yAxis(y, p, o.yLabel, o.yFormat);
+  const yFmt = o.yFormat ?? formatTick;
+  const yd = o.yDomain ? linearDomain(yr[0], yr[1]) : dataDomain(yr[0], yr[1], o.yBounds);
+  const xd = o.categories ? null : numericX(o, xr[0], xr[1]);
+  const p = plotArea(yd.ticks.map(yFmt), xd ? (o.xFormat ?? formatTick)(xd.ticks.at(-1) ?? 0) : '');
+  const y = scaleOf(yd, p.bottom, p.top);
+  let body = yAxis(y, p, o.yLabel, yFmt);
   let xOf: (v: number) => number;
   if (o.categories) {
-    const xs = categoryPositions(o.categories.length, p);
+    const xs = categoryPositions(o.categories, p);
     xOf = (i) => xs[i];
     body += categoryAxis(o.categories, xs, p, o.xLabel);
   } else {
-    const x = numericX(o, xr[0], xr[1], p.left, p.right);
+    const x = scaleOf(xd!, p.left, p.right);
     xOf = x;
     body += xAxis(x, p, o.xLabel, o.xFormat);
   }

@@ -1,7 +1,7 @@
 import { emptyPlot, extent, figure, plotArea, xAxis, yAxis, type Format, type LegendItem } from './chart-frame.ts';
 import { escapeHtml } from './escape-html.ts';
 import { paretoFront } from './pareto-front.ts';
-import { autoScale, linearScale, px } from './scale.ts';
+import { autoDomain, dataDomain, formatTick, linearDomain, px, scaleOf } from './scale.ts';
 
 export interface ScatterPoint {
   label: string;
@@ -23,7 +23,10 @@ export interface ScatterOptions {
   points: ScatterPoint[];
   /** Mark the Pareto front: lower x and higher y are better. */
   pareto?: boolean;
+  /** Fixed y domain; without it y is scaled to the data (and error bars). */
   yDomain?: [number, number];
+  /** Limits of a data-scaled y axis (pass rates: [0, 1]). */
+  yBounds?: [number, number];
   xFormat?: Format;
   yFormat?: Format;
   note?: string;
@@ -34,15 +37,18 @@ export interface ScatterOptions {
  * other beats on both axes are ringed and joined by a dashed staircase: the efficient choices.
  */
 export function renderScatter(o: ScatterOptions): string {
-  const p = plotArea();
   const pts = o.points.filter((pt) => Number.isFinite(pt.x) && Number.isFinite(pt.y));
   const legend: LegendItem[] = pts.map((pt) => ({ label: pt.label, color: pt.color, dot: true }));
   const xr = extent(pts.map((pt) => pt.x));
   const yr = o.yDomain ?? extent(pts.flatMap((pt) => [pt.y, pt.yLow ?? pt.y, pt.yHigh ?? pt.y]));
-  if (!xr || !yr) return figure(o.id, o.title, p, emptyPlot(p, 'no data'), legend, o.note);
+  if (!xr || !yr) return figure(o.id, o.title, plotArea(), emptyPlot(plotArea(), 'no data'), legend, o.note);
 
-  const x = autoScale(xr[0], xr[1], p.left, p.right);
-  const y = linearScale(o.yDomain ? yr[0] : Math.min(0, yr[0]), yr[1], p.bottom, p.top);
+  const yFmt = o.yFormat ?? formatTick;
+  const xd = autoDomain(xr[0], xr[1]);
+  const yd = o.yDomain ? linearDomain(yr[0], yr[1]) : dataDomain(yr[0], yr[1], o.yBounds);
+  const p = plotArea(yd.ticks.map(yFmt), (o.xFormat ?? formatTick)(xd.ticks.at(-1) ?? 0));
+  const x = scaleOf(xd, p.left, p.right);
+  const y = scaleOf(yd, p.bottom, p.top);
   let body = yAxis(y, p, o.yLabel, o.yFormat) + xAxis(x, p, o.xLabel, o.xFormat);
 
   const front = o.pareto ? paretoFront(pts) : [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, truncateText } from '../../../src/report/html/escape-html.ts';
 import { cdfOfHistogram, cdfOfSorted, MAX_CDF_POINTS } from '../../../src/report/html/svg-cdf-chart.ts';
-import { formatTick, logScale, niceDomain } from '../../../src/report/html/scale.ts';
+import { autoDomain, dataDomain, formatTick, logScale, niceDomain } from '../../../src/report/html/scale.ts';
 import { renderBarChart } from '../../../src/report/html/svg-bar-chart.ts';
 import { renderLineChart } from '../../../src/report/html/svg-line-chart.ts';
 import { renderScatter } from '../../../src/report/html/svg-scatter.ts';
@@ -34,6 +34,40 @@ describe('scales', () => {
     expect(s.ticks[0]).toBe(1);
     expect(s.ticks).toContain(1000);
     expect(s(10) - s(1)).toBeCloseTo(s(100) - s(10), 6);
+  });
+  it('keeps float steps on their ticks: the bounds are ticks', () => {
+    const d = niceDomain(0.742, 0.954);
+    expect(d.lo).toBe(0.7);
+    expect(d.ticks[0]).toBe(0.7);
+    expect(d.ticks.at(-1)).toBe(d.hi);
+  });
+  it('starts a data axis at zero when that leaves at most a third of it empty', () => {
+    expect(dataDomain(120, 570)).toMatchObject({ lo: 0, broken: false });
+    expect(dataDomain(-40, 30)).toMatchObject({ broken: false });
+    expect(dataDomain(-500, -100)).toMatchObject({ hi: 0, broken: false });
+    expect(dataDomain(-500, -200)).toMatchObject({ broken: true });
+  });
+  it('hugs close values (82-91% pass rates) with a broken axis, never past its bounds', () => {
+    const d = dataDomain(0.752, 0.944, [0, 1]);
+    expect(d.broken).toBe(true);
+    expect(d.lo).toBe(0.7);
+    expect(d.hi).toBe(1);
+    expect(d.ticks).toEqual([0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1]);
+    // Every value lies inside, with room: 82% and 91% are now about half the axis apart, not 9%.
+    expect((0.91 - 0.82) / (d.hi - d.lo)).toBeGreaterThan(0.25);
+    const all = dataDomain(1, 1, [0, 1]); // every configuration at 100%
+    expect(all.hi).toBe(1);
+    expect(all.lo).toBeLessThan(1);
+    expect(all.ticks.every((t) => t >= all.lo && t <= 1)).toBe(true);
+    const far = dataDomain(2000, 2400);
+    expect(far.broken).toBe(true);
+    expect(far.lo).toBeGreaterThan(1000);
+    expect(far.lo).toBeLessThanOrEqual(2000);
+    expect(far.hi).toBeGreaterThanOrEqual(2400);
+  });
+  it('goes log only past a 50x spread, otherwise uses the data axis', () => {
+    expect(autoDomain(1, 1000).log).toBe(true);
+    expect(autoDomain(300, 400)).toMatchObject({ log: false, broken: true });
   });
   it('formats ticks compactly', () => {
     expect([0, 0.05, 12, 15000, 2_500_000].map(formatTick)).toEqual(['0', '0.05', '12', '15k', '2.5M']);
@@ -99,6 +133,35 @@ describe('SVG charts', () => {
     expect(html).toMatch(/bad<\/title>/); // the dominated one carries no front note
     expect(html).toContain('class="pareto"');
     expect(html).toContain('class="errbar"');
+  });
+
+  it('marks a broken axis only when it does not start at zero', () => {
+    const series = (ys: number[]) => [{ label: 'a', color: '#111', markers: true, points: ys.map((y, x) => ({ x, y })) }];
+    const cut = renderLineChart({ id: 'c', title: 'C', xLabel: 'e', yLabel: 'pass', categories: ['low', 'high'], yBounds: [0, 1], series: series([0.82, 0.91]) });
+    expect(cut).toMatch(/<g class="axis-break" data-axis="y"><title>axis starts at 0\.8, not at zero<\/title>/);
+    const whole = renderLineChart({ id: 'w', title: 'W', xLabel: 'e', yLabel: 'pass', categories: ['low', 'high'], yBounds: [0, 1], series: series([0.2, 0.91]) });
+    expect(whole).not.toContain('axis-break');
+    const cdf = renderLineChart({ id: 'f', title: 'F', xLabel: 'ms', yLabel: 'share', yDomain: [0, 1], series: [{ label: 'a', color: '#111', points: [{ x: 2000, y: 0 }, { x: 2400, y: 1 }] }] });
+    expect(cdf).toContain('data-axis="x"');
+    expect(cdf).not.toContain('data-axis="y"');
+  });
+
+  it('sizes margins to the labels: a wide y label moves the plot right, a long last x label leaves room', () => {
+    const chartWith = (y: number, x: number) => renderScatter({
+      id: 's', title: 'S', xLabel: 'x', yLabel: 'y', points: [{ label: 'a', color: '#111', x: 0, y: 0 }, { label: 'b', color: '#111', x, y }],
+    });
+    const left = (html: string) => Number(html.match(/<line class="axis" x1="([\d.]+)"/)![1]);
+    expect(left(chartWith(2_000_000, 1))).toBeGreaterThan(left(chartWith(1, 1)));
+    const small = chartWith(1, 0.00031);
+    const lastTick = [...small.matchAll(/<text class="tick" x="([\d.]+)" y="[\d.]+" text-anchor="middle">([^<]*)<\/text>/g)].at(-1)!;
+    expect(lastTick[2]).toBe('0.0004');
+    expect(Number(lastTick[1]) + 6.5 * lastTick[2].length / 2).toBeLessThanOrEqual(640);
+  });
+
+  it('charts stretch to their container: width 100% and a viewBox, no fixed pixel size', () => {
+    const html = renderLineChart({ id: 'd', title: 'D', xLabel: 'x', yLabel: 'y', series: [{ label: 'a', color: '#111', points: [{ x: 1, y: 1 }] }] });
+    expect(html).toMatch(/<svg viewBox="0 0 640 320" width="100%" preserveAspectRatio="xMidYMid meet"/);
+    expect(html).not.toMatch(/<svg viewBox[^>]* height=/);
   });
 
   it('bar chart: a rect per non-null value, one band per category', () => {

@@ -78,6 +78,55 @@ function bodyAttr(dom: string, name: string): string | null {
   return m ? m[1] : null;
 }
 
+/**
+ * Probe run at load: every <text> of every chart must lie inside its <svg> (0.5 px slack for
+ * anti-aliasing), and every chart must fill its share of the row: one of two columns, or the
+ * whole width in one column. Writes JSON to body[data-layout].
+ */
+const LAYOUT_PROBE = `window.addEventListener('load',function(){
+var out={texts:0,clipped:[],charts:[],figs:0};
+var svgs=document.querySelectorAll('figure.chart>svg');
+for(var i=0;i<svgs.length;i++){var sv=svgs[i],b=sv.getBoundingClientRect(),id=sv.parentNode.getAttribute('data-chart');
+var ts=sv.querySelectorAll('text');for(var j=0;j<ts.length;j++){var r=ts[j].getBoundingClientRect();out.texts++;
+if(r.width===0)continue;
+if(r.left<b.left-0.5||r.right>b.right+0.5||r.top<b.top-0.5||r.bottom>b.bottom+0.5)
+out.clipped.push(id+': '+ts[j].textContent+' ['+[r.left-b.left,b.right-r.right,r.top-b.top,b.bottom-r.bottom].map(Math.round).join(',')+']');}}
+var rows=document.querySelectorAll('.charts');
+for(var k=0;k<rows.length;k++){var c=rows[k],cb=c.getBoundingClientRect(),figs=c.querySelectorAll('figure.chart');
+for(var m=0;m<figs.length;m++){var f=figs[m],fb=f.getBoundingClientRect(),s=f.querySelector('svg').getBoundingClientRect();out.figs++;
+var vb=f.querySelector('svg').viewBox.baseVal;
+out.charts.push({id:f.getAttribute('data-chart'),container:Math.round(cb.width),figure:Math.round(fb.width),svg:Math.round(s.width),svgH:Math.round(s.height),vbRatio:vb.height/vb.width,
+inside:Math.round(fb.width-16-2)});}}
+document.body.setAttribute('data-layout',JSON.stringify(out));});`;
+
+interface Layout {
+  texts: number;
+  clipped: string[];
+  figs: number;
+  charts: { id: string; container: number; figure: number; svg: number; svgH: number; vbRatio: number; inside: number }[];
+}
+
+/** Runs LAYOUT_PROBE on a report at one window width. */
+async function layoutAt(report: string, width: number): Promise<Layout> {
+  const probe = await withProbe(report, LAYOUT_PROBE);
+  const run = await chromium(['--dump-dom', `--window-size=${width},1200`, pathToFileURL(probe).href]);
+  expect(pageConsole(run.stderr)).toEqual([]);
+  return JSON.parse((bodyAttr(run.stdout, 'data-layout') ?? '{}').replace(/&quot;/g, '"')) as Layout;
+}
+
+/** The checks of a layout: nothing clipped, each chart a full column (two at 1400 px, one when narrow). */
+function expectFullWidthUnclipped(layout: Layout, columns: number): void {
+  expect(layout.texts).toBeGreaterThan(50);
+  expect(layout.clipped).toEqual([]);
+  expect(layout.figs).toBeGreaterThan(0);
+  for (const c of layout.charts) {
+    // A column is (container - 16 px gap) / columns wide; the SVG fills the figure's content box.
+    expect(c.figure, c.id).toBeGreaterThanOrEqual(Math.floor((c.container - 16 * (columns - 1)) / columns) - 1);
+    expect(c.svg, c.id).toBe(c.inside);
+    expect(Math.abs(c.svgH - c.svg * c.vbRatio), c.id).toBeLessThan(2); // the viewBox's aspect ratio: scaled, not cut
+  }
+}
+
 const TITLE = CHROMIUM
   ? 'report.html in headless Chromium'
   : 'report.html in headless Chromium: SKIPPED, /usr/bin/chromium not installed (apt-get install chromium; .ci/run does)';
@@ -142,6 +191,63 @@ describe.skipIf(!CHROMIUM)(TITLE, () => {
     expect(png.readUInt32BE(20)).toBe(3000); // IHDR height
     // A blank 1400x3000 page compresses to about 9 KB; charts and tables make it far larger.
     expect(png.length).toBeGreaterThan(100_000);
+  }, 120_000);
+
+  it('keeps every chart label inside its SVG and fills the page width: two columns at 1400 px, one at 900 px', async () => {
+    const wide = await layoutAt(bigReport, 1400);
+    expectFullWidthUnclipped(wide, 2);
+    expect(wide.charts[0].container).toBeGreaterThan(1300); // the page's full content width, not 560 px
+    const narrow = await layoutAt(bigReport, 900);
+    expectFullWidthUnclipped(narrow, 1);
+    console.log(`chart layout: ${wide.texts} labels inside their SVG; chart width ${wide.charts[0].svg} px of ${wide.charts[0].container} at 1400 px, ${narrow.charts[0].svg} of ${narrow.charts[0].container} at 900 px`);
+  }, 120_000);
+
+  it('notices a clipped label at all (the check above is not vacuous)', async () => {
+    const page = join(work, 'clipped.html');
+    await writeFile(page, '<!doctype html><body><div class="charts"><figure class="chart" data-chart="x"><svg viewBox="0 0 100 50" width="100%">'
+      + '<text x="95" y="20">0.0003</text></svg></figure></div></body>');
+    const layout = await layoutAt(page, 600);
+    expect(layout.clipped).toHaveLength(1);
+    expect(layout.clipped[0]).toMatch(/^x: 0.0003/);
+  }, 120_000);
+
+  it('starts the case table with failures, and every header is a keyboard-reachable sort button with aria-sort', async () => {
+    const rows = [...syntheticRows(120)];
+    const dir = await runFolder(rows);
+    const report = await writeHtmlReport(dir);
+    const probe = await withProbe(report, [
+      "function cells(i){return [].map.call(document.querySelectorAll('#cases .row[data-s]'),function(r){return i<0?r.getAttribute('data-s'):r.children[i].textContent;});}",
+      "function set(k,v){document.body.setAttribute('data-'+k,JSON.stringify(v));}",
+      "set('initial',cells(-1));",
+      "var heads=document.querySelectorAll('#cases [role=columnheader]'),ok=[];",
+      // Each header: a native button (Tab reaches it, Enter and Space press it) that takes focus.
+      "for(var i=0;i<heads.length;i++){var b=heads[i].querySelector('button');b.focus();ok.push(b.tagName==='BUTTON'&&b.tabIndex>=0&&document.activeElement===b&&heads[i].getAttribute('aria-sort')==='none');}",
+      "set('buttons',ok);",
+      "var sorted=[];for(var c=0;c<heads.length;c++){heads[c].querySelector('button').click();sorted.push(heads[c].getAttribute('aria-sort'));}set('aria',sorted);",
+      "heads[4].querySelector('button').click();set('result',cells(-1));",
+      "heads[1].querySelector('button').click();set('case',cells(1));",
+      "heads[1].querySelector('button').click();set('casedesc',cells(1));set('ariadesc',heads[1].getAttribute('aria-sort'));",
+    ].join(''));
+    const run = await chromium(['--dump-dom', pathToFileURL(probe).href]);
+    expect(pageConsole(run.stderr)).toEqual([]);
+    const attr = <T>(k: string): T => JSON.parse((bodyAttr(run.stdout, `data-${k}`) ?? 'null').replace(/&quot;/g, '"')) as T;
+    const bad = (v: string) => v === 'fail' || v === 'error';
+    const initial = attr<string[]>('initial');
+    const nBad = initial.filter(bad).length;
+    expect(nBad).toBeGreaterThan(0);
+    expect(initial.slice(0, nBad).every(bad)).toBe(true); // failures and errors first
+    expect(attr<boolean[]>('buttons')).toEqual(Array(12).fill(true));
+    expect(attr<string[]>('aria')).toEqual(Array(12).fill('ascending'));
+    // Result ascending puts the worst first: errors, then failures, then passes.
+    const rank = { error: 0, fail: 1, skipped: 2, ok: 3, pass: 4 } as Record<string, number>;
+    const result = attr<string[]>('result').map((v) => rank[v]);
+    expect(result).toEqual([...result].sort((a, b) => a - b));
+    expect(attr<string[]>('result')[0]).toBe(rows.some((r) => r.status === 'error') ? 'error' : 'fail');
+    // Case ids in natural order: case-2 before case-10.
+    const ids = attr<string[]>('case').map((t) => Number(t.replace('case-', '')));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(attr<string[]>('casedesc').map((t) => Number(t.replace('case-', '')))).toEqual([...ids].reverse());
+    expect(attr<string>('ariadesc')).toBe('descending');
   }, 120_000);
 
   it('filters the case table by text and by result', async () => {
@@ -213,6 +319,9 @@ describe.skipIf(!CHROMIUM)(`${TITLE}: a real simulator run`, () => {
       expect(run.stdout, id).toMatch(new RegExp(`<figure class="chart" data-chart="${id}"><figcaption>[^<]*</figcaption><svg `));
     }
     expect(run.stdout).toContain('sim:reasoner');
+    // Real pass rates (all high on the simulator) get a data-scaled axis with its break mark.
+    expect(run.stdout).toMatch(/data-chart="quality-latency">[\s\S]*?<g class="axis-break" data-axis="y">/);
+    expectFullWidthUnclipped(await layoutAt(outcome.files.html, 1400), 2);
     const shot = join(dir, 'shot.png');
     const s = await chromium(['--screenshot=' + shot, '--window-size=1400,2400', '--hide-scrollbars', page]);
     expect(pageConsole(s.stderr)).toEqual([]);

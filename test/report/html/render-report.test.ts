@@ -147,7 +147,12 @@ describe('renderHtmlReport: bounded case table', () => {
     // Failures first, each part in run order: the first shown is row 251 (the first failure), then row 1 after the last failure.
     expect(html).toMatch(/<\/div><\/div><div class="row" role="row" data-s="fail"><div role="cell" class="num">251<\/div>/);
     expect(shown.findIndex((r) => r.includes('"pass"'))).toBe(50);
-    expect(html).toContain('data-col="6" title="sort by this column">Latency ms</div>');
+    // Every header is a native button (keyboard: Tab, Enter, Space) in a columnheader with aria-sort.
+    const heads = [...html.matchAll(/<div role="columnheader" data-col="(\d+)" aria-sort="none"><button type="button" title="sort by [^"]*">([^<]*)<\/button><\/div>/g)];
+    expect(heads.map((m) => Number(m[1]))).toEqual([...Array(12).keys()]);
+    expect(heads[6][2]).toBe('Latency ms');
+    // The Result cell carries its severity rank, so sorting by Result puts errors, then failures, first.
+    expect(html).toMatch(/<div role="cell" data-k="1"><span class="badge fail">fail<\/span>/);
   });
 
   it('cuts long outputs and notes the full length', async () => {

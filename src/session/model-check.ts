@@ -4,8 +4,9 @@ import type { FetchLike } from '../providers/types.ts';
 import { didYouMean } from '../suite/did-you-mean.ts';
 import type { ResolvedProvider } from '../run/run-jobs.ts';
 
-/** How long a provider gets to answer GET /models before its names go unchecked. */
-const LIST_TIMEOUT_MS = 5000;
+/** How long a provider gets to answer GET /models before its names go unchecked (generous: a
+ * loaded CI runner can take seconds for the first fetch, and a wrong verdict costs a whole run). */
+const LIST_TIMEOUT_MS = 10_000;
 
 /**
  * Checks every model against its provider's GET {base_url}/models list, before any completion

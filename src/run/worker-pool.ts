@@ -12,8 +12,8 @@ export class WorkerPool<T> {
   private workers = 0;
   private readonly running: Promise<void>[] = [];
   private readonly sleepers: (() => void)[] = [];
-  private spawning = false;
-  private wanted = false;
+  /** Started, not yet running: a worker starts on a later microtask, never inside the caller's turn. */
+  private starting = 0;
 
   constructor(
     private readonly max: number,
@@ -24,16 +24,11 @@ export class WorkerPool<T> {
   /** There may be work: wake a sleeping worker, or start one if none sleeps and the cap allows. */
   demand(): void {
     if (this.wakeOne()) return;
-    this.wanted = true;
-    // Started workers call demand() again from their first take: a loop here, not a recursion.
-    if (this.spawning) return;
-    this.spawning = true;
-    while (this.wanted && this.workers < this.max && this.sleepers.length === 0) {
-      this.wanted = false;
-      this.workers += 1;
-      this.running.push(this.loop());
-    }
-    this.spawning = false;
+    // A worker about to start takes this work, and passes the demand on once it has taken a job.
+    if (this.starting > 0 || this.workers >= this.max) return;
+    this.workers += 1;
+    this.starting += 1;
+    this.running.push(this.loop());
   }
 
   /** Wakes one sleeping worker, if any. */
@@ -55,6 +50,9 @@ export class WorkerPool<T> {
   }
 
   private async loop(): Promise<void> {
+    // The caller (the release clock's batch, another worker's take) finishes its turn first.
+    await undefined;
+    this.starting -= 1;
     for (;;) {
       let job: T | undefined | typeof LATER;
       try {

@@ -80,7 +80,7 @@ export async function runOpen(e: Engine, stream: JobStream, m: OpenMode): Promis
   } finally {
     backlog.close();
     pool.wakeAll();
-    pool.demand();
+    pool.demand(); // the plan's rest, pushed after an interrupt, may have no worker yet
     await finishWorkers(e, pool);
   }
 }

@@ -21,11 +21,17 @@ export class WorkerPool<T> {
     private readonly work: (job: T) => Promise<void>,
   ) {}
 
-  /** There may be work: wake a sleeping worker, or start one if none sleeps and the cap allows. */
+  /** One more job can be taken: wake a sleeping worker, or start one if none sleeps and the cap allows. */
   demand(): void {
-    if (this.wakeOne()) return;
-    // A worker about to start takes this work, and passes the demand on once it has taken a job.
-    if (this.starting > 0 || this.workers >= this.max) return;
+    if (!this.wakeOne() && this.workers < this.max) this.start();
+  }
+
+  /** A worker took a job: there may be more, so one more worker should look (unless one is about to). */
+  private passOn(): void {
+    if (!this.wakeOne() && this.starting === 0 && this.workers < this.max) this.start();
+  }
+
+  private start(): void {
     this.workers += 1;
     this.starting += 1;
     this.running.push(this.loop());
@@ -67,7 +73,7 @@ export class WorkerPool<T> {
         continue;
       }
       // Whoever took a job leaves the next one to a sleeping (or new) worker: the pool fills up.
-      this.demand();
+      this.passOn();
       try {
         await this.work(job);
       } catch (e) {

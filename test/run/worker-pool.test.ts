@@ -75,4 +75,27 @@ describe('WorkerPool', () => {
     expect(ran).toEqual([1, 3, 4]);
     expect(pool.failures).toHaveLength(1);
   });
+
+  it('a burst of jobs (one open-loop batch) starts a worker per job at once, not one after another', async () => {
+    const queue: number[] = [];
+    let started = 0;
+    let takes = 0;
+    const pool = new WorkerPool(Infinity, () => {
+      takes++;
+      return queue.shift() ?? LATER;
+    }, async () => {
+      started++;
+      await new Promise(() => {}); // in flight for the rest of the test
+    });
+    for (let i = 0; i < 50; i++) {
+      queue.push(i);
+      pool.demand();
+    }
+    expect(started).toBe(0); // nothing runs inside the caller's turn
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(started).toBe(50); // chained starts would have reached 1 or 2 by now
+    await new Promise((r) => setImmediate(r));
+    expect(takes).toBeLessThanOrEqual(51); // one spare worker looked for more, and sleeps
+  });
 });

@@ -20,6 +20,8 @@ export interface AdaptiveLimiterOptions {
   /** Time origin of `t_ms` (default: construction time). */
   origin?: number;
   onChange?: (change: ConcurrencyChange) => void;
+  /** A slot may be free for the jobs waiting outside (see setWaiting): after a release, a raise or a pause's end. */
+  onCapacity?: () => void;
 }
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -65,6 +67,9 @@ export class AdaptiveLimiter {
   private readonly origin: number;
   private readonly changes: ConcurrencyChange[] = [];
   private readonly onChange?: (change: ConcurrencyChange) => void;
+  private readonly onCapacity?: () => void;
+  /** Jobs waiting for a slot outside this limiter (the engine's backlog), as last told. */
+  private outside = 0;
 
   constructor(opts: AdaptiveLimiterOptions) {
     if (!(opts.max >= 1)) throw new RangeError(`adaptive concurrency needs a maximum of at least 1, got ${opts.max}`);
@@ -75,6 +80,7 @@ export class AdaptiveLimiter {
     this.now = opts.now ?? (() => performance.now());
     this.origin = opts.origin ?? this.now();
     this.onChange = opts.onChange;
+    this.onCapacity = opts.onCapacity;
     this.record('start');
   }
 
@@ -100,6 +106,25 @@ export class AdaptiveLimiter {
       this.active -= 1;
       this.pump();
     }
+  }
+
+  /** Takes a slot now if one is free and no pause is on (the engine's workers ask; nothing queues here). */
+  tryAcquire(): boolean {
+    if (this.queue.length > 0 || !this.canStart()) return false;
+    this.active += 1;
+    return true;
+  }
+
+  /** Gives back a slot taken with tryAcquire. */
+  release(): void {
+    this.active -= 1;
+    this.pump();
+  }
+
+  /** How many jobs wait for a slot outside: they make the limit binding, and a pause's end must wake them. */
+  setWaiting(n: number): void {
+    this.outside = n;
+    this.pump();
   }
 
   /** Resolves when no pause is on: call before every attempt (a retry may come during a pause). */
@@ -130,7 +155,7 @@ export class AdaptiveLimiter {
       }
     } else if (result.ok) {
       // Only successes while the limit was binding are evidence that it can grow.
-      if (this.active >= this.limitNow || this.queue.length > 0) this.successes += 1;
+      if (this.active >= this.limitNow || this.queue.length + this.outside > 0) this.successes += 1;
       if (this.successes >= this.increaseAfter && this.limitNow < this.max) {
         this.limitNow += 1;
         this.successes = 0;
@@ -179,12 +204,13 @@ export class AdaptiveLimiter {
       this.active += 1;
       this.queue.shift()!();
     }
-    if (this.queue.length > 0 && this.now() < this.pausedUntil && this.pauseTimer === undefined) {
+    if (this.queue.length + this.outside > 0 && this.now() < this.pausedUntil && this.pauseTimer === undefined) {
       this.pauseTimer = setTimeout(() => {
         this.pauseTimer = undefined;
         this.pump();
       }, Math.max(1, this.pausedUntil - this.now()));
     }
+    if (this.outside > 0 && this.canStart()) this.onCapacity?.();
   }
 
   private record(reason: ConcurrencyChangeReason, pauseMs?: number): void {

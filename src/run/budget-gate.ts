@@ -2,7 +2,7 @@ import { BudgetGuard, jobWorstCaseCost, formatUsd, maxCompletionTokensOf, type P
 import { countMessageTokens } from '../measure/tokenizer.ts';
 import type { Job } from '../plan/types.ts';
 import type { ResultRow } from '../results/result-row.ts';
-import type { DispatchGate, GateRefusal } from './run-jobs.ts';
+import type { DispatchGate, GateRefusal } from './run-options.ts';
 import { CountBudget } from './count-budget.ts';
 
 /** The run's budgets (`--max-cost`, `--max-tokens`, `--max-requests`); a shard can be given its share of each. */

@@ -5,7 +5,7 @@ import { ensureDir } from './ensure-dir.ts';
 import type { AttemptRequest, AttemptResult } from '../providers/types.ts';
 import type { sendChatCompletion } from '../providers/openai-client.ts';
 import type { Job } from '../plan/types.ts';
-import type { SendAttempt } from './run-jobs.ts';
+import type { SendAttempt } from './run-options.ts';
 import { redactStrings, requestSecrets } from '../providers/redact.ts';
 
 type Send = typeof sendChatCompletion;

@@ -129,4 +129,34 @@ describe('AdaptiveLimiter', () => {
     await l.ready();
     expect(performance.now() - t0).toBeGreaterThanOrEqual(75);
   });
+
+  it('as the engine uses it: tryAcquire within the limit, and the end of a pause wakes the jobs waiting outside', async () => {
+    let woken = 0;
+    let wokenAt = 0;
+    const l = new AdaptiveLimiter({ provider: 'p', max: 2, onCapacity: () => (woken++, (wokenAt = performance.now())) });
+    expect([l.tryAcquire(), l.tryAcquire(), l.tryAcquire()]).toEqual([true, true, false]);
+    l.release();
+    expect(l.inFlight).toBe(1);
+    const t0 = performance.now();
+    l.observe(limited({ send: t0, retryAfterMs: 60 }));
+    l.release();
+    expect(l.tryAcquire()).toBe(false); // paused, although both slots are free
+    l.setWaiting(1);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(woken).toBeGreaterThanOrEqual(1);
+    expect(wokenAt - t0).toBeGreaterThanOrEqual(55);
+    expect(l.tryAcquire()).toBe(true);
+  });
+
+  it('jobs waiting outside make the limit binding: successes then raise it', () => {
+    const l = new AdaptiveLimiter({ provider: 'p', max: 3 });
+    l.observe(limited({ send: performance.now() + 1 }));
+    l.observe(limited({ send: performance.now() + 2 }));
+    expect(l.limit).toBe(1);
+    for (let i = 0; i < 10; i++) l.observe(attempt());
+    expect(l.limit).toBe(1); // nothing in flight, nothing waiting: no evidence
+    l.setWaiting(4);
+    for (let i = 0; i < 10; i++) l.observe(attempt());
+    expect(l.limit).toBe(2);
+  });
 });

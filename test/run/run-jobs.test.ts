@@ -72,6 +72,25 @@ describe('runJobs', () => {
     expect(rows.every((r) => r.output === 'hello' && r.status === 'ok')).toBe(true);
   });
 
+  it('a provider at its cap does not hold up the others: its jobs wait, the rest of the plan goes on', async () => {
+    const providers = new Map<string, ResolvedProvider>([
+      ['a', { endpoint: { id: 'a', baseUrl, headers: {} } }],
+      ['b', { endpoint: { id: 'b', baseUrl, headers: {}, concurrency: 1 } }],
+    ]);
+    const as = jobs(20, 'a', 'mha');
+    const bs = jobs(20, 'b', 'mhb');
+    const rows: ResultRow[] = [];
+    const res = await runJobs(as.flatMap((j, i) => [bs[i], j]), {
+      providers, concurrency: 4, retry: { max_retries: 0, base_delay_ms: 0, max_delay_ms: 0 }, onRow: (r) => rows.push(r),
+    });
+    expect(res.ok).toBe(40);
+    expect(perModel.get('mhb')!.max).toBe(1);
+    // Workers stuck behind b's one slot would leave at most 2 of a's requests in flight.
+    expect(perModel.get('mha')!.max).toBeGreaterThanOrEqual(3);
+    // The wait for b's slot is client-side waiting: it shows in queue_ms (at least one 15 ms request).
+    expect(Math.max(...rows.filter((r) => r.provider === 'b').map((r) => r.queue_ms!))).toBeGreaterThan(10);
+  });
+
   it('on interrupt, finishes in-flight jobs and marks the rest skipped', async () => {
     const controller = new AbortController();
     const providers = new Map<string, ResolvedProvider>([['a', { endpoint: { id: 'a', baseUrl, headers: {} } }]]);

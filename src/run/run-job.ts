@@ -1,0 +1,83 @@
+import type { Job } from '../plan/types.ts';
+import { endpointUrl } from '../providers/url-policy.ts';
+import type { ResultRow } from '../results/result-row.ts';
+import { AdaptiveLimiter } from './adaptive-concurrency.ts';
+import { buildRequestBody } from './build-body.ts';
+import { buildResultRow, skippedRow } from './build-row.ts';
+import type { Engine } from './engine.ts';
+import type { TakenJob } from './job-backlog.ts';
+import { withRetry, type RetryOutcome } from './retry.ts';
+
+/** What a worker does with one job: exactly one row, whatever happens; the provider slot is given back after it. */
+export async function runTakenJob(e: Engine, t: TakenJob): Promise<void> {
+  try {
+    await runJob(e, t);
+  } finally {
+    t.slots?.release();
+  }
+}
+
+async function runJob(e: Engine, { s, scheduledAt }: TakenJob): Promise<void> {
+  const { job } = s;
+  if (e.stop.sending.signal.aborted) {
+    e.tally.emit(s, e.stop.cause === 'duration'
+      ? skippedRow(job, 'incomplete', 'not sent: released, but the duration ended before a slot was free')
+      : skippedRow(job, 'interrupted', 'not run: the run was interrupted before this job started'), scheduledAt);
+    return;
+  }
+  const refusal = await e.opts.gate?.check(job);
+  if (refusal) {
+    // A duration run would only cycle on into more refusals: it stops here.
+    if (e.cycling) e.stop.refuseByGate();
+    e.tally.emit(s, skippedRow(job, refusal.errorType, refusal.message), scheduledAt);
+    return;
+  }
+  const outcome = await sendJob(e, job);
+  let row: ResultRow = buildResultRow(job, outcome, scheduledAt);
+  if (outcome.result.errorType === 'interrupted' && e.stop.cause === 'duration') {
+    row = { ...row, error_type: 'incomplete', error_message: 'still in flight when the duration ended: aborted and reported, not dropped' };
+  }
+  if (e.opts.finishRow) row = await e.opts.finishRow(job, row);
+  e.opts.gate?.settled(job, row);
+  e.tally.emit(s, row, scheduledAt);
+}
+
+/** Sends the job through the provider seam (`send`), retrying as the policy says; every attempt's result is a value. */
+async function sendJob(e: Engine, job: Job): Promise<RetryOutcome> {
+  const { opts, stop } = e;
+  const provider = opts.providers.get(job.provider);
+  if (!provider) throw new Error(`internal: provider ${job.provider} was not resolved before the run`);
+  const slots = e.slots.get(job.provider);
+  const limiter = slots instanceof AdaptiveLimiter ? slots : undefined;
+  const body = buildRequestBody(job);
+  const url = endpointUrl(provider.endpoint.baseUrl, 'chat/completions');
+  const { sampleHeader } = provider.endpoint;
+  const headers = sampleHeader ? { ...provider.endpoint.headers, [sampleHeader]: String(job.repeat) } : provider.endpoint.headers;
+  opts.onEvent?.({ type: 'job-start', job });
+  e.inFlight += 1;
+  if (e.inFlight > e.result.maxInFlight) e.result.maxInFlight = e.inFlight;
+  try {
+    return await withRetry(
+      async () => {
+        // A retry may come during a rate-limit pause: wait it out before every attempt.
+        if (limiter) await limiter.ready(stop.sending.signal);
+        const r = await e.streamOptions.send(job.provider, body, (b) => e.send(
+          { url, apiKey: provider.apiKey, headers, body: b, timeoutMs: job.timeoutMs, signal: stop.hard.signal },
+          { fetch: opts.fetch, now: e.now, allowInsecureHttp: opts.allowInsecureHttp },
+          job,
+        ));
+        limiter?.observe(r);
+        return r;
+      },
+      e.retry,
+      {
+        signal: stop.sending.signal,
+        random: opts.random,
+        sleep: opts.sleep,
+        onRetry: ({ attempt, delayMs, result: r }) => opts.onEvent?.({ type: 'retry', job, attempt, delayMs, result: r }),
+      },
+    );
+  } finally {
+    e.inFlight -= 1;
+  }
+}

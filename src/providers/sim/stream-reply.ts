@@ -1,6 +1,7 @@
 import { ERR } from './error-bodies.ts';
 import { FAULT_AFTER_EVENT, play, type Reply } from './reply.ts';
 import { streamSink } from './response-sinks.ts';
+import type { ChoicePlan } from './response-plan.ts';
 import type { Step } from './schedule.ts';
 import { ChunkEncoder, SSE_DONE, errorEvent } from './sse-chunks.ts';
 
@@ -12,6 +13,25 @@ function faultStep(reply: Reply, enc: ChunkEncoder, at: number): Step | null {
   if (f.has('error-event')) return { at, data: errorEvent(ERR.streamError()), then: 'end' };
   if (f.has('error-in-chunk')) return { at, data: enc.errorChunk(ERR.streamError()) + SSE_DONE, then: 'end' };
   return null;
+}
+
+/** One choice's token events in order: reasoning, answer, then each tool call's start and argument pieces. */
+function choiceEvents(enc: ChunkEncoder, choice: ChoicePlan, c: number): string[] {
+  const events: string[] = [];
+  for (const p of choice.reasoning) events.push(enc.reasoning(p.text, c));
+  for (const p of choice.answer) events.push(enc.content(p.text, c));
+  choice.toolCalls.forEach((call, k) => {
+    events.push(enc.toolCallStart(k, call.id, call.name, c));
+    for (const p of call.pieces) events.push(enc.toolCallArguments(k, p.text, c));
+  });
+  return events;
+}
+
+/** With n > 1, every choice's k-th event goes out together at the k-th planned time. */
+function mergeRanks(perChoice: string[][]): string[] {
+  if (perChoice.length === 1) return perChoice[0];
+  const ranks = Math.max(...perChoice.map((e) => e.length));
+  return Array.from({ length: ranks }, (_, k) => perChoice.map((e) => e[k] ?? '').join(''));
 }
 
 /** Send the plan as `chat.completion.chunk` events at their planned times. */
@@ -29,10 +49,9 @@ export function streamReply(reply: Reply): void {
     return;
   }
   const enc = new ChunkEncoder(reply.id, reply.created, request.model, request.includeUsage);
-  const steps: Step[] = [{ at: t0, data: enc.role() }];
-  const events: string[] = [];
-  for (const p of plan.reasoning) events.push(enc.reasoning(p.text));
-  for (const p of plan.answer) events.push(enc.content(p.text));
+  const choices = [plan, ...plan.more];
+  const steps: Step[] = [{ at: t0, data: choices.map((_, c) => enc.role(c)).join('') }];
+  const events = mergeRanks(choices.map((choice, c) => choiceEvents(enc, choice, c)));
   const faultAt = Math.min(FAULT_AFTER_EVENT, events.length - 1);
   let at = t0 + plan.ttftMs;
   for (let i = 0; i < events.length; i++) {
@@ -45,7 +64,7 @@ export function streamReply(reply: Reply): void {
   if (faults.has('no-done')) {
     steps.push({ at, data: '', then: 'end' });
   } else {
-    let tailData = enc.finish(plan.finishReason);
+    let tailData = choices.map((choice, c) => enc.finish(choice.finishReason, c)).join('');
     if (request.includeUsage && !faults.has('no-usage')) tailData += enc.usage(plan.usage);
     steps.push({ at, data: tailData + SSE_DONE, then: 'end' });
   }

@@ -1,17 +1,25 @@
 import { gzipSync } from 'node:zlib';
 import { ERR } from './error-bodies.ts';
 import { play, type Reply } from './reply.ts';
+import type { ChoicePlan } from './response-plan.ts';
 import { wholeBodySink } from './response-sinks.ts';
+
+/** A choice's assistant message: text, or `content: null` with `tool_calls`. */
+function message(c: ChoicePlan): Record<string, unknown> {
+  const calls = c.toolCalls.map((t) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: t.arguments } }));
+  const m: Record<string, unknown> = { role: 'assistant', content: calls.length > 0 && !c.answerText ? null : c.answerText, refusal: null };
+  if (c.reasoningText) m.reasoning_content = c.reasoningText;
+  if (calls.length > 0) m.tool_calls = calls;
+  return m;
+}
 
 /** The `chat.completion` body of the plan (before faults bend it). */
 function completionBody(reply: Reply): Record<string, unknown> {
   const { plan } = reply;
-  const message: Record<string, unknown> = { role: 'assistant', content: plan.answerText, refusal: null };
-  if (plan.reasoningText) message.reasoning_content = plan.reasoningText;
   const completion: Record<string, unknown> = {
     id: reply.id, object: 'chat.completion', created: reply.created, model: reply.request.model,
     system_fingerprint: 'fp_evalbench_sim',
-    choices: [{ index: 0, message, logprobs: null, finish_reason: plan.finishReason }],
+    choices: [plan, ...plan.more].map((c, index) => ({ index, message: message(c), logprobs: null, finish_reason: c.finishReason })),
   };
   if (!reply.faults.has('no-usage')) completion.usage = plan.usage;
   return completion;

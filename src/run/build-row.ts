@@ -12,25 +12,26 @@ const toEpoch = (t: number) => performance.timeOrigin + t;
 
 const round3 = (x: number | null) => (x === null || !Number.isFinite(x) ? null : Math.round(x * 1000) / 1000);
 
+/** The usage a row reports: the server's when it said, else (answered requests) an estimate. */
+function rowUsage(job: Job, result: AttemptResult): { usage: Usage | null; usageSource: ResultRow['usage_source'] } {
+  const usage = result.usage;
+  if (!result.ok) return { usage, usageSource: null };
+  if (usage && usage.completionTokens !== null) return { usage, usageSource: 'reported' };
+  // Tokenizer count of the whole text, once per request (never per chunk).
+  // Capped text: the estimate also uses the event count and the dropped length (usage.ts).
+  const cap = result.droppedChars ? { droppedChars: result.droppedChars, tokenEvents: result.marks.tokenTimes.length } : undefined;
+  const estimate = estimateChoices(usage?.promptTokens ?? countMessageTokens(job.messages), result, cap);
+  return {
+    usage: { ...estimate, cachedTokens: usage?.cachedTokens ?? null, reasoningTokens: usage?.reasoningTokens ?? estimate.reasoningTokens },
+    usageSource: 'estimated',
+  };
+}
+
 /** Turns a job's final attempt into its result row (grading and cost are filled in by the runner). */
 export function buildResultRow(job: Job, outcome: RetryOutcome, scheduledAt: number): ResultRow {
   const { result } = outcome;
-  let usage = result.usage;
-  let usageSource: ResultRow['usage_source'] = null;
-  let completion = usage?.completionTokens ?? null;
-  if (result.ok) {
-    if (usage && usage.completionTokens !== null) {
-      usageSource = 'reported';
-    } else {
-      // Tokenizer count of the whole text, once per request (never per chunk).
-      // Capped text: the estimate also uses the event count and the dropped length (usage.ts).
-      const cap = result.droppedChars ? { droppedChars: result.droppedChars, tokenEvents: result.marks.tokenTimes.length } : undefined;
-      const estimate = estimateChoices(usage?.promptTokens ?? countMessageTokens(job.messages), result, cap);
-      usage = { ...estimate, cachedTokens: usage?.cachedTokens ?? null, reasoningTokens: usage?.reasoningTokens ?? estimate.reasoningTokens };
-      completion = estimate.completionTokens;
-      usageSource = 'estimated';
-    }
-  }
+  const { usage, usageSource } = rowUsage(job, result);
+  const completion = usage?.completionTokens ?? null;
   const metrics = computeRequestMetrics(result.marks, completion);
   const ok = result.ok;
   return {

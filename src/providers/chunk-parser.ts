@@ -166,33 +166,39 @@ export function contentOnly(data: string): string | null {
   return escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
 }
 
+/** What a delta writes into: text, tool calls, and the first tool-call protocol error. */
+interface DeltaTarget extends TextSink {
+  toolCalls: ToolCallOut[];
+  protocolError: string | null;
+}
+
 /**
- * Route one delta (or message) into a choice: content, reasoning fields, tool-call deltas.
- * Returns the appendContent flags (tool calls count as answer) and a tool-call protocol error.
+ * Route one streamed delta into a choice: content, reasoning fields, tool-call deltas (merged
+ * only while `mergeCalls`; an error lands in target.protocolError). Returns the appendContent
+ * flags, tool calls counting as answer. Allocation-free: this runs per event.
  */
-function applyDelta(d: Record<string, unknown>, sink: TextSink, think: ThinkTagSplitter, calls: ToolCallOut[] | null): { flags: number; error: string | null } {
+function applyDelta(d: Record<string, unknown>, target: DeltaTarget, think: ThinkTagSplitter, mergeCalls: boolean): number {
   let flags = 0;
   const c = d.content;
-  if (c != null) flags = appendContent(c, sink, think);
+  if (c != null) flags = appendContent(c, target, think);
   const r = reasoningText(d);
   if (r.length > 0) {
-    sink.reasoning += r;
+    target.reasoning += r;
     flags |= TOKEN;
   }
   const tc = d.tool_calls;
-  let error: string | null = null;
-  if (Array.isArray(tc) && tc.length > 0 && calls !== null) {
-    error = mergeToolCalls(calls, tc);
+  if (Array.isArray(tc) && tc.length > 0 && mergeCalls) {
+    target.protocolError = mergeToolCalls(target.toolCalls, tc);
     flags |= TOKEN | ANSWER;
   }
-  return { flags, error };
+  return flags;
 }
 
 /** Most choices one answer may hold (the API's n is at most 128): a choice index beyond it is ignored. */
 export const MAX_CHOICES = 128;
 
 /** A choice after the first (n > 1): its text (capped like choice 0's), tool calls and finish reason. */
-class ChoiceAccumulator implements TextSink {
+class ChoiceAccumulator implements DeltaTarget {
   private keptContent = '';
   private keptReasoning = '';
   dropped = 0;
@@ -407,8 +413,7 @@ export class StreamAccumulator implements TextSink {
     // double the text.
     const d = choice.delta as Record<string, unknown> | null | undefined;
     if (d == null || typeof d !== 'object') return;
-    const { flags, error } = applyDelta(d, this, this.think, this.protocolError === null ? this.toolCalls : null);
-    if (error !== null) this.protocolError = error;
+    const flags = applyDelta(d, this, this.think, this.protocolError === null);
     if (flags !== 0) this.mark(flags, t);
   }
 
@@ -422,8 +427,8 @@ export class StreamAccumulator implements TextSink {
     if (typeof choice.finish_reason === 'string' && choice.finish_reason) acc.finishReason = choice.finish_reason;
     const d = choice.delta as Record<string, unknown> | null | undefined;
     if (d == null || typeof d !== 'object') return;
-    const { flags, error } = applyDelta(d, acc, acc.think, this.protocolError === null ? acc.toolCalls : null);
-    if (error !== null) this.protocolError = error;
+    const flags = applyDelta(d, acc, acc.think, this.protocolError === null);
+    if (acc.protocolError !== null) this.protocolError ??= acc.protocolError;
     if (flags !== 0) this.mark(flags, t);
   }
 

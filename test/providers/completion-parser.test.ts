@@ -91,6 +91,10 @@ describe('StreamAccumulator', () => {
     const one = new StreamAccumulator();
     ev(one, { choices: [{ index: 0, delta: { content: 'x' }, finish_reason: 'stop' }] }, 1);
     expect(one.extraChoices()).toBeUndefined();
+    // A later choice breaking the tool-call protocol fails the answer, as choice 0 would.
+    const bad = new StreamAccumulator();
+    ev(bad, { choices: [{ index: 1, delta: { tool_calls: [{ index: 4294967294, function: { name: 'f' } }] } }] }, 1);
+    expect(bad.protocolError).toMatch(/tool call index 4294967294/);
   });
 
   it('reads every choice of a whole body (n > 1); a lone choice of another index is still the answer', () => {

@@ -1,5 +1,6 @@
 /** Grading: assertions and model-graded rubrics -> pass / score / reasons. */
 export { gradeOutput, combinedScore, sumJudgeUsage, GRADER_TIMEOUT_MS, JUDGE_TIMEOUT_MS } from './grade-output.ts';
+export { gradeChoices, type ChoicesGrade } from './grade-choices.ts';
 export { validateAssertions, preloadGraders, type ValidateAssertionsOptions } from './validate-assertions.ts';
 export {
   ASSERTIONS, ASSERTION_TYPES, NOT_PREFIX, splitType, LEVENSHTEIN_DEFAULT_MAX,

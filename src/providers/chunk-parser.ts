@@ -1,4 +1,4 @@
-import type { ToolCallOut } from './types.ts';
+import type { ChoiceOut, ToolCallOut } from './types.ts';
 import { ThinkTagSplitter, type TextSink } from './think-tags.ts';
 import { errorMessageFromJson } from './error-classify.ts';
 
@@ -166,6 +166,84 @@ export function contentOnly(data: string): string | null {
   return escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
 }
 
+/** What a delta writes into: text, tool calls, and the first tool-call protocol error. */
+interface DeltaTarget extends TextSink {
+  toolCalls: ToolCallOut[];
+  protocolError: string | null;
+}
+
+/**
+ * Route one streamed delta into a choice: content, reasoning fields, tool-call deltas (merged
+ * only while `mergeCalls`; an error lands in target.protocolError). Returns the appendContent
+ * flags, tool calls counting as answer. Allocation-free: this runs per event.
+ */
+function applyDelta(d: Record<string, unknown>, target: DeltaTarget, think: ThinkTagSplitter, mergeCalls: boolean): number {
+  let flags = 0;
+  const c = d.content;
+  if (c != null) flags = appendContent(c, target, think);
+  const r = reasoningText(d);
+  if (r.length > 0) {
+    target.reasoning += r;
+    flags |= TOKEN;
+  }
+  const tc = d.tool_calls;
+  if (Array.isArray(tc) && tc.length > 0 && mergeCalls) {
+    target.protocolError = mergeToolCalls(target.toolCalls, tc);
+    flags |= TOKEN | ANSWER;
+  }
+  return flags;
+}
+
+/** Most choices one answer may hold (the API's n is at most 128): a choice index beyond it is ignored. */
+export const MAX_CHOICES = 128;
+
+/** A choice after the first (n > 1): its text (capped like choice 0's), tool calls and finish reason. */
+class ChoiceAccumulator implements DeltaTarget {
+  private keptContent = '';
+  private keptReasoning = '';
+  dropped = 0;
+  toolCalls: ToolCallOut[] = [];
+  finishReason: string | null = null;
+  protocolError: string | null = null;
+  readonly think = new ThinkTagSplitter(this);
+
+  constructor(readonly index: number, private readonly maxKept: number) {}
+
+  get content(): string {
+    return this.keptContent;
+  }
+  set content(v: string) {
+    this.keptContent = this.capped(this.keptContent, v);
+  }
+  get reasoning(): string {
+    return this.keptReasoning;
+  }
+  set reasoning(v: string) {
+    this.keptReasoning = this.capped(this.keptReasoning, v);
+  }
+
+  /** The new value when it fits, else the old one filled up to the cap (the rest counted as dropped). */
+  private capped(old: string, v: string): string {
+    if (v.length <= this.maxKept) return v;
+    const kept = old.length < this.maxKept ? v.slice(0, cutAt(v, this.maxKept)) : old;
+    this.dropped += v.length - kept.length;
+    return kept;
+  }
+
+  /** The finished choice; `true` in `answered` when held-back text turned out to be answer. */
+  finish(): { choice: ChoiceOut; answered: boolean } {
+    const answered = this.think.finish();
+    const note = this.dropped > 0 ? truncationNote(this.keptContent.length, this.keptContent.length + this.dropped) : '';
+    return {
+      choice: {
+        index: this.index, content: this.keptContent + note, reasoning: this.keptReasoning,
+        toolCalls: this.toolCalls.filter((t) => t !== undefined), finishReason: this.finishReason,
+      },
+      answered,
+    };
+  }
+}
+
 /**
  * Everything one streamed response has said so far, fed one SSE event at a time with the time
  * its bytes arrived. Kept allocation-free per event beyond JSON.parse: marks are numbers, text
@@ -241,6 +319,8 @@ export class StreamAccumulator implements TextSink {
   readonly tokenTimes: number[] = [];
 
   private readonly think = new ThinkTagSplitter(this);
+  /** Choices 1.. of an n > 1 answer, by index. */
+  private readonly others = new Map<number, ChoiceAccumulator>();
 
   onEvent(event: string | undefined, data: string, t: number): void {
     if (this.sawDone) return;
@@ -312,33 +392,43 @@ export class StreamAccumulator implements TextSink {
 
     const choices = chunk.choices;
     if (!Array.isArray(choices) || choices.length === 0) return;
-    let choice = choices[0] as { index?: unknown; finish_reason?: unknown; delta?: unknown } | null;
-    if (choice === null || typeof choice !== 'object') return;
-    // One answer is followed (n = 1); a stray choice of another index is not mixed into it.
-    if (choice.index !== undefined && choice.index !== 0) {
-      choice = (choices as typeof choice[]).find((c) => c !== null && typeof c === 'object' && (c.index === 0 || c.index === undefined)) ?? null;
-      if (choice === null) return;
+    let sawFirst = false;
+    for (const raw of choices as unknown[]) {
+      if (raw === null || typeof raw !== 'object') continue;
+      const choice = raw as { index?: unknown; finish_reason?: unknown; delta?: unknown };
+      const index = choice.index ?? 0;
+      // Choice 0 once per chunk (a stray duplicate is not mixed into it); other choices apart.
+      if (index === 0 && !sawFirst) {
+        sawFirst = true;
+        this.applyFirstChoice(choice, t);
+      } else if (typeof index === 'number' && Number.isInteger(index) && index > 0 && index < MAX_CHOICES) {
+        this.applyOtherChoice(index, choice, t);
+      }
     }
-    if (typeof choice.finish_reason === 'string' && choice.finish_reason) this.finishReason = choice.finish_reason;
+  }
 
+  private applyFirstChoice(choice: { finish_reason?: unknown; delta?: unknown }, t: number): void {
+    if (typeof choice.finish_reason === 'string' && choice.finish_reason) this.finishReason = choice.finish_reason;
     // Only `delta`: Perplexity's last event also carries the whole `message`, which would
     // double the text.
     const d = choice.delta as Record<string, unknown> | null | undefined;
     if (d == null || typeof d !== 'object') return;
+    const flags = applyDelta(d, this, this.think, this.protocolError === null);
+    if (flags !== 0) this.mark(flags, t);
+  }
 
-    let flags = 0;
-    const c = d.content;
-    if (c != null) flags = appendContent(c, this, this.think);
-    const r = reasoningText(d);
-    if (r.length > 0) {
-      this.reasoning += r;
-      flags |= TOKEN;
+  /** n > 1: a later choice's delta; its token events are events of the response (docs/metrics.md). */
+  private applyOtherChoice(index: number, choice: { finish_reason?: unknown; delta?: unknown }, t: number): void {
+    let acc = this.others.get(index);
+    if (acc === undefined) {
+      acc = new ChoiceAccumulator(index, this.maxKept);
+      this.others.set(index, acc);
     }
-    const tc = d.tool_calls;
-    if (Array.isArray(tc) && tc.length > 0 && this.protocolError === null) {
-      this.protocolError = mergeToolCalls(this.toolCalls, tc);
-      flags |= TOKEN | ANSWER;
-    }
+    if (typeof choice.finish_reason === 'string' && choice.finish_reason) acc.finishReason = choice.finish_reason;
+    const d = choice.delta as Record<string, unknown> | null | undefined;
+    if (d == null || typeof d !== 'object') return;
+    const flags = applyDelta(d, acc, acc.think, this.protocolError === null);
+    if (acc.protocolError !== null) this.protocolError ??= acc.protocolError;
     if (flags !== 0) this.mark(flags, t);
   }
 
@@ -362,6 +452,16 @@ export class StreamAccumulator implements TextSink {
       const kept = this.keptReasoning.length;
       this.keptReasoning += truncationNote(kept, kept + this.droppedReasoningChars);
     }
+  }
+
+  /** Choices 1.. in index order (call after finish()), or undefined when the answer had one choice. */
+  extraChoices(): ChoiceOut[] | undefined {
+    if (this.others.size === 0) return undefined;
+    return [...this.others.values()].sort((a, b) => a.index - b.index).map((acc) => {
+      const { choice, answered } = acc.finish();
+      if (answered && this.firstAnswer === null) this.firstAnswer = this.lastTok;
+      return choice;
+    });
   }
 
   /** Tool calls without holes (deltas may skip an index). */

@@ -414,6 +414,8 @@ async function readStreamed(res: TransportResponse, result: AttemptResult, now: 
   result.toolCalls = acc.compactToolCalls();
   result.usage = normalizeUsage(acc.usageRaw);
   result.finishReason = acc.finishReason;
+  const extra = acc.extraChoices();
+  if (extra) result.extraChoices = extra;
   marks.firstTok = acc.firstTok;
   marks.firstAnswer = acc.firstAnswer;
   marks.lastTok = acc.lastTok;
@@ -477,6 +479,7 @@ async function readWhole(
   result.toolCalls = p.toolCalls;
   result.usage = normalizeUsage(p.usageRaw);
   result.finishReason = p.finishReason;
+  if (p.extraChoices) result.extraChoices = p.extraChoices;
   const hasText = p.content.length > 0 || p.reasoning.length > 0 || p.toolCalls.length > 0;
   if (hasText) {
     marks.firstTok = end;

@@ -97,6 +97,15 @@ export interface ToolCallOut {
   arguments: string;
 }
 
+/** A choice after the first of an answer with several (`n > 1`): its own text, calls and finish reason. */
+export interface ChoiceOut {
+  index: number;
+  content: string;
+  reasoning: string;
+  toolCalls: ToolCallOut[];
+  finishReason: string | null;
+}
+
 /** What one attempt produced. Failures are values, never thrown. */
 export interface AttemptResult {
   ok: boolean;
@@ -113,6 +122,8 @@ export interface AttemptResult {
   toolCalls: ToolCallOut[];
   usage: Usage | null;
   finishReason: string | null;
+  /** Choices 1.. of an answer with several (`n > 1`), in index order; absent for one choice. The fields above are choice 0's. */
+  extraChoices?: ChoiceOut[];
   /** Characters of answer and reasoning text received beyond MAX_KEPT_CHARS and not kept. */
   droppedChars?: number;
   /** True when replayed from --cache: no request was sent, so its timings are not measurements. */

@@ -1,6 +1,6 @@
 // The row contract at the bottom of every layer: one row per job (results.jsonl / results.csv),
 // the closed list of error types, and the JSONL reader and writer. Imports nothing but src/errors.
-export { RESULT_COLUMNS, type ResultRow, type RowStatus } from './result-row.ts';
+export { RESULT_COLUMNS, type ResultRow, type RowChoice, type RowStatus } from './result-row.ts';
 export { ERROR_TYPES, type ErrorType } from './error-types.ts';
 export type { ConcurrencyChange, ConcurrencyChangeReason } from './concurrency-change.ts';
 export type { ReportSink } from './report-sink.ts';

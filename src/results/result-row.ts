@@ -94,4 +94,23 @@ export interface ResultRow {
   pass?: number;
   /** Open loop: epoch ms at which the job was due (its arrival); queue_ms counts from it. */
   scheduled_epoch_ms?: number;
+  /**
+   * Every choice of an answer with several (`n > 1`), choice 0 first, each graded on its own.
+   * The row's output, reasoning, finish_reason and tool_calls are choice 0's; its usage covers all
+   * choices once; passed = every choice passed, score = the mean of the choices' scores.
+   */
+  choices?: RowChoice[];
+}
+
+/** One choice of an n > 1 answer, as kept in the row. */
+export interface RowChoice {
+  index: number;
+  output: string;
+  reasoning: string;
+  finish_reason: string | null;
+  tool_calls?: { id?: string; name?: string; arguments: string }[];
+  passed?: boolean | null;
+  score?: number | null;
+  /** Failed assertion reasons of this choice. */
+  reasons?: string[];
 }

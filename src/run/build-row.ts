@@ -1,10 +1,10 @@
 import type { Job } from '../plan/types.ts';
-import type { AttemptResult, ErrorType } from '../providers/types.ts';
+import type { AttemptResult, ErrorType, Usage } from '../providers/types.ts';
 import { computeRequestMetrics } from '../measure/metrics.ts';
 import { countMessageTokens } from '../measure/tokenizer.ts';
 import { estimateUsage } from '../measure/usage.ts';
 import { boundedSamples, MAX_ROW_ITL_SAMPLES } from '../measure/row-samples.ts';
-import type { ResultRow } from '../results/result-row.ts';
+import type { ResultRow, RowChoice } from '../results/result-row.ts';
 import type { RetryOutcome } from './retry.ts';
 
 /** Monotonic ms -> epoch ms, so rows from different processes (shards) share one time axis. */
@@ -12,25 +12,26 @@ const toEpoch = (t: number) => performance.timeOrigin + t;
 
 const round3 = (x: number | null) => (x === null || !Number.isFinite(x) ? null : Math.round(x * 1000) / 1000);
 
+/** The usage a row reports: the server's when it said, else (answered requests) an estimate. */
+function rowUsage(job: Job, result: AttemptResult): { usage: Usage | null; usageSource: ResultRow['usage_source'] } {
+  const usage = result.usage;
+  if (!result.ok) return { usage, usageSource: null };
+  if (usage && usage.completionTokens !== null) return { usage, usageSource: 'reported' };
+  // Tokenizer count of the whole text, once per request (never per chunk).
+  // Capped text: the estimate also uses the event count and the dropped length (usage.ts).
+  const cap = result.droppedChars ? { droppedChars: result.droppedChars, tokenEvents: result.marks.tokenTimes.length } : undefined;
+  const estimate = estimateChoices(usage?.promptTokens ?? countMessageTokens(job.messages), result, cap);
+  return {
+    usage: { ...estimate, cachedTokens: usage?.cachedTokens ?? null, reasoningTokens: usage?.reasoningTokens ?? estimate.reasoningTokens },
+    usageSource: 'estimated',
+  };
+}
+
 /** Turns a job's final attempt into its result row (grading and cost are filled in by the runner). */
 export function buildResultRow(job: Job, outcome: RetryOutcome, scheduledAt: number): ResultRow {
   const { result } = outcome;
-  let usage = result.usage;
-  let usageSource: ResultRow['usage_source'] = null;
-  let completion = usage?.completionTokens ?? null;
-  if (result.ok) {
-    if (usage && usage.completionTokens !== null) {
-      usageSource = 'reported';
-    } else {
-      // Tokenizer count of the whole text, once per request (never per chunk).
-      // Capped text: the estimate also uses the event count and the dropped length (usage.ts).
-      const cap = result.droppedChars ? { droppedChars: result.droppedChars, tokenEvents: result.marks.tokenTimes.length } : undefined;
-      const estimate = estimateUsage(usage?.promptTokens ?? countMessageTokens(job.messages), result.content, result.reasoning, result.toolCalls, cap);
-      usage = { ...estimate, cachedTokens: usage?.cachedTokens ?? null, reasoningTokens: usage?.reasoningTokens ?? estimate.reasoningTokens };
-      completion = estimate.completionTokens;
-      usageSource = 'estimated';
-    }
-  }
+  const { usage, usageSource } = rowUsage(job, result);
+  const completion = usage?.completionTokens ?? null;
   const metrics = computeRequestMetrics(result.marks, completion);
   const ok = result.ok;
   return {
@@ -75,11 +76,32 @@ export function buildResultRow(job: Job, outcome: RetryOutcome, scheduledAt: num
     send_epoch_ms: toEpoch(result.marks.send),
     last_token_epoch_ms: result.marks.lastTok !== null ? toEpoch(result.marks.lastTok) : null,
     ...(result.toolCalls.length > 0 ? { tool_calls: result.toolCalls } : {}),
+    ...(result.extraChoices ? { choices: rowChoices(result) } : {}),
     ...requestSummary(job),
     ...(result.fromCache ? { cached: true } : {}),
     ...(result.droppedChars ? { output_truncated: true } : {}),
     ...(ok && metrics.itlSamples.length > MAX_ROW_ITL_SAMPLES ? { itl_sample_count: metrics.itlSamples.length } : {}),
   };
+}
+
+/** Estimated usage of every choice (n > 1), the prompt counted once. */
+function estimateChoices(promptTokens: number, result: AttemptResult, cap: Parameters<typeof estimateUsage>[4]): Usage {
+  const u = estimateUsage(promptTokens, result.content, result.reasoning, result.toolCalls, cap);
+  for (const c of result.extraChoices ?? []) {
+    const e = estimateUsage(null, c.content, c.reasoning, c.toolCalls);
+    u.completionTokens = (u.completionTokens ?? 0) + (e.completionTokens ?? 0);
+    if (e.reasoningTokens !== null) u.reasoningTokens = (u.reasoningTokens ?? 0) + e.reasoningTokens;
+  }
+  u.totalTokens = promptTokens + (u.completionTokens ?? 0);
+  return u;
+}
+
+/** Every choice of an n > 1 answer, choice 0 first (grades are added by the finisher). */
+function rowChoices(result: AttemptResult): RowChoice[] {
+  return [{ ...result, index: 0 }, ...(result.extraChoices ?? [])].map((c) => ({
+    index: c.index, output: c.content, reasoning: c.reasoning, finish_reason: c.finishReason,
+    ...(c.toolCalls.length > 0 ? { tool_calls: c.toolCalls } : {}),
+  }));
 }
 
 /** The row's `request` field: the job's parameters, tools named rather than repeated. */

@@ -72,14 +72,47 @@ describe('StreamAccumulator', () => {
     expect(acc.firstAnswer).toBe(1);
   });
 
-  it('follows choice 0 only when a server interleaves other choices', () => {
+  it('keeps interleaved choices apart (n > 1): choice 0 in the main fields, the others in extraChoices', () => {
     const acc = new StreamAccumulator();
     ev(acc, { choices: [{ index: 1, delta: { content: 'other' } }] }, 1);
     ev(acc, { choices: [{ index: 0, delta: { content: 'mine' } }] }, 2);
     ev(acc, { choices: [{ index: 1, delta: {}, finish_reason: 'length' }, { index: 0, delta: { content: '!' }, finish_reason: 'stop' }] }, 3);
+    ev(acc, { choices: [{ index: 2, delta: { tool_calls: [{ index: 0, id: 'c', function: { name: 'f', arguments: '{}' } }] }, finish_reason: 'tool_calls' }] }, 4);
+    ev(acc, { choices: [{ index: 4e9, delta: { content: 'hostile index, ignored' } }, { index: 'x', delta: { content: 'ignored' } }] }, 5);
+    acc.finish();
     expect(acc.content).toBe('mine!');
     expect(acc.finishReason).toBe('stop');
-    expect(acc.tokenTimes).toEqual([2, 3]);
+    // Every choice's token-bearing delta is an event of the response (docs/metrics.md).
+    expect(acc.tokenTimes).toEqual([1, 2, 3, 4]);
+    expect(acc.extraChoices()).toEqual([
+      { index: 1, content: 'other', reasoning: '', toolCalls: [], finishReason: 'length' },
+      { index: 2, content: '', reasoning: '', toolCalls: [{ id: 'c', name: 'f', arguments: '{}' }], finishReason: 'tool_calls' },
+    ]);
+    const one = new StreamAccumulator();
+    ev(one, { choices: [{ index: 0, delta: { content: 'x' }, finish_reason: 'stop' }] }, 1);
+    expect(one.extraChoices()).toBeUndefined();
+    // A later choice breaking the tool-call protocol fails the answer, as choice 0 would.
+    const bad = new StreamAccumulator();
+    ev(bad, { choices: [{ index: 1, delta: { tool_calls: [{ index: 4294967294, function: { name: 'f' } }] } }] }, 1);
+    expect(bad.protocolError).toMatch(/tool call index 4294967294/);
+  });
+
+  it('reads every choice of a whole body (n > 1); a lone choice of another index is still the answer', () => {
+    const p = parseCompletionBody({
+      choices: [
+        { index: 1, message: { content: '<think>hm</think>B' }, finish_reason: 'length' },
+        { index: 0, message: { content: 'A' }, finish_reason: 'stop' },
+        { index: 2, message: { content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] }, finish_reason: 'tool_calls' },
+      ],
+    });
+    expect(p).toMatchObject({ valid: true, content: 'A', finishReason: 'stop' });
+    expect(p.extraChoices).toEqual([
+      { index: 1, content: 'B', reasoning: 'hm', toolCalls: [], finishReason: 'length' },
+      { index: 2, content: '', reasoning: '', toolCalls: [{ id: 'c', name: 'f', arguments: '{"a":1}' }], finishReason: 'tool_calls' },
+    ]);
+    const lone = parseCompletionBody({ choices: [{ index: 3, message: { content: 'only' }, finish_reason: 'stop' }] });
+    expect(lone).toMatchObject({ content: 'only', hasAnswer: true });
+    expect(lone.extraChoices).toBeUndefined();
   });
 
   it('records in-stream errors from all three shapes, first one wins', () => {

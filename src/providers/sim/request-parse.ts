@@ -1,8 +1,9 @@
 import { ERR, type OpenAIErrorBody } from './error-bodies.ts';
 import { SIM_EFFORTS, type SimEffort } from './models.ts';
+import { parseAnswerOptions, type SimAnswerOptions } from './request-tools.ts';
 
 /** A chat request as the simulator uses it. */
-export interface SimRequest {
+export interface SimRequest extends SimAnswerOptions {
   model: string;
   messages: Array<{ role: string; text: string; images: number }>;
   stream: boolean;
@@ -25,21 +26,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Validate like the real API where it matters to a client (400 with `param`), lenient elsewhere. */
-export function parseChatRequest(raw: string): ParseResult {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    return bad(ERR.badJson());
-  }
-  if (!isObject(json)) return bad(ERR.badJson());
-  const { model, messages, stream, stream_options, reasoning_effort, seed } = json;
-  if (typeof model !== 'string' || model === '') return bad(ERR.missing('model'));
-  if (messages === undefined) return bad(ERR.missing('messages'));
-  if (!Array.isArray(messages) || messages.length === 0) {
-    return bad(ERR.invalid('messages', "Invalid 'messages': expected an array with at least 1 element."));
-  }
+/** Each message's role, text (text parts joined) and image count; a 400 for a bad one. */
+function parseMessages(messages: unknown[]): SimRequest['messages'] | ParseResult {
   const parsed: SimRequest['messages'] = [];
   for (let i = 0; i < messages.length; i++) {
     const m: unknown = messages[i];
@@ -64,6 +52,26 @@ export function parseChatRequest(raw: string): ParseResult {
       return bad(ERR.invalid(`messages[${i}].content`, `Invalid type for 'messages[${i}].content': expected a string or an array of content parts.`));
     }
   }
+  return parsed;
+}
+
+/** Validate like the real API where it matters to a client (400 with `param`), lenient elsewhere. */
+export function parseChatRequest(raw: string): ParseResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return bad(ERR.badJson());
+  }
+  if (!isObject(json)) return bad(ERR.badJson());
+  const { model, messages, stream, stream_options, reasoning_effort, seed } = json;
+  if (typeof model !== 'string' || model === '') return bad(ERR.missing('model'));
+  if (messages === undefined) return bad(ERR.missing('messages'));
+  if (!Array.isArray(messages) || messages.length === 0) {
+    return bad(ERR.invalid('messages', "Invalid 'messages': expected an array with at least 1 element."));
+  }
+  const parsed = parseMessages(messages);
+  if (!Array.isArray(parsed)) return parsed;
   if (stream !== undefined && typeof stream !== 'boolean') return bad(ERR.invalid('stream', "Invalid type for 'stream': expected a boolean."));
   if (stream_options !== undefined && stream_options !== null && stream !== true) {
     return bad(ERR.invalid('stream_options', "The 'stream_options' parameter is only allowed when 'stream' is enabled."));
@@ -81,9 +89,12 @@ export function parseChatRequest(raw: string): ParseResult {
       stop.length > 4 || !stop.every((x) => typeof x === 'string' && x.length > 0)) {
     return bad(ERR.invalid('stop', "Invalid 'stop': expected a non-empty string or an array of up to 4 of them."));
   }
+  const answer = parseAnswerOptions(json);
+  if (!answer.ok) return bad(answer.body);
   return {
     ok: true,
     request: {
+      ...answer.value,
       model,
       messages: parsed,
       stream: stream === true,

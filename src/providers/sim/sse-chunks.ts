@@ -9,7 +9,9 @@ export const SSE_DONE = 'data: [DONE]\n\n';
  * token text, so the per-token hot path stays tiny.
  */
 export class ChunkEncoder {
-  private readonly head: string;
+  private readonly common: string;
+  /** Chunk openings up to the delta's keys, per choice index (0 built up front). */
+  private readonly heads: string[];
   private readonly tail: string;
   private readonly usageHead: string;
   private readonly finishHead: string;
@@ -18,7 +20,8 @@ export class ChunkEncoder {
 
   constructor(id: string, created: number, model: string, usageNullInChunks: boolean) {
     const common = `{"id":"${id}","object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(model)},"system_fingerprint":"fp_evalbench_sim"`;
-    this.head = `data: ${common},"choices":[{"index":0,"delta":{`;
+    this.common = common;
+    this.heads = [`data: ${common},"choices":[{"index":0,"delta":{`];
     this.tail = `},"logprobs":null,"finish_reason":null}]${usageNullInChunks ? ',"usage":null' : ''}}\n\n`;
     this.usageHead = `data: ${common},"choices":[],"usage":`;
     this.finishHead = `data: ${common},"choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":`;
@@ -26,21 +29,37 @@ export class ChunkEncoder {
     this.errorHead = `data: ${common},"error":`;
   }
 
+  private head(choice: number): string {
+    return (this.heads[choice] ??= `data: ${this.common},"choices":[{"index":${choice},"delta":{`);
+  }
+
   /** First chunk: role only, empty content (token-free by definition). */
-  role(): string {
-    return `${this.head}"role":"assistant","content":""${this.tail}`;
+  role(choice = 0): string {
+    return `${this.head(choice)}"role":"assistant","content":""${this.tail}`;
   }
 
-  content(text: string): string {
-    return `${this.head}"content":${JSON.stringify(text)}${this.tail}`;
+  content(text: string, choice = 0): string {
+    return `${this.head(choice)}"content":${JSON.stringify(text)}${this.tail}`;
   }
 
-  reasoning(text: string): string {
-    return `${this.head}"reasoning_content":${JSON.stringify(text)}${this.tail}`;
+  reasoning(text: string, choice = 0): string {
+    return `${this.head(choice)}"reasoning_content":${JSON.stringify(text)}${this.tail}`;
   }
 
-  finish(reason: string): string {
-    return `${this.finishHead}"${reason}"${this.finishTail}`;
+  /** A tool call's first delta (id, name, empty arguments), as OpenAI streams it. */
+  toolCallStart(call: number, id: string, name: string, choice = 0): string {
+    const fn = `{"name":${JSON.stringify(name)},"arguments":""}`;
+    return `${this.head(choice)}"tool_calls":[{"index":${call},"id":${JSON.stringify(id)},"type":"function","function":${fn}}]${this.tail}`;
+  }
+
+  /** A fragment of a tool call's arguments text. */
+  toolCallArguments(call: number, text: string, choice = 0): string {
+    return `${this.head(choice)}"tool_calls":[{"index":${call},"function":{"arguments":${JSON.stringify(text)}}}]${this.tail}`;
+  }
+
+  finish(reason: string, choice = 0): string {
+    const head = choice === 0 ? this.finishHead : this.finishHead.replace('"index":0', `"index":${choice}`);
+    return `${head}"${reason}"${this.finishTail}`;
   }
 
   usage(u: UsageJson): string {
@@ -54,7 +73,7 @@ export class ChunkEncoder {
 
   /** A token chunk cut short: a data line that is not valid JSON. */
   malformed(): string {
-    return `${this.head}"content":"unterminated\n\n`;
+    return `${this.head(0)}"content":"unterminated\n\n`;
   }
 }
 

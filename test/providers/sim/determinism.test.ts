@@ -3,10 +3,11 @@ import {
   DEFAULT_MODELS, PromptCache, planResponse, promptKey, startSimulator, type PlanInput, type SimEffort,
 } from '../../../src/providers/sim/index.ts';
 import type { SimRequest } from '../../../src/providers/sim/request-parse.ts';
+import { PLAIN_ANSWER } from '../../../src/providers/sim/request-tools.ts';
 import { chunksOf, postChat, readEvents, simpleBody } from './sse-read.ts';
 
 function request(prompt: string, effort?: SimEffort, model = 'fast'): SimRequest {
-  return { model, messages: [{ role: 'user', text: prompt, images: 0 }], stream: true, includeUsage: true, effort, maxTokens: undefined, seed: undefined, stop: [] };
+  return { model, messages: [{ role: 'user', text: prompt, images: 0 }], stream: true, includeUsage: true, effort, maxTokens: undefined, seed: undefined, stop: [], ...PLAIN_ANSWER };
 }
 
 function plan(over: Partial<PlanInput> & { prompt: string; effort?: SimEffort }) {

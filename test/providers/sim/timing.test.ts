@@ -4,6 +4,7 @@ import {
   DEFAULT_MODELS, PromptCache, planResponse, promptKey, startSimulator, type RunningSimulator,
 } from '../../../src/providers/sim/index.ts';
 import type { SimRequest } from '../../../src/providers/sim/request-parse.ts';
+import { PLAIN_ANSWER } from '../../../src/providers/sim/request-tools.ts';
 import { postChat, readEvents, simpleBody } from './sse-read.ts';
 import { monotonicOffsetMs, type SimTiming } from '../../../src/providers/sim/timing-log.ts';
 
@@ -126,7 +127,7 @@ describe('delay distributions (seeded)', () => {
     for (let i = 0; i < n; i++) {
       const req: SimRequest = {
         model, messages: [{ role: 'user', text: `Tell me about topic ${i}.`, images: 0 }], stream: true, includeUsage: true,
-        effort: undefined, maxTokens: undefined, seed: undefined, stop: [],
+        effort: undefined, maxTokens: undefined, seed: undefined, stop: [], ...PLAIN_ANSWER,
       };
       const p = planResponse({
         seed: 42, modelName: model, model: DEFAULT_MODELS[model], request: req, sample: '', promptKey: promptKey(req), occurrence: 0,

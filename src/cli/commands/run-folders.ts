@@ -1,13 +1,11 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { EXIT } from '../../errors/index.ts';
 import { loadSuite } from '../../suite/index.ts';
 import {
-  assertComparable, compareRuns, evaluateGates, gatesPassed, mergeRunDirs, mergeSummaryDirs, rebuildReports, renderComparisonMarkdown, renderComparisonText,
+  assertComparable, compareRuns, gatesPassed, gatesReporter, mergeRunDirs, mergeSummaryDirs, rebuildReports, renderComparisonMarkdown, renderComparisonText,
   renderGatesTable, renderSummaryTable, resolveGates, REPORT_FILES,
 } from '../../report/index.ts';
-import { writeHtmlReport } from '../../report/html/index.ts';
 import { appendStepSummary, err, out, type SetExit } from '../console.ts';
 import { addGateOptions, gateFlags } from '../flag-groups.ts';
 import { parsePositiveNumber, parseUsd } from '../parse-flags.ts';
@@ -20,19 +18,16 @@ export function registerRunFolderCommands(program: Command, setExit: SetExit): v
     .option('--max-cost <usd>', 'gate: highest acceptable total cost', parseUsd)
     .option('--suite <file>', 'take the gates: block from this suite file')
     .action(async (dir: string, o) => {
-      const { summary } = await rebuildReports(dir);
-      const html = await writeHtmlReport(dir, { summary, quality: summary.quality });
-      out(renderSummaryTable(summary));
-      out(`report: ${html}`);
+      // Bad gates or a bad suite stop the command before any file is rewritten.
       const suiteGates = o.suite ? (await loadSuite(o.suite)).gates : undefined;
-      const gates = resolveGates(suiteGates, gateFlags(o));
-      let md = '';
-      if (gates) {
-        const results = evaluateGates(summary, gates);
-        out('\n' + renderGatesTable(results));
-        md = '\n' + renderGatesTable(results, 'markdown');
-        fs.appendFileSync(path.join(dir, REPORT_FILES.summaryMd), md);
-        if (!gatesPassed(results)) setExit(EXIT.gateFailed);
+      const config = resolveGates(suiteGates, gateFlags(o));
+      const gates = gatesReporter({ config });
+      const { summary } = await rebuildReports(dir, {}, { reporters: [gates] });
+      out(renderSummaryTable(summary));
+      out(`report: ${path.join(dir, REPORT_FILES.html)}`);
+      if (config) {
+        out('\n' + renderGatesTable(gates.results));
+        if (!gatesPassed(gates.results)) setExit(EXIT.gateFailed);
       }
       appendStepSummary(path.join(dir, REPORT_FILES.summaryMd));
     });
@@ -55,7 +50,6 @@ export function registerRunFolderCommands(program: Command, setExit: SetExit): v
       const set = merged.shards;
       if (!set) err('warning: these folders have no run.json (older evalbench): plan and completeness not checked');
       else if (set.missing.length > 0) err(`warning: merged ${set.merged} of ${set.of} shards; missing ${set.missing.map((i) => `${i}/${set.of}`).join(', ')}`);
-      await writeHtmlReport(o.out, { summary: merged.summary, quality: merged.summary.quality });
       out(renderSummaryTable(merged.summary));
       out(`merged ${merged.rows} rows from ${dirs.length} folders${set ? ` (${set.merged} of ${set.of} shards)` : ''} into ${o.out}`);
     });

@@ -8,7 +8,7 @@ import { parseRunDuration, parseWarmup } from '../../run/duration.ts';
 import { parseSweep, renderSweepTable, type SweepSpec } from '../../report/sweep.ts';
 import { parseSlo } from '../../measure/goodput.ts';
 import { sweepSuite } from '../../session/sweep-suite.ts';
-import { createProgress, type ProgressReporter } from '../progress.ts';
+import { createProgress, progressRunReporter, type ProgressReporter } from '../progress.ts';
 import { renderFailureDigestText } from '../../report/failure-digest-render.ts';
 import { appendStepSummary, err, out, type SetExit } from '../console.ts';
 import { addGateOptions, addPlanOptions, gateFlags, wrapInputParser } from '../flag-groups.ts';
@@ -150,8 +150,7 @@ function buildRunOptions(o: OptionValues, signal: AbortSignal, ctx: RunContext):
     baseline: o.baseline,
     latencyTolerance: o.latencyTolerance,
     signal,
-    onPlan: ({ total }) => ctx.progress.start({ total, durationMs: o.duration }),
-    onEvent: (e) => ctx.progress.onEvent(e),
+    reporters: [progressRunReporter(ctx.progress, { durationMs: o.duration })],
     onWarning: (m) => ctx.warnings.add(m),
     mode: o.rate !== undefined ? { kind: 'open', rate: o.rate, arrival: o.arrival, seed: o.arrivalSeed } : undefined,
     durationMs: o.duration,
@@ -166,7 +165,7 @@ function buildRunOptions(o: OptionValues, signal: AbortSignal, ctx: RunContext):
 
 /** --sweep: one run per level, then the sweep table; exit 3 when any level could not complete. */
 async function sweepAndReport(file: string, spec: SweepSpec, runOptions: RunOptions, ctx: RunContext): Promise<void> {
-  const sweep = await sweepSuite(file, spec, { ...runOptions, onPlan: undefined, onEvent: undefined });
+  const sweep = await sweepSuite(file, spec, { ...runOptions, reporters: undefined });
   ctx.progress.stop();
   out(renderSweepTable(sweep.result));
   out(`sweep: ${sweep.outDir} (sweep.csv, sweep.json; one folder per level)`);

@@ -244,34 +244,42 @@ async function runSuiteUnguarded(suiteOrFile: string | Suite, options: RunOption
     if (options.warmUp !== false) await warmUpClient(providers, load, options, options.durationMs === undefined ? sharded?.length ?? plan.count : undefined);
 
     const ctx: RunContext = { suite, options, outDir, files: reportFiles(outDir), warn, prices, providers, judge, graderPool, load };
-    const inShard = sharded?.length ?? plan.count;
-    // A shard enforces its share of each whole-run budget (recorded in run.json).
-    const budgets = budgetRecord(options, plan.count, inShard);
-    const gate = createRunBudgetGate({ maxCostUsd: budgets.max_cost_usd?.share, maxTokens: budgets.max_tokens?.share, maxRequests: budgets.max_requests?.share }, prices);
-    const reporters = runReporters({
-      jsonlPath: ctx.files.jsonl, append: Boolean(options.resume), slo: options.slo, gates: gateConfig, budgets: () => budgetUses(gate),
-      shard: Boolean(options.shard), showFailures: options.showFailures, baseline: options.baseline, latencyTolerance: options.latencyTolerance,
-      warn, extra: options.reporters,
-    });
-    const summaryBuilder = createSummaryBuilder(suite, options);
-    const { toRun, total } = await jobsToRun(ctx, summaryBuilder, reporters.all, sharded ?? (() => plan.jobs()), inShard);
-    await recordRun(outDir, suite, plan, inShard, budgets, options, providers);
-    if (options.startAt !== undefined) await waitForStart(options.startAt, options, warn);
-    for (const r of reporters.all) r.onPlan?.({ suite, total, outDir });
-
-    const run = await executeJobs(ctx, summaryBuilder, reporters.all, toRun, gate);
-    const summary = summarize(ctx, summaryBuilder, reporters, run);
-    await finishRunFolder(outDir, summary, reporters.all);
-    return {
-      suite, outDir, summary, counts: run.counts, files: ctx.files, warnings,
-      gates: reporters.gates.results, comparison: reporters.baseline?.comparison, failures: reporters.digest.failures,
-    };
+    return await runClaimedFolder(ctx, plan, sharded, gateConfig, warnings);
   } finally {
     lock?.release();
     options.signal?.removeEventListener('abort', stopGrading);
     await graderPool.close();
     await sim?.close();
   }
+}
+
+/** The run once its folder is claimed: budgets, reporters, resume, run.json, the jobs, then the finished folder. */
+async function runClaimedFolder(
+  ctx: RunContext, plan: ReturnType<typeof makePlan>, sharded: Job[] | undefined, gateConfig: GateConfig | null, warnings: string[],
+): Promise<RunOutcome> {
+  const { suite, options, outDir, warn, prices, providers } = ctx;
+  const inShard = sharded?.length ?? plan.count;
+  // A shard enforces its share of each whole-run budget (recorded in run.json).
+  const budgets = budgetRecord(options, plan.count, inShard);
+  const gate = createRunBudgetGate({ maxCostUsd: budgets.max_cost_usd?.share, maxTokens: budgets.max_tokens?.share, maxRequests: budgets.max_requests?.share }, prices);
+  const reporters = runReporters({
+    jsonlPath: ctx.files.jsonl, append: Boolean(options.resume), slo: options.slo, gates: gateConfig, budgets: () => budgetUses(gate),
+    shard: Boolean(options.shard), showFailures: options.showFailures, baseline: options.baseline, latencyTolerance: options.latencyTolerance,
+    warn, extra: options.reporters,
+  });
+  const summaryBuilder = createSummaryBuilder(suite, options);
+  const { toRun, total } = await jobsToRun(ctx, summaryBuilder, reporters.all, sharded ?? (() => plan.jobs()), inShard);
+  await recordRun(outDir, suite, plan, inShard, budgets, options, providers);
+  if (options.startAt !== undefined) await waitForStart(options.startAt, options, warn);
+  for (const r of reporters.all) r.onPlan?.({ suite, total, outDir });
+
+  const run = await executeJobs(ctx, summaryBuilder, reporters.all, toRun, gate);
+  const summary = summarize(ctx, summaryBuilder, reporters, run);
+  await finishRunFolder(outDir, summary, reporters.all);
+  return {
+    suite, outDir, summary, counts: run.counts, files: ctx.files, warnings,
+    gates: reporters.gates.results, comparison: reporters.baseline?.comparison, failures: reporters.digest.failures,
+  };
 }
 
 /** What the steps of one run share once its providers are up and its folder is claimed. */

@@ -12,7 +12,10 @@ export function jsonlReporter(path: string, options: { append?: boolean } = {}):
       sink = JsonlSink.open(path, { append: options.append });
     },
     onRow: (row, origin) => {
-      if (origin === 'run') sink?.write(row);
+      if (origin !== 'run') return;
+      // A row before onPlan would be lost without a trace: that is a bug in the caller.
+      if (!sink) throw new Error(`jsonlReporter: a row before onPlan (${path})`);
+      sink.write(row);
     },
     onRunEnd: () => {
       sink?.close();

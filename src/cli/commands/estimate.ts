@@ -8,7 +8,7 @@ import { addPlanOptions, PLAN_FLAGS, planOverrides } from '../flag-groups.ts';
 import { parseUsd } from '../parse-flags.ts';
 import { optionalNumber, optionalString, readOptions } from '../typed-options.ts';
 
-const ESTIMATE_FLAGS = z.strictObject({ ...PLAN_FLAGS, from: optionalString, maxCost: optionalNumber, prices: optionalString });
+export const ESTIMATE_FLAGS = z.strictObject({ ...PLAN_FLAGS, from: optionalString, maxCost: optionalNumber, prices: optionalString });
 
 /** `evalbench estimate`: tokens and cost before spending; sends nothing. */
 export function registerEstimate(program: Command, setExit: SetExit): void {

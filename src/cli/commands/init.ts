@@ -10,7 +10,7 @@ import { out, type SetExit } from '../console.ts';
 import { DEFAULT_MODELS, KEY_ENV, PROVIDER_CHOICES, starterSuite, workflow, type InitAnswers } from '../init/starter-files.ts';
 import { optionalBoolean, readOptions } from '../typed-options.ts';
 
-const INIT_FLAGS = z.strictObject({ yes: optionalBoolean, force: optionalBoolean });
+export const INIT_FLAGS = z.strictObject({ yes: optionalBoolean, force: optionalBoolean });
 
 const SUITE_FILE = 'evalbench.yaml';
 const SCHEMA_FILE = 'suite.schema.json';

@@ -12,9 +12,9 @@ import { addGateOptions, GATE_FLAGS, gateFlags } from '../flag-groups.ts';
 import { parsePositiveNumber, parseUsd } from '../parse-flags.ts';
 import { optionalBoolean, optionalString, readOptions } from '../typed-options.ts';
 
-const REPORT_FLAGS = z.strictObject({ ...GATE_FLAGS, suite: optionalString });
-const MERGE_FLAGS = z.strictObject({ out: z.string(), allowPartial: optionalBoolean, summariesOnly: optionalBoolean });
-const COMPARE_FLAGS = z.strictObject({ failOnRegression: optionalBoolean, latencyTolerance: z.number(), markdown: optionalBoolean });
+export const REPORT_FLAGS = z.strictObject({ ...GATE_FLAGS, suite: optionalString });
+export const MERGE_FLAGS = z.strictObject({ out: z.string(), allowPartial: optionalBoolean, summariesOnly: optionalBoolean });
+export const COMPARE_FLAGS = z.strictObject({ failOnRegression: optionalBoolean, latencyTolerance: z.number(), markdown: optionalBoolean });
 
 /** Commands that read run folders: `report` (rebuild + gates), `merge` (shards), `compare` (baseline). */
 export function registerRunFolderCommands(program: Command, setExit: SetExit): void {

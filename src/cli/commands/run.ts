@@ -18,7 +18,7 @@ import { checkedRunExitCode, runExitCode, sweepExitCode } from '../exit-policy.t
 import { optionalBoolean, optionalNumber, optionalString, readOptions } from '../typed-options.ts';
 
 /** The values of every `run` flag (addRunOptions, plan and gate flags), as commander's parsers left them. */
-const RUN_FLAGS = z.strictObject({
+export const RUN_FLAGS = z.strictObject({
   ...PLAN_FLAGS,
   ...GATE_FLAGS,
   concurrency: optionalNumber,

@@ -5,7 +5,7 @@ import { out, type SetExit } from '../console.ts';
 import { parseNonNegativeInt, parseShare } from '../parse-flags.ts';
 import { optionalNumber, readOptions } from '../typed-options.ts';
 
-const SIM_FLAGS = z.strictObject({
+export const SIM_FLAGS = z.strictObject({
   port: z.number(), seed: z.number(), ttftMs: optionalNumber, itlMs: optionalNumber, errorRate: optionalNumber, rateLimitRate: optionalNumber,
   retryAfter: optionalNumber, resetRate: optionalNumber, stallRate: optionalNumber, stallMs: optionalNumber,
 });

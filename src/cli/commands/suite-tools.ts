@@ -8,7 +8,7 @@ import { err, out, type SetExit } from '../console.ts';
 import { parsePositiveInt } from '../parse-flags.ts';
 import { optionalBoolean, optionalNumber, readOptions } from '../typed-options.ts';
 
-const VALIDATE_FLAGS = z.strictObject({ allowInsecureHttp: optionalBoolean, maxJobs: optionalNumber });
+export const VALIDATE_FLAGS = z.strictObject({ allowInsecureHttp: optionalBoolean, maxJobs: optionalNumber });
 
 /** `validate` and `schema`: suite files without running anything. */
 export function registerSuiteTools(program: Command, setExit: SetExit): void {

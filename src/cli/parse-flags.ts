@@ -9,12 +9,12 @@ export function parseList(value: string): string[] {
   return items;
 }
 
+const isEffort = (e: string): e is Effort => (EFFORTS as readonly string[]).includes(e);
+
 export function parseEfforts(value: string): Effort[] {
   return parseList(value).map((e) => {
-    if (!(EFFORTS as readonly string[]).includes(e)) {
-      throw new InvalidArgumentError(`"${e}" is not a reasoning effort; use ${EFFORTS.join(', ')}`);
-    }
-    return e as Effort;
+    if (!isEffort(e)) throw new InvalidArgumentError(`"${e}" is not a reasoning effort; use ${EFFORTS.join(', ')}`);
+    return e;
   });
 }
 

@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { RunEvent } from '../run/index.ts';
+import type { RunReporter } from '../session/index.ts';
 
 export type ProgressMode = 'auto' | 'off' | 'json';
 
@@ -151,4 +152,12 @@ export function createProgress(stream: NodeJS.WriteStream, mode: ProgressMode = 
   if (mode === 'off') return { start() {}, onEvent() {}, stop() {} };
   if (mode === 'json') return lineProgress(stream, true, intervalMs);
   return stream.isTTY ? ttyProgress(stream) : lineProgress(stream, false, intervalMs);
+}
+
+/** The display as one of the run's reporters: it starts when the plan is known and moves with the engine's events. */
+export function progressRunReporter(progress: ProgressReporter, options: { durationMs?: number } = {}): RunReporter {
+  return {
+    onPlan: ({ total }) => progress.start({ total, durationMs: options.durationMs }),
+    onProgress: (event) => progress.onEvent(event),
+  };
 }

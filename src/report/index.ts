@@ -1,5 +1,3 @@
-export type { ReportSink } from '../results/report-sink.ts';
-export { fanOut } from '../results/report-sink.ts';
 export {
   JsonlSink, JsonlRowReader, readJsonlRows, type JsonlSinkOptions, type JsonlReadStats,
 } from '../results/jsonl-sink.ts';
@@ -17,7 +15,9 @@ export {
 } from './summary.ts';
 export { renderSummaryMarkdown } from './summary-markdown.ts';
 export { renderSummaryTable, type SummaryTableOptions } from './summary-table.ts';
-export { writeRunReports, rebuildReports, REPORT_FILES } from './report-files.ts';
+export { REPORT_FILES } from './report-files.ts';
+export { rebuildReports, type RebuildOptions } from './rebuild-reports.ts';
+export * from './reporters/index.ts';
 export {
   gatesSchema, resolveGates, evaluateGates, gatesPassed, renderGatesTable, withBudgetVerdicts, GATE_NAMES,
   type GateConfig, type GateResult, type GateName, type GateRowName, type BudgetUse,

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors/input-error.ts';
 import { readRunRecord } from './run-record.ts';
@@ -7,8 +7,9 @@ import { MergeableDistribution, MERGE_SKETCH_RELATIVE_ERROR } from './mergeable-
 import { REPORT_FILES } from './report-files.ts';
 import { checkShardSet, clockSpread, wholeRunCostBudget, type ShardSetSummary } from './shard-set.ts';
 import { readSketchFile, SKETCH_FILE, type SketchMetric, type StoredGroupSketch } from './sketch-file.ts';
-import { renderSummaryMarkdown } from './summary-markdown.ts';
-import { SUMMARY_METRICS, writeSummaryJson, type GroupSummary, type MetricDistributions, type Summary } from './summary.ts';
+import { finishRunFolder } from './reporters/finish-run-folder.ts';
+import { summaryReporter } from './reporters/folder-files.ts';
+import { SUMMARY_METRICS, type GroupSummary, type MetricDistributions, type Summary } from './summary.ts';
 
 const ALL_METRICS = [...SUMMARY_METRICS, 'itl_ms'] as const;
 
@@ -78,8 +79,8 @@ export async function mergeSummaryDirs(dirs: readonly string[], outDir: string, 
     summary.shards = shards;
   }
   await mkdir(outDir, { recursive: true });
-  await writeSummaryJson(join(outDir, REPORT_FILES.summaryJson), summary);
-  await writeFile(join(outDir, REPORT_FILES.summaryMd), renderSummaryMarkdown(summary), 'utf8');
+  // Without rows there is nothing for csv, junit or html: only the summary files.
+  await finishRunFolder(outDir, summary, [summaryReporter()]);
   return summary;
 }
 

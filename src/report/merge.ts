@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { InputError } from '../errors/input-error.ts';
 import type { ResultRow, RowStatus } from '../results/result-row.ts';
 import { JsonlSink, readJsonlRows } from '../results/jsonl-sink.ts';
-import { rebuildReports, REPORT_FILES } from './report-files.ts';
+import { REPORT_FILES } from './report-files.ts';
+import { rebuildReports } from './rebuild-reports.ts';
 import type { Summary, SummaryMeta } from './summary.ts';
 import { readRunRecord } from './run-record.ts';
 import { checkShardSet, clockSpread, wholeRunCostBudget, type ShardSetSummary } from './shard-set.ts';
@@ -42,7 +43,8 @@ export interface MergeOptions {
 
 /**
  * Join several run folders (the shards of one run) into `outDir`: results.jsonl with one row per
- * job id, then results.csv, summary.json and summary.md rebuilt from it (rebuildReports).
+ * job id, then every report file (results.csv, summary.json, summary.md, junit.xml,
+ * sketches.json, report.html) rebuilt from it (rebuildReports).
  *
  * - The same job in several rows: an ok row wins over a failed or skipped one, otherwise the
  *   later one (folders in argument order, lines in file order). Reported in `duplicates`.
@@ -127,10 +129,10 @@ export async function mergeRunDirs(dirs: readonly string[], outDir: string, opti
     budget: budget === null ? null : { max_cost_usd: budget, spent_usd: null },
     clock: clockSpread(records.map((r) => r.record)),
   };
-  const { summary } = await rebuildReports(outDir, { suite: [...suites][0], ...meta }, (s) => {
+  const { summary } = await rebuildReports(outDir, { suite: [...suites][0], ...meta }, { amend: (s) => {
     if (shards?.budget) shards.budget.spent_usd = s.overall.cost_usd;
     if (shards) s.shards = shards;
-  });
+  } });
   const duplicates: MergeDuplicate[] = [...dropped].map(([job_id, list]) => {
     const w = winners.get(job_id)!;
     return { job_id, kept: { dir: dirs[w.dir], status: w.status }, dropped: list };

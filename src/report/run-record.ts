@@ -12,7 +12,7 @@ export interface BudgetRecord {
   share: number;
 }
 
-/** run.json: written before the first request (so even a crashed shard can be identified), updated at the end. */
+/** run.json: written once, before the first request, so even a crashed shard can be identified. */
 export interface RunRecord {
   record_version: 1;
   suite: string;

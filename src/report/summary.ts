@@ -5,7 +5,6 @@ import { buildQualityReport, configKey, type MeanScore, type PassRate, type Qual
 import { rename, writeFile } from 'node:fs/promises';
 import type { ResultRow } from '../results/result-row.ts';
 import { compareEfforts } from '../suite/effort.ts';
-import type { ReportSink } from '../results/report-sink.ts';
 import { LogHistogram, type DistributionSummary } from '../measure/statistics.ts';
 import { coalescedShare, isCoalescedGap } from '../measure/coalesced-gaps.ts';
 import { EXACT_SAMPLE_CAP, SampleSketch, SKETCH_RELATIVE_ERROR } from '../measure/sample-sketch.ts';
@@ -388,7 +387,7 @@ export interface SummaryBuilderOptions {
  * rows themselves; graded or multi-effort runs also keep a small QualityRow per row (paired
  * statistics need them).
  */
-export class SummaryBuilder implements ReportSink {
+export class SummaryBuilder {
   private readonly groups = new Map<string, GroupAccumulator>();
   private readonly keepQuality: boolean;
   /** The few fields the quality statistics need (pairing by case needs them all, ~150 bytes a row). */
@@ -425,13 +424,6 @@ export class SummaryBuilder implements ReportSink {
   get retainedQualityRows(): number {
     return this.quality.length;
   }
-
-  /** So a SummaryBuilder can sit among the report sinks. */
-  write(row: ResultRow): void {
-    this.add(row);
-  }
-
-  close(): void {}
 
   finish(meta: SummaryMeta): Summary {
     const accs = [...this.groups.values()].sort(compareGroups);

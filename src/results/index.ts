@@ -3,6 +3,5 @@
 export { RESULT_COLUMNS, type ResultRow, type RowChoice, type RowStatus } from './result-row.ts';
 export { ERROR_TYPES, type ErrorType } from './error-types.ts';
 export type { ConcurrencyChange, ConcurrencyChangeReason } from './concurrency-change.ts';
-export type { ReportSink } from './report-sink.ts';
 export * from './jsonl-sink.ts';
 export { configKey, configLabel, type ConfigIdentity } from './config-identity.ts';

@@ -2,7 +2,6 @@ import { closeSync, createReadStream, fchmodSync, fstatSync, fsyncSync, ftruncat
 import { StringDecoder } from 'node:string_decoder';
 import { InputError } from '../errors/index.ts';
 import type { ResultRow } from './result-row.ts';
-import type { ReportSink } from './report-sink.ts';
 
 export interface JsonlSinkOptions {
   /**
@@ -54,7 +53,7 @@ function untrack(sink: JsonlSink): void {
  * after its job ended unless the loop is blocked, and queued rows are flushed on exit, on
  * SIGINT/SIGTERM/SIGHUP and by close(). Created with mode 0o600: rows hold responses.
  */
-export class JsonlSink implements ReportSink {
+export class JsonlSink {
   readonly path: string;
   /** Bytes of a torn last line removed when opening in append mode (0 when the file was clean). */
   readonly repairedBytes: number;

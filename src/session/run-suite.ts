@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { loadSuite, type Suite } from '../suite/index.ts';
 import { makePlan, type PlanOverrides } from '../plan/index.ts';
@@ -7,9 +6,9 @@ import type { Job } from '../plan/types.ts';
 import type { FetchLike } from '../providers/types.ts';
 import { SIM_PROVIDER_ID } from '../providers/presets.ts';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../providers/sim/index.ts';
-import { JsonlSink, REPORT_FILES, SummaryBuilder, writeRunReports, type Summary } from '../report/index.ts';
+import { finishRunFolder, REPORT_FILES, SummaryBuilder, type Summary } from '../report/index.ts';
 import { resolveProviders } from './resolve-providers.ts';
-import { runJobs, type RunEvent, type RunJobsResult } from '../run/run-jobs.ts';
+import { runJobs, type RunJobsResult } from '../run/run-jobs.ts';
 import { warmUp } from './warm-up.ts';
 import { coalescedWarning } from '../measure/coalesced-gaps.ts';
 import { loadTokenizer } from '../measure/tokenizer.ts';
@@ -17,11 +16,10 @@ import { prepareResume } from './resume.ts';
 import { ensureDir } from '../run/ensure-dir.ts';
 import type { LoadMode } from '../run/run-jobs.ts';
 import type { WarmupSpec } from '../run/duration.ts';
-import { GoodputCounter, type Slo } from '../measure/goodput.ts';
+import type { Slo } from '../measure/goodput.ts';
 import { startSelfCheck, type SelfCheckReport } from '../measure/self-check.ts';
 import { shardJobs, type ShardSpec } from '../plan/index.ts';
-import { compareRuns, evaluateGates, renderGatesTable, resolveGates, withBudgetVerdicts, type BudgetUse, type Comparison, type GateConfig, type GateResult } from '../report/index.ts';
-import { writeHtmlReport, HTML_REPORT_FILE } from '../report/html/index.ts';
+import { resolveGates, type BudgetUse, type Comparison, type GateConfig, type GateResult } from '../report/index.ts';
 import { withResponseCache } from '../run/response-cache.ts';
 import { createRunBudgetGate, type BudgetGate } from '../run/budget-gate.ts';
 import { sendChatCompletion } from '../providers/openai-client.ts';
@@ -43,8 +41,8 @@ import { waitUntilWallClock } from './start-at.ts';
 import type { ResolvedProvider } from '../run/run-jobs.ts';
 import { checkOutDir, claimDefaultOutDir } from './out-dir.ts';
 import { acquireRunLock, type RunLock } from './run-lock.ts';
-import { FailureDigestBuilder, type DigestGroup } from '../report/failure-digest.ts';
-import { renderFailureDigestMarkdown } from '../report/failure-digest-render.ts';
+import type { DigestGroup } from '../report/failure-digest.ts';
+import { runReporters, type RunReporter, type RunReporters } from './run-reporters.ts';
 
 export interface RunOptions {
   /** Plan overrides (the CLI's --models, --efforts, --repeats, --timeout, --filter). */
@@ -111,9 +109,12 @@ export interface RunOptions {
   simulator?: SimulatorOptions;
   /** Warm the HTTP client before the first measured request (default true). */
   warmUp?: boolean;
-  onEvent?: (event: RunEvent) => void;
-  /** Called once the plan is known, before any request: the CLI starts its progress bar here. */
-  onPlan?: (info: { suite: Suite; total: number; outDir: string }) => void;
+  /**
+   * Reporters of the caller (the CLI's progress display), called after the built-in ones (results
+   * files, gates, baseline): onPlan once the plan is known, onRow/onProgress as jobs run, onFinished
+   * once the folder is written.
+   */
+  reporters?: readonly RunReporter[];
 }
 
 export interface RunOutcome {
@@ -237,32 +238,48 @@ async function runSuiteUnguarded(suiteOrFile: string | Suite, options: RunOption
     const outDir = options.resume ?? options.outDir ?? claimDefaultOutDir(suite.name);
     ensureDir(outDir, options.resume ? '--resume' : '--out');
     lock = acquireRunLock(outDir);
-    if (!options.resume) checkOutDir(outDir, { overwrite: options.overwrite, runFiles: [...Object.values(REPORT_FILES), HTML_REPORT_FILE] });
+    if (!options.resume) checkOutDir(outDir, { overwrite: options.overwrite, runFiles: Object.values(REPORT_FILES) });
     loadTokenizer();
     const load = loadShape(suite, options);
     if (options.warmUp !== false) await warmUpClient(providers, load, options, options.durationMs === undefined ? sharded?.length ?? plan.count : undefined);
 
     const ctx: RunContext = { suite, options, outDir, files: reportFiles(outDir), warn, prices, providers, judge, graderPool, load };
-    const collectors = createCollectors(suite, options);
-    const { toRun, total } = await jobsToRun(ctx, collectors, sharded ?? (() => plan.jobs()), sharded?.length ?? plan.count);
-    const record = await recordRun(outDir, suite, plan, sharded?.length ?? plan.count, options, providers);
-    if (options.startAt !== undefined) await waitForStart(options.startAt, options, warn);
-    options.onPlan?.({ suite, total, outDir });
-
-    const run = await executeJobs(ctx, collectors, toRun, record);
-    const summary = summarize(ctx, collectors, run);
-    const gates = gateVerdicts(ctx, summary, gateConfig, run.gate);
-    const failures = await writeReports(ctx, summary, gates, collectors.digest);
-    const comparison = options.baseline
-      ? await compareRuns(options.baseline, outDir, { latencyTolerance: options.latencyTolerance })
-      : undefined;
-    return { suite, outDir, summary, counts: run.counts, files: ctx.files, warnings, gates, comparison, failures };
+    return await runClaimedFolder(ctx, plan, sharded, gateConfig, warnings);
   } finally {
     lock?.release();
     options.signal?.removeEventListener('abort', stopGrading);
     await graderPool.close();
     await sim?.close();
   }
+}
+
+/** The run once its folder is claimed: budgets, reporters, resume, run.json, the jobs, then the finished folder. */
+async function runClaimedFolder(
+  ctx: RunContext, plan: ReturnType<typeof makePlan>, sharded: Job[] | undefined, gateConfig: GateConfig | null, warnings: string[],
+): Promise<RunOutcome> {
+  const { suite, options, outDir, warn, prices, providers } = ctx;
+  const inShard = sharded?.length ?? plan.count;
+  // A shard enforces its share of each whole-run budget (recorded in run.json).
+  const budgets = budgetRecord(options, plan.count, inShard);
+  const gate = createRunBudgetGate({ maxCostUsd: budgets.max_cost_usd?.share, maxTokens: budgets.max_tokens?.share, maxRequests: budgets.max_requests?.share }, prices);
+  const reporters = runReporters({
+    jsonlPath: ctx.files.jsonl, append: Boolean(options.resume), slo: options.slo, gates: gateConfig, budgets: () => budgetUses(gate),
+    shard: Boolean(options.shard), showFailures: options.showFailures, baseline: options.baseline, latencyTolerance: options.latencyTolerance,
+    warn, extra: options.reporters,
+  });
+  const summaryBuilder = createSummaryBuilder(suite, options);
+  const { toRun, total } = await jobsToRun(ctx, summaryBuilder, reporters.all, sharded ?? (() => plan.jobs()), inShard);
+  await recordRun(outDir, suite, plan, inShard, budgets, options, providers);
+  if (options.startAt !== undefined) await waitForStart(options.startAt, options, warn);
+  for (const r of reporters.all) r.onPlan?.({ suite, total, outDir });
+
+  const run = await executeJobs(ctx, summaryBuilder, reporters.all, toRun, gate);
+  const summary = summarize(ctx, summaryBuilder, reporters, run);
+  await finishRunFolder(outDir, summary, reporters.all);
+  return {
+    suite, outDir, summary, counts: run.counts, files: ctx.files, warnings,
+    gates: reporters.gates.results, comparison: reporters.baseline?.comparison, failures: reporters.digest.failures,
+  };
 }
 
 /** What the steps of one run share once its providers are up and its folder is claimed. */
@@ -333,38 +350,28 @@ function reportFiles(outDir: string): RunOutcome['files'] {
     csv: path.join(outDir, REPORT_FILES.csv),
     summaryJson: path.join(outDir, REPORT_FILES.summaryJson),
     summaryMd: path.join(outDir, REPORT_FILES.summaryMd),
-    html: path.join(outDir, HTML_REPORT_FILE),
+    html: path.join(outDir, REPORT_FILES.html),
   };
 }
 
-/** What every row (run now, or kept by --resume) is added to. */
-interface Collectors {
-  summaryBuilder: SummaryBuilder;
-  digest: FailureDigestBuilder;
-  goodput: GoodputCounter | undefined;
-}
-
-function createCollectors(suite: Suite, options: RunOptions): Collectors {
+/** The summary's builder, which every row (run now, or kept by --resume) is added to. */
+function createSummaryBuilder(suite: Suite, options: RunOptions): SummaryBuilder {
   // A plan that grades nothing and runs each model at one effort has no quality statistics:
   // the summary then keeps nothing per row (memory flat in the number of jobs).
   const graded = (suite.default_assert?.length ?? 0) > 0 || suite.cases.some((c) => (c.assert?.length ?? 0) > 0);
   const efforts = new Set(options.overrides?.efforts ?? suite.reasoning_effort ?? []);
-  return {
-    summaryBuilder: new SummaryBuilder({ quality: graded || efforts.size >= 2 }),
-    digest: new FailureDigestBuilder({ showFailures: options.showFailures }),
-    goodput: options.slo ? new GoodputCounter(options.slo) : undefined,
-  };
+  return new SummaryBuilder({ quality: graded || efforts.size >= 2 });
 }
 
 /** The jobs still to run: all of them, or under --resume those without a kept row (kept rows are collected). */
 async function jobsToRun(
-  ctx: RunContext, collectors: Collectors, jobs: Job[] | (() => Iterable<Job>), count: number,
+  ctx: RunContext, summaryBuilder: SummaryBuilder, reporters: readonly RunReporter[], jobs: Job[] | (() => Iterable<Job>), count: number,
 ): Promise<{ toRun: Job[] | (() => Iterable<Job>); total: number }> {
   const { options } = ctx;
   if (!options.resume) return { toRun: jobs, total: count };
   const r = await prepareResume(ctx.files.jsonl, jobs, { retryErrors: options.retryErrors, onKept: (row) => {
-    collectors.summaryBuilder.add(row);
-    collectors.digest.add(row);
+    summaryBuilder.add(row);
+    for (const rep of reporters) rep.onRow?.(row, 'kept');
   } });
   ctx.warn(`resuming ${ctx.outDir}: ${r.kept} rows kept, ${r.toRun} jobs to run${r.tornLines ? `, ${r.tornLines} torn line dropped` : ''}`);
   return { toRun: r.jobsToRun, total: r.toRun };
@@ -373,18 +380,15 @@ async function jobsToRun(
 /** What sending the jobs gave, besides the rows. */
 interface JobsRun {
   counts: RunJobsResult;
-  gate: BudgetGate | undefined;
   startedAt: string;
   selfCheckReport: SelfCheckReport;
 }
 
-/** Sends the jobs under the budgets, each row to the JSONL file and the collectors. */
-async function executeJobs(ctx: RunContext, collectors: Collectors, toRun: Job[] | (() => Iterable<Job>), record: RunRecord): Promise<JobsRun> {
+/** Sends the jobs under the budgets, each row to the summary and the reporters. */
+async function executeJobs(
+  ctx: RunContext, summaryBuilder: SummaryBuilder, reporters: readonly RunReporter[], toRun: Job[] | (() => Iterable<Job>), gate: BudgetGate | undefined,
+): Promise<JobsRun> {
   const { suite, options, providers, prices, judge, load: { open } } = ctx;
-  const sink = JsonlSink.open(ctx.files.jsonl, { append: Boolean(options.resume) });
-  // A shard enforces its share of each whole-run budget (recorded in run.json).
-  const { max_cost_usd: cost, max_tokens: tokens, max_requests: requests } = record.budgets;
-  const gate = createRunBudgetGate({ maxCostUsd: cost?.share, maxTokens: tokens?.share, maxRequests: requests?.share }, prices);
   const startedAt = new Date().toISOString();
   let counts: RunJobsResult;
   const selfCheck = startSelfCheck({ targetRate: open?.rate });
@@ -406,29 +410,29 @@ async function executeJobs(ctx: RunContext, collectors: Collectors, toRun: Job[]
       fetch: options.fetch,
       allowInsecureHttp: options.allowInsecureHttp,
       onRow: (row) => {
-        sink.write(row);
-        collectors.summaryBuilder.add(row);
-        collectors.digest.add(row);
-        if (!row.warmup) collectors.goodput?.add(row);
+        summaryBuilder.add(row);
+        for (const r of reporters) r.onRow?.(row, 'run');
       },
-      onEvent: options.onEvent,
+      onEvent: (event) => {
+        for (const r of reporters) r.onProgress?.(event);
+      },
       finishRow: createRowFinisher({
         prices, suiteDir: suite.dir, pool: ctx.graderPool,
         judge: judge ? createJudge(judge.ref, providers.get(judge.provider)!, prices, { fetch: options.fetch, allowInsecureHttp: options.allowInsecureHttp }) : undefined,
       }),
     });
   } finally {
-    sink.close();
+    for (const r of reporters) r.onRunEnd?.();
     selfCheckReport = selfCheck.stop();
   }
-  return { counts, gate, startedAt, selfCheckReport };
+  return { counts, startedAt, selfCheckReport };
 }
 
 /** The run's summary: the collected rows plus the self-check, the load shape, goodput and adaptive concurrency. */
-function summarize(ctx: RunContext, collectors: Collectors, run: JobsRun): Summary {
+function summarize(ctx: RunContext, summaryBuilder: SummaryBuilder, reporters: RunReporters, run: JobsRun): Summary {
   const { suite, options, warn, load: { open } } = ctx;
   if (run.selfCheckReport.warning) warn(run.selfCheckReport.warning);
-  const summary = collectors.summaryBuilder.finish({ suite: suite.name, startedAt: run.startedAt, finishedAt: new Date().toISOString() });
+  const summary = summaryBuilder.finish({ suite: suite.name, startedAt: run.startedAt, finishedAt: new Date().toISOString() });
   const coalesced = coalescedWarning(summary.overall.itl_coalesced.gaps, summary.overall.metrics.itl_ms.count);
   if (coalesced) warn(`ITL: ${coalesced}`);
   summary.self_check = run.selfCheckReport;
@@ -440,27 +444,9 @@ function summarize(ctx: RunContext, collectors: Collectors, run: JobsRun): Summa
     duration_ms: options.durationMs ?? null,
     warmup: options.warmup ? ('jobs' in options.warmup ? `${options.warmup.jobs} jobs` : `${options.warmup.ms} ms`) : null,
   };
-  if (collectors.goodput) summary.goodput = collectors.goodput.result(summary.overall.throughput.window_ms);
+  if (reporters.goodput) summary.goodput = reporters.goodput.result(summary.overall.throughput.window_ms);
   if (options.adaptive) summary.adaptive_concurrency = run.counts.concurrency;
   return summary;
-}
-
-/** The gate verdicts with the budgets' own; a shard checks no gate (it sees part of the jobs). */
-function gateVerdicts(ctx: RunContext, summary: Summary, gateConfig: GateConfig | null, gate: BudgetGate | undefined): GateResult[] {
-  let gates: GateResult[] = [];
-  if (gateConfig && ctx.options.shard) ctx.warn('gates are not checked on a shard (it sees part of the jobs): check them after `evalbench merge`');
-  else if (gateConfig) gates = evaluateGates(summary, gateConfig);
-  return withBudgetVerdicts(gates, budgetUses(gate), summary.overall.skipped_by_type?.budget ?? 0);
-}
-
-/** Writes the summary files (with the gate table and failure digest appended) and the HTML report; returns the digest. */
-async function writeReports(ctx: RunContext, summary: Summary, gates: GateResult[], digest: FailureDigestBuilder): Promise<DigestGroup[]> {
-  await writeRunReports(ctx.outDir, summary);
-  if (gates.length > 0) fs.appendFileSync(ctx.files.summaryMd, '\n' + renderGatesTable(gates, 'markdown'));
-  const failures = digest.finish();
-  if (failures.length > 0) fs.appendFileSync(ctx.files.summaryMd, '\n' + renderFailureDigestMarkdown(failures));
-  await writeHtmlReport(ctx.outDir, { summary, quality: summary.quality });
-  return failures;
 }
 
 /**
@@ -469,21 +455,10 @@ async function writeReports(ctx: RunContext, summary: Summary, gates: GateResult
  * provider's Date header.
  */
 async function recordRun(
-  outDir: string, suite: Suite, plan: ReturnType<typeof makePlan>, inShard: number, options: RunOptions,
+  outDir: string, suite: Suite, plan: ReturnType<typeof makePlan>, inShard: number, budgets: RunRecord['budgets'], options: RunOptions,
   providers: ReadonlyMap<string, ResolvedProvider>,
 ): Promise<RunRecord> {
   const shard = options.shard ?? { index: 1, count: 1 };
-  const planned = { inShard, inRun: plan.count };
-  const budgets: RunRecord['budgets'] = {};
-  if (options.maxCostUsd !== undefined) {
-    budgets.max_cost_usd = { total: options.maxCostUsd, share: budgetShare(options.maxCostUsd, shard, planned) };
-  }
-  if (options.maxTokens !== undefined) {
-    budgets.max_tokens = { total: options.maxTokens, share: budgetShare(options.maxTokens, shard, planned, { integer: true }) };
-  }
-  if (options.maxRequests !== undefined) {
-    budgets.max_requests = { total: options.maxRequests, share: budgetShare(options.maxRequests, shard, planned, { integer: true }) };
-  }
   let clock: RunRecord['clock'] = null;
   const first = providers.get(plan.models[0]?.provider ?? '');
   if (first && (options.shard || options.startAt !== undefined)) {
@@ -504,6 +479,23 @@ async function recordRun(
   };
   await writeRunRecord(outDir, record);
   return record;
+}
+
+/** The budgets given for the whole run and this shard's share of each (budgetShare; equal when unsharded). */
+function budgetRecord(options: RunOptions, inRun: number, inShard: number): RunRecord['budgets'] {
+  const shard = options.shard ?? { index: 1, count: 1 };
+  const planned = { inShard, inRun };
+  const budgets: RunRecord['budgets'] = {};
+  if (options.maxCostUsd !== undefined) {
+    budgets.max_cost_usd = { total: options.maxCostUsd, share: budgetShare(options.maxCostUsd, shard, planned) };
+  }
+  if (options.maxTokens !== undefined) {
+    budgets.max_tokens = { total: options.maxTokens, share: budgetShare(options.maxTokens, shard, planned, { integer: true }) };
+  }
+  if (options.maxRequests !== undefined) {
+    budgets.max_requests = { total: options.maxRequests, share: budgetShare(options.maxRequests, shard, planned, { integer: true }) };
+  }
+  return budgets;
 }
 
 /** --start-at: a time already past starts at once (with a warning: the shards will not start together). */

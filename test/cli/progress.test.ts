@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createProgress, etaSeconds, progressJson, progressLine } from '../../src/cli/progress.ts';
+import { createProgress, etaSeconds, progressJson, progressLine, progressRunReporter } from '../../src/cli/progress.ts';
 import { makeRow } from '../report/make-row.ts';
 
 const counts = (done: number, errors = 0, retries = 0) => ({ done, errors, retries });
@@ -37,5 +37,18 @@ describe('progress figures', () => {
     expect(lines.length).toBeGreaterThanOrEqual(2);
     expect(lines.at(-1)).toMatchObject({ done: 2, planned: 3, errors: 1, retries: 0, duration_s: null });
     expect(lines.at(-1).eta_s).toBeGreaterThanOrEqual(0);
+  });
+
+  it('as a run reporter: the plan starts it, the engine\'s events move it', () => {
+    const stream = new PassThrough();
+    let text = '';
+    stream.on('data', (b) => (text += b));
+    const p = createProgress(stream as unknown as NodeJS.WriteStream, 'json');
+    const reporter = progressRunReporter(p, { durationMs: 30_000 });
+    reporter.onPlan?.({ suite: {} as never, total: 4, outDir: 'x' });
+    reporter.onProgress?.({ type: 'job-end', job: {} as never, row: makeRow({ status: 'error' }) });
+    reporter.onProgress?.({ type: 'retry', job: {} as never, attempt: 1, delayMs: 0, result: {} as never });
+    p.stop();
+    expect(JSON.parse(text.trim().split('\n').at(-1)!)).toMatchObject({ done: 1, planned: 4, errors: 1, retries: 1, duration_s: 30 });
   });
 });

@@ -2,7 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fanOut, JsonlSink, rebuildReports, REPORT_FILES, SummaryBuilder, writeRunReports, type ReportSink } from '../../src/report/index.ts';
+import {
+  failureDigestReporter, finishRunFolder, folderFileReporters, gatesReporter, jsonlReporter, rebuildReports, renderGatesTable,
+  renderSummaryMarkdown, REPORT_FILES, resolveGates, summarizeRows, SummaryBuilder, type Reporter,
+} from '../../src/report/index.ts';
+import { renderFailureDigestMarkdown } from '../../src/report/failure-digest-render.ts';
 import type { ResultRow } from '../../src/results/result-row.ts';
 import { makeRow } from './make-row.ts';
 import { fixtureRows, META } from './summary-fixture.ts';
@@ -10,37 +14,61 @@ import { fixtureRows, META } from './summary-fixture.ts';
 const root = mkdtempSync(join(tmpdir(), 'evalbench-reports-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-describe('fanOut', () => {
-  it('sends every row to every sink, synchronously when they all are', async () => {
+describe('finishRunFolder', () => {
+  it('asks every reporter for its summary.md section before any onFinished, then finishes them in list order', async () => {
     const seen: string[] = [];
-    const a: ReportSink = { write: (r) => void seen.push(`a:${r.job_id}`), close: () => void seen.push('a:close') };
-    const b: ReportSink = {
-      write: async (r) => void seen.push(`b:${r.job_id}`),
-      close: async () => void seen.push('b:close'),
-    };
-    const rows = fixtureRows();
-    expect(fanOut([a]).write(rows[0])).toBeUndefined();
-    const both = fanOut([a, b]);
-    await both.write(rows[1]);
-    await both.close();
-    expect(seen).toEqual(['a:f1', 'a:f2', 'b:f2', 'a:close', 'b:close']);
+    const reporter = (name: string, section?: string): Reporter => ({
+      summarySection: () => {
+        seen.push(`${name}:section`);
+        return section;
+      },
+      onFinished: async (_summary, dir, { markdownSections }) => {
+        await new Promise((r) => setTimeout(r, 5)); // an async reporter is awaited before the next
+        seen.push(`${name}:finished ${dir} [${markdownSections.join('|')}]`);
+      },
+    });
+    const summary = new SummaryBuilder().finish(META);
+    await finishRunFolder('d', summary, [reporter('a', 'A'), reporter('b'), reporter('c', 'C')]);
+    expect(seen).toEqual(['a:section', 'b:section', 'c:section', 'a:finished d [A|C]', 'b:finished d [A|C]', 'c:finished d [A|C]']);
   });
 });
 
-describe('writeRunReports / rebuildReports', () => {
-  it('writes csv, summary.json and summary.md next to results.jsonl', async () => {
+describe('folder reporters / rebuildReports', () => {
+  it('writes csv, summary.json, summary.md, junit.xml and report.html next to results.jsonl', async () => {
     const dir = mkdtempSync(join(root, 'run-'));
-    const jsonl = JsonlSink.open(join(dir, REPORT_FILES.jsonl));
+    const jsonl = jsonlReporter(join(dir, REPORT_FILES.jsonl));
     const builder = new SummaryBuilder();
-    const sink = fanOut([jsonl, builder]);
-    for (const r of fixtureRows()) sink.write(r);
-    sink.close();
+    jsonl.onPlan?.({ suite: {} as never, total: 7, outDir: dir });
+    for (const r of fixtureRows()) {
+      jsonl.onRow?.(r, 'run');
+      builder.add(r);
+    }
+    jsonl.onRow?.(makeRow({ job_id: 'kept-by-resume' }), 'kept'); // already in the file: not written again
+    jsonl.onRunEnd?.();
     const summary = builder.finish(META);
-    const stats = await writeRunReports(dir, summary);
-    expect(stats.rows).toBe(7);
+    await finishRunFolder(dir, summary, folderFileReporters());
+    expect(readFileSync(join(dir, REPORT_FILES.jsonl), 'utf8').trimEnd().split('\n')).toHaveLength(7);
+    expect(readFileSync(join(dir, REPORT_FILES.csv), 'utf8').trimEnd().split('\n')).toHaveLength(8);
     expect(readFileSync(join(dir, REPORT_FILES.csv), 'utf8').split('\n')[0]).toMatch(/^job_id,suite,case_id,/);
     expect(JSON.parse(readFileSync(join(dir, REPORT_FILES.summaryJson), 'utf8'))).toEqual(summary);
     expect(readFileSync(join(dir, REPORT_FILES.summaryMd), 'utf8')).toContain('| sim:fast | default | 2/3 |');
+    for (const f of Object.values(REPORT_FILES)) expect(existsSync(join(dir, f))).toBe(true);
+  });
+
+  it('puts the gate table and the failure digest into summary.md in one write, in list order', async () => {
+    const dir = mkdtempSync(join(root, 'sections-'));
+    writeFileSync(join(dir, REPORT_FILES.jsonl), fixtureRows().map((r) => JSON.stringify(r) + '\n').join(''));
+    const digest = failureDigestReporter({});
+    for (const r of fixtureRows()) digest.onRow?.(r, 'run');
+    const gates = gatesReporter({ config: resolveGates(null, { min_pass_rate: 0.99 }) });
+    const summary = await summarizeRows(fixtureRows(), META);
+    await finishRunFolder(dir, summary, [gates, digest, ...folderFileReporters()]);
+    expect(gates.results.some((g) => !g.pass)).toBe(true);
+    expect(digest.failures.length).toBeGreaterThan(0);
+    const md = readFileSync(join(dir, REPORT_FILES.summaryMd), 'utf8');
+    expect(md).toBe(
+      renderSummaryMarkdown(summary) + '\n' + renderGatesTable(gates.results, 'markdown') + '\n' + renderFailureDigestMarkdown(digest.failures),
+    );
   });
 
   it('rebuilds from results.jsonl alone, deriving meta from the rows', async () => {

@@ -143,14 +143,16 @@ describe('grading runs off the network thread', () => {
     let abortedAt = 0;
     const outcome = await runSuite(suite, {
       outDir: path.join(dir, 'out'), warmUp: false, signal: stop.signal, graceMs: 500,
-      onEvent: (e) => {
-        if (e.type !== 'job-start') return;
-        // The answer comes back at once and goes to grading; then Ctrl-C.
-        setTimeout(() => {
-          abortedAt = performance.now();
-          stop.abort(new Error('SIGINT'));
-        }, 1000);
-      },
+      reporters: [{
+        onProgress: (e) => {
+          if (e.type !== 'job-start') return;
+          // The answer comes back at once and goes to grading; then Ctrl-C.
+          setTimeout(() => {
+            abortedAt = performance.now();
+            stop.abort(new Error('SIGINT'));
+          }, 1000);
+        },
+      }],
     });
     expect(performance.now() - abortedAt).toBeLessThan(2000 + 3000); // 0.5 s grace, wide margin for a busy machine
     const [row] = readRows(outcome.outDir);

@@ -1,10 +1,14 @@
-import type { Command } from 'commander';
+import type { Command, OptionValues } from 'commander';
+import { z } from 'zod';
 import { EXIT } from '../../errors/index.ts';
 import { estimateSuite } from '../../cost/estimate-suite.ts';
 import { estimateOverBudget, formatUsd, renderEstimateText } from '../../cost/index.ts';
 import { err, out, type SetExit } from '../console.ts';
-import { addPlanOptions } from '../flag-groups.ts';
+import { addPlanOptions, PLAN_FLAGS, planOverrides } from '../flag-groups.ts';
 import { parseUsd } from '../parse-flags.ts';
+import { optionalNumber, optionalString, readOptions } from '../typed-options.ts';
+
+export const ESTIMATE_FLAGS = z.strictObject({ ...PLAN_FLAGS, from: optionalString, maxCost: optionalNumber, prices: optionalString });
 
 /** `evalbench estimate`: tokens and cost before spending; sends nothing. */
 export function registerEstimate(program: Command, setExit: SetExit): void {
@@ -18,9 +22,10 @@ export function registerEstimate(program: Command, setExit: SetExit): void {
 Prompt tokens are counted with the o200k_base tokenizer (messages, system prompt, images by the
 documented rule). Output tokens come from --from (low = min, expected = mean, high = p95 observed),
 else from max_completion_tokens (low 0, expected = high = the cap).`)
-    .action(async (file: string, o) => {
+    .action(async (file: string, values: OptionValues) => {
+      const o = readOptions('estimate', ESTIMATE_FLAGS, values);
       const estimate = await estimateSuite(file, {
-        overrides: { models: o.models, efforts: o.efforts, repeats: o.repeats, filter: o.filter, maxJobs: o.maxJobs, limit: o.limit },
+        overrides: planOverrides(o),
         from: o.from,
         pricesFile: o.prices,
       });

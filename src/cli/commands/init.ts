@@ -1,12 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import type { Command } from 'commander';
+import type { Command, OptionValues } from 'commander';
+import { z } from 'zod';
 import { InputError } from '../../errors/index.ts';
 import { suiteJsonSchema } from '../../suite/index.ts';
 import { EFFORTS } from '../../suite/schema.ts';
 import { out, type SetExit } from '../console.ts';
 import { DEFAULT_MODELS, KEY_ENV, PROVIDER_CHOICES, starterSuite, workflow, type InitAnswers } from '../init/starter-files.ts';
+import { optionalBoolean, readOptions } from '../typed-options.ts';
+
+export const INIT_FLAGS = z.strictObject({ yes: optionalBoolean, force: optionalBoolean });
 
 const SUITE_FILE = 'evalbench.yaml';
 const SCHEMA_FILE = 'suite.schema.json';
@@ -62,7 +66,8 @@ export function registerInit(program: Command, _setExit: SetExit): void {
     .argument('[dir]', 'folder to write into', '.')
     .option('--yes', 'no questions: the simulator (sim:fast, sim:slow), no reasoning effort')
     .option('--force', 'replace files that already exist')
-    .action(async (dir: string, o) => {
+    .action(async (dir: string, values: OptionValues) => {
+      const o = readOptions('init', INIT_FLAGS, values);
       const interactive = !o.yes && process.stdin.isTTY === true;
       const answers = interactive ? await ask() : DEFAULT_ANSWERS;
       const written = writeStarter(dir, answers, o.force);

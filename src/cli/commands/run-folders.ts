@@ -1,16 +1,20 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
+import type { Command, OptionValues } from 'commander';
+import { z } from 'zod';
 import { EXIT } from '../../errors/index.ts';
 import { loadSuite } from '../../suite/index.ts';
 import {
-  assertComparable, compareRuns, evaluateGates, gatesPassed, mergeRunDirs, mergeSummaryDirs, rebuildReports, renderComparisonMarkdown, renderComparisonText,
+  assertComparable, compareRuns, gatesPassed, gatesReporter, mergeRunDirs, mergeSummaryDirs, rebuildReports, renderComparisonMarkdown, renderComparisonText,
   renderGatesTable, renderSummaryTable, resolveGates, REPORT_FILES,
 } from '../../report/index.ts';
-import { writeHtmlReport } from '../../report/html/index.ts';
 import { appendStepSummary, err, out, type SetExit } from '../console.ts';
-import { addGateOptions, gateFlags } from '../flag-groups.ts';
+import { addGateOptions, GATE_FLAGS, gateFlags } from '../flag-groups.ts';
 import { parsePositiveNumber, parseUsd } from '../parse-flags.ts';
+import { optionalBoolean, optionalString, readOptions } from '../typed-options.ts';
+
+export const REPORT_FLAGS = z.strictObject({ ...GATE_FLAGS, suite: optionalString });
+export const MERGE_FLAGS = z.strictObject({ out: z.string(), allowPartial: optionalBoolean, summariesOnly: optionalBoolean });
+export const COMPARE_FLAGS = z.strictObject({ failOnRegression: optionalBoolean, latencyTolerance: z.number(), markdown: optionalBoolean });
 
 /** Commands that read run folders: `report` (rebuild + gates), `merge` (shards), `compare` (baseline). */
 export function registerRunFolderCommands(program: Command, setExit: SetExit): void {
@@ -19,20 +23,18 @@ export function registerRunFolderCommands(program: Command, setExit: SetExit): v
     .argument('<dir>', 'run folder (or a merged one)')
     .option('--max-cost <usd>', 'gate: highest acceptable total cost', parseUsd)
     .option('--suite <file>', 'take the gates: block from this suite file')
-    .action(async (dir: string, o) => {
-      const { summary } = await rebuildReports(dir);
-      const html = await writeHtmlReport(dir, { summary, quality: summary.quality });
-      out(renderSummaryTable(summary));
-      out(`report: ${html}`);
+    .action(async (dir: string, values: OptionValues) => {
+      const o = readOptions('report', REPORT_FLAGS, values);
+      // Bad gates or a bad suite stop the command before any file is rewritten.
       const suiteGates = o.suite ? (await loadSuite(o.suite)).gates : undefined;
-      const gates = resolveGates(suiteGates, gateFlags(o));
-      let md = '';
-      if (gates) {
-        const results = evaluateGates(summary, gates);
-        out('\n' + renderGatesTable(results));
-        md = '\n' + renderGatesTable(results, 'markdown');
-        fs.appendFileSync(path.join(dir, REPORT_FILES.summaryMd), md);
-        if (!gatesPassed(results)) setExit(EXIT.gateFailed);
+      const config = resolveGates(suiteGates, gateFlags(o));
+      const gates = gatesReporter({ config });
+      const { summary } = await rebuildReports(dir, {}, { reporters: [gates] });
+      out(renderSummaryTable(summary));
+      out(`report: ${path.join(dir, REPORT_FILES.html)}`);
+      if (config) {
+        out('\n' + renderGatesTable(gates.results));
+        if (!gatesPassed(gates.results)) setExit(EXIT.gateFailed);
       }
       appendStepSummary(path.join(dir, REPORT_FILES.summaryMd));
     });
@@ -43,7 +45,8 @@ export function registerRunFolderCommands(program: Command, setExit: SetExit): v
     .requiredOption('--out <dir>', 'folder for the merged results')
     .option('--allow-partial', 'merge an incomplete set of shards (exit 0; the summary says which are missing) instead of exiting 1')
     .option('--summaries-only', 'combine the shards\' summary.json and sketches.json without reading their rows: counts, cost and window exact, percentiles within 1% (DDSketch); writes summary.json and summary.md')
-    .action(async (dirs: string[], o) => {
+    .action(async (dirs: string[], values: OptionValues) => {
+      const o = readOptions('merge', MERGE_FLAGS, values);
       if (o.summariesOnly) {
         const summary = await mergeSummaryDirs(dirs, o.out, { allowPartial: o.allowPartial });
         out(renderSummaryTable(summary));
@@ -55,7 +58,6 @@ export function registerRunFolderCommands(program: Command, setExit: SetExit): v
       const set = merged.shards;
       if (!set) err('warning: these folders have no run.json (older evalbench): plan and completeness not checked');
       else if (set.missing.length > 0) err(`warning: merged ${set.merged} of ${set.of} shards; missing ${set.missing.map((i) => `${i}/${set.of}`).join(', ')}`);
-      await writeHtmlReport(o.out, { summary: merged.summary, quality: merged.summary.quality });
       out(renderSummaryTable(merged.summary));
       out(`merged ${merged.rows} rows from ${dirs.length} folders${set ? ` (${set.merged} of ${set.of} shards)` : ''} into ${o.out}`);
     });
@@ -67,7 +69,8 @@ export function registerRunFolderCommands(program: Command, setExit: SetExit): v
     .option('--fail-on-regression', 'exit 1 on a significant quality drop or a p95 latency/TTFT ratio above --latency-tolerance')
     .option('--latency-tolerance <ratio>', 'largest acceptable p95 ratio new/base', parsePositiveNumber, 1.2)
     .option('--markdown', 'print Markdown instead of plain text')
-    .action(async (base: string, next: string, o) => {
+    .action(async (base: string, next: string, values: OptionValues) => {
+      const o = readOptions('compare', COMPARE_FLAGS, values);
       const c = await compareRuns(base, next, { latencyTolerance: o.latencyTolerance });
       assertComparable(c); // nothing in common: exit 2 with why, never "no regression"
       out(o.markdown ? renderComparisonMarkdown(c) : renderComparisonText(c));

@@ -1,25 +1,56 @@
 import { Option, type Command, type OptionValues } from 'commander';
+import { z } from 'zod';
 import { EXIT } from '../../errors/index.ts';
 import { runSuite, type RunOptions, type RunOutcome } from '../../session/index.ts';
 import { gatesPassed, renderComparisonText, renderGatesTable, renderSummaryTable } from '../../report/index.ts';
-import { resolveShard } from '../../plan/index.ts';
+import { resolveShard, type EnvShard, type ShardSpec } from '../../plan/index.ts';
 import { parseStartAt } from '../../session/start-at.ts';
-import { parseRunDuration, parseWarmup } from '../../run/duration.ts';
+import { parseRunDuration, parseWarmup, type WarmupSpec } from '../../run/duration.ts';
 import { parseSweep, renderSweepTable, type SweepSpec } from '../../report/sweep.ts';
-import { parseSlo } from '../../measure/goodput.ts';
+import { parseSlo, type Slo } from '../../measure/goodput.ts';
 import { sweepSuite } from '../../session/sweep-suite.ts';
-import { createProgress, type ProgressReporter } from '../progress.ts';
+import { createProgress, progressRunReporter, type ProgressReporter } from '../progress.ts';
 import { renderFailureDigestText } from '../../report/failure-digest-render.ts';
 import { appendStepSummary, err, out, type SetExit } from '../console.ts';
-import { addGateOptions, addPlanOptions, gateFlags, wrapInputParser } from '../flag-groups.ts';
+import { addGateOptions, addPlanOptions, GATE_FLAGS, gateFlags, PLAN_FLAGS, planOverrides, wrapInputParser } from '../flag-groups.ts';
 import { parseDurationMs, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber, parseUsd } from '../parse-flags.ts';
+import { checkedRunExitCode, runExitCode, sweepExitCode } from '../exit-policy.ts';
+import { optionalBoolean, optionalNumber, optionalString, readOptions } from '../typed-options.ts';
 
-/** Exit code of a finished run: 3 when it was interrupted or no request succeeded. */
-export function runExitCode(outcome: RunOutcome): number {
-  if (outcome.counts.interrupted) return EXIT.runIncomplete;
-  if (outcome.counts.rows > 0 && outcome.counts.ok === 0) return EXIT.runIncomplete;
-  return EXIT.ok;
-}
+/** The values of every `run` flag (addRunOptions, plan and gate flags), as commander's parsers left them. */
+export const RUN_FLAGS = z.strictObject({
+  ...PLAN_FLAGS,
+  ...GATE_FLAGS,
+  concurrency: optionalNumber,
+  timeout: optionalNumber,
+  maxRetries: optionalNumber,
+  out: optionalString,
+  resume: optionalString,
+  overwrite: optionalBoolean,
+  retryErrors: optionalBoolean,
+  cache: optionalString,
+  maxTokens: optionalNumber,
+  maxRequests: optionalNumber,
+  prices: optionalString,
+  shard: z.custom<ShardSpec & Partial<Pick<EnvShard, 'source' | 'variables'>>>().optional(),
+  startAt: optionalNumber,
+  baseline: optionalString,
+  failOnRegression: optionalBoolean,
+  latencyTolerance: z.number(),
+  rate: optionalNumber,
+  arrival: z.enum(['poisson', 'constant']),
+  arrivalSeed: optionalNumber,
+  duration: optionalNumber,
+  warmup: z.custom<WarmupSpec>().optional(),
+  sweep: z.custom<SweepSpec>().optional(),
+  slo: z.custom<Slo>().optional(),
+  showFailures: z.number(),
+  modelCheck: z.boolean(),
+  allowInsecureHttp: optionalBoolean,
+  adaptive: optionalBoolean,
+  progress: z.enum(['auto', 'json', 'off']),
+});
+type RunFlags = z.infer<typeof RUN_FLAGS>;
 
 function printWarnings(warnings: ReadonlySet<string>): void {
   if (warnings.size === 0) return;
@@ -45,7 +76,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
   addRunOptions(addGateOptions(addPlanOptions(program
     .command('run'))))
     .addHelpText('after', RUN_HELP)
-    .action((file: string, o: OptionValues) => runCommand(file, o, setExit));
+    .action((file: string, o: OptionValues) => runCommand(file, readOptions('run', RUN_FLAGS, o), setExit));
 }
 
 /** The flags only `run` has (plan and gate flags are shared, see flag-groups.ts). */
@@ -90,7 +121,7 @@ interface RunContext {
   setExit: SetExit;
 }
 
-async function runCommand(file: string, o: OptionValues, setExit: SetExit): Promise<void> {
+async function runCommand(file: string, o: RunFlags, setExit: SetExit): Promise<void> {
   const controller = new AbortController();
   const removeSignalHandlers = abortOnSignals(controller);
   const progress = createProgress(process.stderr, o.progress);
@@ -129,9 +160,9 @@ function abortOnSignals(controller: AbortController): () => void {
 }
 
 /** The parsed flags as runSuite options, with progress, warnings and the abort signal wired in. */
-function buildRunOptions(o: OptionValues, signal: AbortSignal, ctx: RunContext): RunOptions {
+function buildRunOptions(o: RunFlags, signal: AbortSignal, ctx: RunContext): RunOptions {
   return {
-    overrides: { models: o.models, efforts: o.efforts, repeats: o.repeats, timeoutMs: o.timeout, filter: o.filter, maxJobs: o.maxJobs, limit: o.limit },
+    overrides: planOverrides(o, o.timeout),
     concurrency: o.concurrency,
     maxRetries: o.maxRetries,
     outDir: o.out,
@@ -146,12 +177,11 @@ function buildRunOptions(o: OptionValues, signal: AbortSignal, ctx: RunContext):
     gates: gateFlags(o),
     shard: o.shard,
     startAt: o.startAt,
-    onCountdown: (ms) => err(`starting in ${Math.ceil(ms / 1000)} s (--start-at ${new Date(o.startAt).toISOString()})`),
+    onCountdown: o.startAt === undefined ? undefined : countdown(o.startAt),
     baseline: o.baseline,
     latencyTolerance: o.latencyTolerance,
     signal,
-    onPlan: ({ total }) => ctx.progress.start({ total, durationMs: o.duration }),
-    onEvent: (e) => ctx.progress.onEvent(e),
+    reporters: [progressRunReporter(ctx.progress, { durationMs: o.duration })],
     onWarning: (m) => ctx.warnings.add(m),
     mode: o.rate !== undefined ? { kind: 'open', rate: o.rate, arrival: o.arrival, seed: o.arrivalSeed } : undefined,
     durationMs: o.duration,
@@ -164,19 +194,23 @@ function buildRunOptions(o: OptionValues, signal: AbortSignal, ctx: RunContext):
   };
 }
 
+/** The --start-at countdown line on stderr. */
+function countdown(startAt: number): (msLeft: number) => void {
+  return (ms) => err(`starting in ${Math.ceil(ms / 1000)} s (--start-at ${new Date(startAt).toISOString()})`);
+}
+
 /** --sweep: one run per level, then the sweep table; exit 3 when any level could not complete. */
 async function sweepAndReport(file: string, spec: SweepSpec, runOptions: RunOptions, ctx: RunContext): Promise<void> {
-  const sweep = await sweepSuite(file, spec, { ...runOptions, onPlan: undefined, onEvent: undefined });
+  const sweep = await sweepSuite(file, spec, { ...runOptions, reporters: undefined });
   ctx.progress.stop();
   out(renderSweepTable(sweep.result));
   out(`sweep: ${sweep.outDir} (sweep.csv, sweep.json; one folder per level)`);
-  const failed = sweep.levels.some((l) => l.counts.interrupted || (l.counts.rows > 0 && l.counts.ok === 0));
-  ctx.setExit(failed ? EXIT.runIncomplete : EXIT.ok);
+  ctx.setExit(sweepExitCode(sweep.levels));
   printWarnings(ctx.warnings);
 }
 
 /** One run: the summary and failure digest, then gates, comparison and budget, which decide the exit code. */
-async function runAndReport(file: string, o: OptionValues, runOptions: RunOptions, ctx: RunContext): Promise<void> {
+async function runAndReport(file: string, o: RunFlags, runOptions: RunOptions, ctx: RunContext): Promise<void> {
   const outcome = await runSuite(file, runOptions);
   ctx.progress.stop();
   out(renderSummaryTable(outcome.summary));
@@ -191,21 +225,15 @@ async function runAndReport(file: string, o: OptionValues, runOptions: RunOption
 
 /** Prints gates, the baseline comparison and budget/incomplete notes; returns the exit code they lead to. */
 function reportChecks(outcome: RunOutcome, failOnRegression: boolean): number {
-  let code: number = runExitCode(outcome);
-  if (outcome.gates.length > 0) {
-    out('\n' + renderGatesTable(outcome.gates));
-    if (!gatesPassed(outcome.gates) && code === EXIT.ok) code = EXIT.gateFailed;
-  }
-  if (outcome.comparison) {
-    out('\n' + renderComparisonText(outcome.comparison));
-    if (failOnRegression && outcome.comparison.regressed && code === EXIT.ok) code = EXIT.gateFailed;
-  }
+  if (outcome.gates.length > 0) out('\n' + renderGatesTable(outcome.gates));
+  if (outcome.comparison) out('\n' + renderComparisonText(outcome.comparison));
   const budgetSkipped = outcome.summary.overall.skipped_by_type?.budget ?? 0;
-  if (budgetSkipped > 0) {
-    err(`budget reached: ${budgetSkipped} jobs not run (status skipped, error_type budget); see the gate table`);
-    if (code === EXIT.ok) code = EXIT.gateFailed;
-  }
+  if (budgetSkipped > 0) err(`budget reached: ${budgetSkipped} jobs not run (status skipped, error_type budget); see the gate table`);
   if (outcome.counts.interrupted) err(`interrupted: ${outcome.counts.skipped} jobs not run; finished rows are in ${outcome.files.jsonl}`);
-  else if (code === EXIT.runIncomplete) err('run incomplete: every request failed (see "Why it failed" above)');
-  return code;
+  else if (runExitCode(outcome) === EXIT.runIncomplete) err('run incomplete: every request failed (see "Why it failed" above)');
+  return checkedRunExitCode(outcome, [
+    !gatesPassed(outcome.gates),
+    failOnRegression && Boolean(outcome.comparison?.regressed),
+    budgetSkipped > 0,
+  ]);
 }

@@ -1,7 +1,14 @@
-import type { Command } from 'commander';
+import type { Command, OptionValues } from 'commander';
+import { z } from 'zod';
 import { startSimulator } from '../../providers/sim/index.ts';
 import { out, type SetExit } from '../console.ts';
 import { parseNonNegativeInt, parseShare } from '../parse-flags.ts';
+import { optionalNumber, readOptions } from '../typed-options.ts';
+
+export const SIM_FLAGS = z.strictObject({
+  port: z.number(), seed: z.number(), ttftMs: optionalNumber, itlMs: optionalNumber, errorRate: optionalNumber, rateLimitRate: optionalNumber,
+  retryAfter: optionalNumber, resetRate: optionalNumber, stallRate: optionalNumber, stallMs: optionalNumber,
+});
 
 /** `evalbench sim`: the simulator as a standalone server until Ctrl-C. */
 export function registerSim(program: Command, setExit: SetExit): void {
@@ -22,7 +29,8 @@ Models: fast, slow, reasoner (reasoning tokens grow with reasoning_effort), flak
 Per-request test headers: x-sim-ttft-ms, x-sim-itl-ms, x-sim-fault (429, 500, 502-html,
 reset-mid-stream, stall, error-event, no-done, malformed-json, gzip, ...). It is a simulator,
 not a language model: answers come from a small deterministic task engine.`)
-    .action(async (o) => {
+    .action(async (values: OptionValues) => {
+      const o = readOptions('sim', SIM_FLAGS, values);
       const faults = Object.fromEntries(Object.entries({
         errorRate: o.errorRate, rateLimitRate: o.rateLimitRate, retryAfterSeconds: o.retryAfter,
         resetRate: o.resetRate, stallRate: o.stallRate, stallMs: o.stallMs,

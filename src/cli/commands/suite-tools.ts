@@ -1,10 +1,14 @@
-import type { Command } from 'commander';
+import type { Command, OptionValues } from 'commander';
+import { z } from 'zod';
 import { EvalbenchError, EXIT } from '../../errors/index.ts';
 import { loadSuite, suiteJsonSchema } from '../../suite/index.ts';
 import { makePlan } from '../../plan/index.ts';
 import { checkSuiteBaseUrls } from '../../session/check-suite-urls.ts';
 import { err, out, type SetExit } from '../console.ts';
 import { parsePositiveInt } from '../parse-flags.ts';
+import { optionalBoolean, optionalNumber, readOptions } from '../typed-options.ts';
+
+export const VALIDATE_FLAGS = z.strictObject({ allowInsecureHttp: optionalBoolean, maxJobs: optionalNumber });
 
 /** `validate` and `schema`: suite files without running anything. */
 export function registerSuiteTools(program: Command, setExit: SetExit): void {
@@ -13,7 +17,8 @@ export function registerSuiteTools(program: Command, setExit: SetExit): void {
     .argument('<suites...>', 'suite YAML files')
     .option('--allow-insecure-http', 'accept http:// base URLs to hosts other than this machine (as `run --allow-insecure-http`)')
     .option('--max-jobs <n>', 'largest plan accepted (as `run --max-jobs`; default 1000000)', parsePositiveInt)
-    .action(async (files: string[], o: { allowInsecureHttp?: boolean; maxJobs?: number }) => {
+    .action(async (files: string[], values: OptionValues) => {
+      const o = readOptions('validate', VALIDATE_FLAGS, values);
       let failed = 0;
       for (const file of files) {
         try {

@@ -11,7 +11,7 @@ import type { CaseTableOptions } from './case-table.ts';
 import { renderHtmlReport } from './render-report.ts';
 import { sweepLevelsFromResult, type SweepLevel } from './sweep-level.ts';
 
-export const HTML_REPORT_FILE = 'report.html';
+export const HTML_REPORT_FILE = REPORT_FILES.html;
 
 export interface WriteHtmlReportOptions {
   /** Use this summary instead of reading summary.json. */

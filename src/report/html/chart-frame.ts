@@ -68,7 +68,7 @@ export function figure(id: string, title: string, plot: Plot, body: string, lege
     return `<li><svg width="14" height="12" aria-hidden="true">${swatch}</svg>${escapeHtml(l.label)}</li>`;
   });
   return `<figure class="chart" data-chart="${escapeHtml(id)}"><figcaption>${escapeHtml(title)}</figcaption>`
-        // Width 100% with the viewBox's aspect ratio: the chart fills its grid cell at any window width.
+    // Width 100% with the viewBox's aspect ratio: the chart fills its grid cell at any window width.
     + `<svg viewBox="0 0 ${plot.width} ${plot.height}" width="100%" preserveAspectRatio="xMidYMid meet" role="img" aria-label="${escapeHtml(title)}">`
     + body + '</svg>'
     + (items.length > 0 ? `<ul class="legend">${items.join('')}</ul>` : '')

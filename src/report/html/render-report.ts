@@ -39,7 +39,7 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-i
 /**
  * One self-contained HTML page: summary table, latency CDFs, token and cost bars, quality
  * scatters with the Pareto front, effort lines, sweep curve and a filterable per-case table.
- * Charts are inline SVG drawn here; the only script filters the case table.
+ * Charts are inline SVG drawn here; the only script filters and sorts the case table.
  */
 export async function renderHtmlReport(input: HtmlReportInput): Promise<string> {
   const { summary } = input;

@@ -19,10 +19,14 @@ export function jobModelRef(job: Pick<Job, 'provider' | 'model'>): string {
   return `${job.provider}:${job.model}`;
 }
 
-/** Output-token cap of a job, and whether it is the assumed default. */
+/**
+ * Output-token cap of a job, and whether it is the assumed default. The cap holds per choice, so a
+ * request asking for `n` choices can produce n times it (usage counts every choice).
+ */
 export function maxCompletionTokensOf(job: Pick<Job, 'params'>, fallback = DEFAULT_MAX_COMPLETION_TOKENS): { tokens: number; assumed: boolean } {
   const m = job.params.max_completion_tokens;
-  return m === undefined ? { tokens: fallback, assumed: true } : { tokens: m, assumed: false };
+  const n = typeof job.params.n === 'number' && job.params.n > 1 ? job.params.n : 1;
+  return m === undefined ? { tokens: fallback * n, assumed: true } : { tokens: m * n, assumed: false };
 }
 
 /**

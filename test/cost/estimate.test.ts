@@ -20,6 +20,16 @@ const row = (case_id: string, modelRef: string, effort: string | null, completio
   return { case_id, provider, model, reasoning_effort: effort, status, completion_tokens: completion, prompt_tokens: 7 };
 };
 
+describe('estimateRun with n choices', () => {
+  it('counts the max_completion_tokens cap once per choice (n: 3 → 3 × the cap), and the default cap too', () => {
+    const capped = { ...makeJob('a', 'sim:fast', null, 'hello', 100), params: { max_completion_tokens: 100, n: 3 } };
+    const uncapped = { ...makeJob('b', 'sim:fast', null, 'hello'), params: { n: 2 } };
+    const e = estimateRun([capped, uncapped], table, { countPromptTokens: countChars });
+    expect(e.groups[0].outputTokens).toEqual({ low: 0, expected: 300 + 2 * 1024, high: 300 + 2 * 1024 });
+    expect(e.groups[0].promptTokens).toBe(10); // the prompt is sent (and billed) once per request
+  });
+});
+
 describe('estimateRun without a previous run', () => {
   const e = estimateRun(jobs, table, { countPromptTokens: countChars });
 

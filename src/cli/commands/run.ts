@@ -8,6 +8,7 @@ import { parseRunDuration, parseWarmup } from '../../run/duration.ts';
 import { parseSweep, renderSweepTable, type SweepSpec } from '../../report/sweep.ts';
 import { parseSlo } from '../../measure/goodput.ts';
 import { sweepSuite } from '../../session/sweep-suite.ts';
+import { defaultWorkers } from '../../session/run-clients.ts';
 import { createProgress, type ProgressReporter } from '../progress.ts';
 import { renderFailureDigestText } from '../../report/failure-digest-render.ts';
 import { appendStepSummary, err, out, type SetExit } from '../console.ts';
@@ -53,6 +54,7 @@ function addRunOptions(cmd: Command): Command {
   return cmd
     .argument('<suite>', 'suite YAML file')
     .option('--concurrency <n>', 'requests in flight at once, overall', parsePositiveInt)
+    .option('--workers <n>', 'HTTP client threads, each sending its share of the requests from its own event loop and connection pool (default: one per core; 1 = the main thread sends)', parsePositiveInt, defaultWorkers())
     .option('--timeout <ms>', 'per-attempt timeout (30000, 30s, 2m)', parseDurationMs)
     .option('--max-retries <n>', 'retries after a retryable failure (429, 5xx, network)', parseNonNegativeInt)
     .option('--out <dir>', 'results folder (default results/<suite>/<timestamp>/)')
@@ -133,6 +135,7 @@ function buildRunOptions(o: OptionValues, signal: AbortSignal, ctx: RunContext):
   return {
     overrides: { models: o.models, efforts: o.efforts, repeats: o.repeats, timeoutMs: o.timeout, filter: o.filter, maxJobs: o.maxJobs, limit: o.limit },
     concurrency: o.concurrency,
+    workers: o.workers,
     maxRetries: o.maxRetries,
     outDir: o.out,
     resume: o.resume,

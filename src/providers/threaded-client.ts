@@ -129,10 +129,11 @@ export class ThreadedClient {
     const workerData: HttpWorkerData = { mainOffsetMs: this.mainOffsetMs };
     const worker = spawnWorker(this.moduleUrl, { workerData, name: 'evalbench-http' });
     const slot: Slot = { worker, pending: new Map(), warms: new Map(), dead: false };
-    worker.unref();
     worker.on('message', (m: FromHttpWorker) => this.onMessage(slot, m));
     worker.on('error', (e) => this.onStopped(slot, `it crashed: ${e.message}`));
     worker.on('exit', (code) => this.onStopped(slot, `it exited with code ${code}`));
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    worker.unref();
     return slot;
   }
 

@@ -32,10 +32,12 @@ export interface RunClients {
  */
 export function createRunClients(o: { workers?: number; fetch?: FetchLike; cacheDir?: string }): RunClients {
   const workers = o.fetch ? 1 : o.workers ?? 1;
+  let base: typeof sendChatCompletion = sendChatCompletion;
+  // The cache folder is checked (a bad one stops the run) before any thread is started.
+  const sender: SendAttempt = o.cacheDir ? withResponseCache(o.cacheDir, (req, deps) => base(req, deps)) : (req, deps) => base(req, deps);
   const threads = workers > 1 ? new ThreadedClient(workers) : undefined;
+  if (threads) base = threads.send;
   const counter = new TokenCountThread();
-  const base = threads?.send ?? sendChatCompletion;
-  const sender: SendAttempt = o.cacheDir ? withResponseCache(o.cacheDir, base) : (req, deps) => base(req, deps);
   return {
     workers,
     send: withOffThreadEstimates<Job>(sender, counter),

@@ -2,7 +2,12 @@
 // port 0: same results as the in-thread client, stamps on the main thread's clock, attempts
 // spread over the workers, aborts, crashes and bad messages as typed failures, and stamps that a
 // blocked main thread does not delay.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendChatCompletion } from '../../src/providers/openai-client.ts';
@@ -136,4 +141,21 @@ describe('ThreadedClient', () => {
       delete process.env.EVALBENCH_TEST_WORKER_MODE;
     }
   });
+
+  it('never keeps the process alive while idle (a run that fails before close still exits)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'evalbench-unref-'));
+    try {
+      const script = path.join(dir, 'idle.mts');
+      const mod = new URL('../../src/providers/threaded-client.ts', import.meta.url).href;
+      fs.writeFileSync(script, `import { ThreadedClient } from ${JSON.stringify(mod)};
+const c = new ThreadedClient(2);
+const r = await c.send({ url: ${JSON.stringify(`${stamping.url}/chat/completions`)}, headers: {}, timeoutMs: 20000, body: { model: 'm', messages: [{ role: 'user', content: 'idle' }], stream: true } });
+console.log(r.ok);
+`);
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], { cwd: path.resolve(import.meta.dirname, '../..'), timeout: 25_000 });
+      expect(stdout.trim()).toBe('true');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

@@ -24,12 +24,24 @@ const TIMED: (keyof ResultRow | 'itl_sample_count')[] = [
 ];
 
 /**
- * `x` without its time fields (names ending in _ms or _tps), at any depth; per-case lists in case
- * order (cases with equal numbers are listed in the order their rows ended, which no two runs share).
+ * Sums over rows (a group's cost) are added in the order the rows ended, which no two runs share:
+ * the last bits of a float sum differ. Compared to 12 significant digits.
+ */
+function rounded(x: unknown): unknown {
+  if (typeof x === 'number') return Number(x.toPrecision(12));
+  if (Array.isArray(x)) return x.map(rounded);
+  if (x === null || typeof x !== 'object') return x;
+  return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, rounded(v)]));
+}
+
+/**
+ * `x` without its time fields (names ending in _ms or _tps), at any depth; per-case lists (of
+ * objects or of case ids) in case order: cases with equal numbers are listed in the order their
+ * rows ended, which no two runs share, not even two runs on one thread.
  */
 function withoutTimes(x: unknown): unknown {
   if (Array.isArray(x)) {
-    const caseId = (v: unknown) => String((v as { case_id?: string } | null)?.case_id ?? '');
+    const caseId = (v: unknown) => (typeof v === 'string' ? v : String((v as { case_id?: string } | null)?.case_id ?? ''));
     return x.map(withoutTimes).sort((a, b) => caseId(a).localeCompare(caseId(b)));
   }
   if (x === null || typeof x !== 'object') return x;
@@ -51,7 +63,7 @@ async function runWith(workers: number) {
     counts: g.counts, errors_by_type: g.errors_by_type, attempts: g.attempts, retries: g.retries,
     tokens: g.tokens, cost_usd: g.cost_usd, grading: g.grading, ttft_count: (g.metrics as { ttft_ms: { count: number } }).ttft_ms.count,
   });
-  return { rows, quality: withoutTimes(summary.quality), overall: untimed(summary.overall), groups: summary.groups.map(untimed) };
+  return { rows, quality: rounded(withoutTimes(summary.quality)), overall: rounded(untimed(summary.overall)), groups: rounded(summary.groups.map(untimed)) };
 }
 
 describe('run --workers', () => {

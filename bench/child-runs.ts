@@ -49,6 +49,17 @@ async function runProbed(nodeArgs: string[], requests: number, dir: string): Pro
   return { exitCode, stdout, stderr, probe };
 }
 
+/**
+ * `--workers N` for every `evalbench run` of the bench when BENCH_WORKERS=N is set (A/B of the HTTP
+ * worker threads against `--workers 1`); unset: the CLI's default, one per core.
+ */
+export function workersFlag(env: Record<string, string | undefined> = process.env): string[] {
+  const n = env.BENCH_WORKERS;
+  if (n === undefined || n === '') return [];
+  if (!/^[1-9]\d*$/.test(n)) throw new Error(`BENCH_WORKERS must be a whole number >= 1, not "${n}"`);
+  return ['--workers', n];
+}
+
 export interface CliRun {
   exitCode: number | null;
   rows: number;
@@ -72,7 +83,7 @@ export async function runCli(opts: { url: string; jobs: number; concurrency: num
     // The suite has 10 cases x repeats: the probe's window closes at the job count it really plans.
     const jobs = Math.ceil(opts.jobs / 10) * 10;
     writeFileSync(suite, scaleSuiteYaml(opts.url, jobs, opts.concurrency, opts.tokens));
-    const r = await runProbed([opts.cli ?? CLI, 'run', suite, '--out', out, '--progress', 'off', ...(opts.extra ?? [])], jobs, dir);
+    const r = await runProbed([opts.cli ?? CLI, 'run', suite, '--out', out, '--progress', 'off', ...workersFlag(), ...(opts.extra ?? [])], jobs, dir);
     const ttftMs: number[] = [];
     let rows = 0;
     let ok = 0;

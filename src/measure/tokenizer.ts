@@ -24,13 +24,50 @@ export function o200k(): O200kEncoding {
 
 /**
  * Loads the tokenizer now (~200 ms with the event loop blocked, ~36 MB allocated, ~15 MB kept).
- * A run calls this before its first request: loading it when the first row without usage needs
- * an estimate would block every stream then in flight for that long.
+ * For what counts every job (the budget guard, `estimate`), before the first request. A run's rows
+ * never load it on the thread that reads sockets: their counts are made in a counting thread
+ * (token-count-thread.ts) and handed over through rememberTokenCount.
  */
 export function loadTokenizer(): void {
   o200k();
 }
 
+/** Whether this thread has loaded the tokenizer. */
+export function tokenizerLoaded(): boolean {
+  return encoder !== undefined;
+}
+
+/**
+ * Counts made elsewhere (another thread), each for the next countTokens call(s) on the same text:
+ * `uses` calls are answered from here, then the entry is gone, so the table holds only counts
+ * about to be read. Bounded all the same: a count never read is a leak, and a miss only costs a
+ * count here.
+ */
+const precounted = new Map<string, { tokens: number; uses: number }>();
+const MAX_PRECOUNTED = 10_000;
+const precountedMessages = new WeakMap<readonly ChatMessage[], number>();
+
+/** The next countTokens(text) returns `tokens` without the tokenizer (once per call to this). */
+export function rememberTokenCount(text: string, tokens: number): void {
+  const e = precounted.get(text);
+  if (e) e.uses += 1;
+  else {
+    if (precounted.size >= MAX_PRECOUNTED) precounted.clear();
+    precounted.set(text, { tokens, uses: 1 });
+  }
+}
+
+/** countMessageTokens(messages) (this very array) returns `tokens` without the tokenizer. */
+export function rememberMessageTokens(messages: readonly ChatMessage[], tokens: number): void {
+  precountedMessages.set(messages, tokens);
+}
+
+function takePrecounted(text: string): number | undefined {
+  const e = precounted.get(text);
+  if (!e) return undefined;
+  if (--e.uses === 0) precounted.delete(text);
+  return e.tokens;
+}
 
 /** Special-token text such as "<|endoftext|>" is counted as plain text, never rejected. */
 const NO_SPECIAL = { disallowedSpecial: new Set<string>() };
@@ -55,6 +92,10 @@ const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
  */
 export function countTokens(text: string): number {
   if (text.length === 0) return 0;
+  return takePrecounted(text) ?? countWithTokenizer(text);
+}
+
+function countWithTokenizer(text: string): number {
   if (text.length <= MAX_TOKENIZER_RUN) return o200k().countTokens(text, NO_SPECIAL);
   let total = 0;
   let start = 0;
@@ -100,6 +141,8 @@ export const IMAGE_TOKENS_DEFAULT = 765;
 
 /** Estimated prompt tokens of a chat request (for dry-run cost and usage_source "estimated"). */
 export function countMessageTokens(messages: readonly ChatMessage[]): number {
+  const known = precountedMessages.get(messages);
+  if (known !== undefined) return known;
   let total = TOKENS_REPLY_PRIMING;
   for (const m of messages) {
     total += TOKENS_PER_MESSAGE + countTokens(m.role);

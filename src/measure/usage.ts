@@ -39,6 +39,21 @@ export function normalizeUsage(raw: unknown): Usage | null {
   return { promptTokens, completionTokens, reasoningTokens, cachedTokens, totalTokens };
 }
 
+/** The text of a response's tool calls as estimateUsage counts it (names and arguments). */
+export function toolCallText(toolCalls: readonly ToolCallOut[]): string {
+  return toolCalls.map((t) => `${t.name ?? ''}${t.arguments}`).join('\n');
+}
+
+/**
+ * The texts estimateUsage counts for this response, one entry per countTokens call it makes
+ * (the counting thread counts exactly these ahead of it).
+ */
+export function estimatedTexts(content: string, reasoning: string, toolCalls: readonly ToolCallOut[] = []): string[] {
+  const texts = reasoning ? [reasoning, content] : [content];
+  if (toolCalls.length > 0) texts.push(toolCallText(toolCalls));
+  return texts;
+}
+
 /** What was not kept of a response whose text was capped (AttemptResult.droppedChars). */
 export interface TextCap {
   /** Characters received beyond the kept text. */
@@ -71,7 +86,7 @@ export function estimateUsage(
     const scaled = kept > 0 ? Math.round((completion * (kept + cap.droppedChars)) / kept) : 0;
     completion = Math.max(cap.tokenEvents, scaled);
   }
-  if (toolCalls.length > 0) completion += countTokens(toolCalls.map((t) => `${t.name ?? ''}${t.arguments}`).join('\n'));
+  if (toolCalls.length > 0) completion += countTokens(toolCallText(toolCalls));
   return {
     promptTokens,
     completionTokens: completion,

@@ -140,6 +140,13 @@ class Endpoint {
     this.options = { ...this.base, headers: h };
     return this.options;
   }
+
+  /** Closes this origin's idle pooled sockets (after one of them proved stale). */
+  closeIdleSockets(headers: Record<string, string>): void {
+    const agent = this.base.agent;
+    const name = agent.getName(this.optionsFor(headers));
+    for (const s of agent.freeSockets[name] ?? []) s.destroy();
+  }
 }
 
 function sameHeaders(a: Record<string, string>, b: Record<string, string>): boolean {
@@ -211,32 +218,60 @@ class NodeExchange implements Exchange, TransportResponse {
   /** In the settle queue. */
   private settleQueued = false;
   private deliver: ((chunk: Buffer, t: number) => void) | null = null;
+  /** The request was sent again after a stale pooled socket failed it (once at most). */
+  private resent = false;
 
-  constructor(url: string, headers: Record<string, string>, payload: string, private readonly now: Clock) {
+  constructor(
+    private readonly url: string, private readonly reqHeaders: Record<string, string>, private readonly payload: string, private readonly now: Clock,
+  ) {
     this.response = new Promise<TransportResponse>((resolve, reject) => {
       this.resolveHead = resolve;
       this.rejectHead = reject;
     });
+    this.start();
+  }
+
+  private start(): void {
     let req: http.ClientRequest;
+    let target: Endpoint;
     try {
-      const target = endpointFor(url);
+      target = endpointFor(this.url);
       // Node copies the options and sets Content-Length itself from end(payload).
-      req = (target.secure ? https : http).request(target.optionsFor(headers));
+      req = (target.secure ? https : http).request(target.optionsFor(this.reqHeaders));
     } catch (err) {
-      this.sentAt = now();
+      this.sentAt = this.now();
       this.failHead(err);
       return;
     }
     this.req = req;
-    req.on('response', this.onResponse);
+    // Events of a request given up for a resend (a stale socket) are not this exchange's any more.
+    req.on('response', (res) => (req === this.req ? this.onResponse(res) : res.destroy()));
     // Stays attached for the request's life: Node can emit 'error' after a destroy.
-    req.on('error', this.onError);
-    this.sentAt = now();
+    req.on('error', (err) => {
+      if (req === this.req && !this.resendOnStaleSocket(req, target, err)) this.onError(err);
+    });
+    this.sentAt = this.now();
     // Node hands the request its (pooled) socket a tick later and writes it right after
     // 'socket': stamping there keeps the wait for that tick out of TTFT. When many requests start
     // in one tick (a closed loop filling its slots), that wait is as long as starting them all.
     req.once('socket', this.onSocket);
-    req.end(payload);
+    req.end(this.payload);
+  }
+
+  /**
+   * A pooled keep-alive socket the server had closed while it idled fails the request with
+   * ECONNRESET before any response byte: the request never reached the server. It is sent again,
+   * once, on a fresh socket (the origin's other idle sockets are closed first: they idled as
+   * long), within the same attempt; t_send is the resend's. A reset on a fresh socket, or after a
+   * response began, is a failure as before.
+   */
+  private resendOnStaleSocket(req: http.ClientRequest, target: Endpoint, err: unknown): boolean {
+    if (this.resent || this.phase !== Phase.Head || !req.reusedSocket || (err as { code?: unknown }).code !== 'ECONNRESET') return false;
+    this.resent = true;
+    target.closeIdleSockets(this.reqHeaders);
+    req.destroy();
+    this.start();
+    return true;
   }
 
   private readonly onSocket = (): void => {

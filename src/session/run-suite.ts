@@ -9,7 +9,7 @@ import { startSimulator, type RunningSimulator, type SimulatorOptions } from '..
 import { finishRunFolder, REPORT_FILES, SummaryBuilder, type Summary } from '../report/index.ts';
 import { resolveProviders } from './resolve-providers.ts';
 import { runJobs, type RunJobsResult } from '../run/run-jobs.ts';
-import { warmUp } from './warm-up.ts';
+import { createRunClients, type RunClients } from './run-clients.ts';
 import { coalescedWarning } from '../measure/coalesced-gaps.ts';
 import { loadTokenizer } from '../measure/tokenizer.ts';
 import { prepareResume } from './resume.ts';
@@ -20,9 +20,7 @@ import type { Slo } from '../measure/goodput.ts';
 import { startSelfCheck, type SelfCheckReport } from '../measure/self-check.ts';
 import { shardJobs, type ShardSpec } from '../plan/index.ts';
 import { resolveGates, type BudgetUse, type Comparison, type GateConfig, type GateResult } from '../report/index.ts';
-import { withResponseCache } from '../run/response-cache.ts';
 import { createRunBudgetGate, type BudgetGate } from '../run/budget-gate.ts';
-import { sendChatCompletion } from '../providers/openai-client.ts';
 import { checkBaseUrl } from '../providers/url-policy.ts';
 import { checkSuiteBaseUrls } from './check-suite-urls.ts';
 import { createRowFinisher } from '../run/finish-row.ts';
@@ -115,6 +113,11 @@ export interface RunOptions {
    * once the folder is written.
    */
   reporters?: readonly RunReporter[];
+  /**
+   * HTTP worker threads (`--workers`; the CLI defaults to one per core): each sends its share of
+   * the requests from its own event loop and connection pool. Default 1: the main thread sends.
+   */
+  workers?: number;
 }
 
 export interface RunOutcome {
@@ -223,6 +226,7 @@ async function runSuiteUnguarded(suiteOrFile: string | Suite, options: RunOption
   options.signal?.addEventListener('abort', stopGrading, { once: true });
   let sim: RunningSimulator | undefined;
   let lock: RunLock | undefined;
+  let clients: RunClients | undefined;
   try {
     await preloadSuiteGraders(suite, graderPool);
     // Keys first: a missing key stops the run before anything is started or sent.
@@ -239,16 +243,19 @@ async function runSuiteUnguarded(suiteOrFile: string | Suite, options: RunOption
     ensureDir(outDir, options.resume ? '--resume' : '--out');
     lock = acquireRunLock(outDir);
     if (!options.resume) checkOutDir(outDir, { overwrite: options.overwrite, runFiles: Object.values(REPORT_FILES) });
-    loadTokenizer();
+    // Budgets count every job's prompt: loaded before the first request. Rows count off this thread (run-clients.ts).
+    if (options.maxCostUsd !== undefined || options.maxTokens !== undefined) loadTokenizer();
     const load = loadShape(suite, options);
-    if (options.warmUp !== false) await warmUpClient(providers, load, options, options.durationMs === undefined ? sharded?.length ?? plan.count : undefined);
+    clients = createRunClients(options);
+    if (options.warmUp !== false) await warmUpClient(clients, providers, load, options, options.durationMs === undefined ? sharded?.length ?? plan.count : undefined);
 
-    const ctx: RunContext = { suite, options, outDir, files: reportFiles(outDir), warn, prices, providers, judge, graderPool, load };
+    const ctx: RunContext = { suite, options, outDir, files: reportFiles(outDir), warn, prices, providers, judge, graderPool, load, clients };
     return await runClaimedFolder(ctx, plan, sharded, gateConfig, warnings);
   } finally {
     lock?.release();
     options.signal?.removeEventListener('abort', stopGrading);
     await graderPool.close();
+    await clients?.close();
     await sim?.close();
   }
 }
@@ -294,6 +301,7 @@ interface RunContext {
   judge: RubricJudge | undefined;
   graderPool: GradePool;
   load: LoadShape;
+  clients: RunClients;
 }
 
 /** The suite's judge model, when some assertion is an llm-rubric (otherwise no judge is needed). */
@@ -335,9 +343,9 @@ function loadShape(suite: Suite, options: RunOptions): LoadShape {
 }
 
 async function warmUpClient(
-  providers: ReadonlyMap<string, ResolvedProvider>, load: LoadShape, options: RunOptions, jobs: number | undefined,
+  clients: RunClients, providers: ReadonlyMap<string, ResolvedProvider>, load: LoadShape, options: RunOptions, jobs: number | undefined,
 ): Promise<void> {
-  await warmUp(providers.values(), options.fetch, {
+  await clients.warm(providers, {
     // Open loop: about rate x 1 s in flight (Little's law for answers of about a second).
     concurrency: load.open ? Math.min(load.concurrency, Math.ceil(load.open.rate)) : load.concurrency,
     jobs,
@@ -396,7 +404,7 @@ async function executeJobs(
   try {
     counts = await runJobs(toRun, {
       gate,
-      send: options.cacheDir ? withResponseCache(options.cacheDir, sendChatCompletion) : undefined,
+      send: ctx.clients.send,
       providers,
       concurrency: ctx.load.concurrency,
       mode: open ? { ...open, retries: open.retries ?? options.maxRetries !== undefined } : options.mode,

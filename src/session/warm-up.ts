@@ -1,6 +1,4 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { sendChatCompletion } from '../providers/openai-client.ts';
+import { warmClientPath } from '../providers/client-warm-up.ts';
 import { warmConnections } from '../providers/http-transport.ts';
 import { endpointUrl } from '../providers/url-policy.ts';
 import type { FetchLike } from '../providers/types.ts';
@@ -81,35 +79,5 @@ async function warmFetch(fetchImpl: FetchLike, url: string, headers: Record<stri
     await res.arrayBuffer();
   } catch {
     // A server without /models, or not up yet: the real requests will say so.
-  }
-}
-
-const CHUNK = (delta: object, finish: string | null = null) =>
-  `data: ${JSON.stringify({ id: 'warm', object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-const WARM_BODY =
-  CHUNK({ role: 'assistant', content: '' }) + CHUNK({ reasoning_content: 'warm' }) + CHUNK({ content: 'up' }) +
-  CHUNK({}, 'stop') + `data: ${JSON.stringify({ id: 'warm', choices: [], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } })}\n\n` +
-  'data: [DONE]\n\n';
-
-async function warmClientPath(fetchImpl?: FetchLike): Promise<void> {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.end(WARM_BODY);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  try {
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/chat/completions`;
-    for (let i = 0; i < 5; i++) {
-      await sendChatCompletion(
-        { url, headers: {}, body: { model: 'warm', messages: [{ role: 'user', content: 'warm' }], stream: true, stream_options: { include_usage: true } }, timeoutMs: 3000 },
-        { fetch: fetchImpl },
-      );
-    }
-  } finally {
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
   }
 }

@@ -199,11 +199,10 @@ describe('fault matrix: one scenario per fault, through runJobs', () => {
     const mine = rows.filter((r) => r.provider === scenario);
     expect(mine).toHaveLength(JOBS_PER_SCENARIO);
     for (const r of mine) {
-      // A pooled socket the server had just closed fails before any answer and is retried (the
-      // request never reached the server); on a busy machine that happens now and then. Such an
-      // attempt is counted apart, so the check still proves which failures are not retried.
-      const stale = c.attempts === 1 ? (staleRetries.get(r.job_id) ?? 0) : 0;
-      expect({ status: r.status, error_type: r.error_type, attempts: r.attempts - stale }, r.error_message ?? '').toEqual({
+      // A pooled socket the server had just closed (a busy machine sees it now and then) is
+      // replaced inside the attempt (http-transport.ts): it never costs a retry.
+      if (scenario !== 'reset-before-headers') expect(staleRetries.get(r.job_id) ?? 0).toBe(0);
+      expect({ status: r.status, error_type: r.error_type, attempts: r.attempts }, r.error_message ?? '').toEqual({
         status: c.status, error_type: c.errorType, attempts: c.attempts,
       });
       if (c.httpStatus !== undefined) expect(r.http_status).toBe(c.httpStatus);
@@ -212,9 +211,11 @@ describe('fault matrix: one scenario per fault, through runJobs', () => {
     }
     if (scenario !== 'connection-refused') {
       const expected = JOBS_PER_SCENARIO * (c.hitsPerJob ?? c.attempts);
-      const stale = c.attempts === 1 ? mine.reduce((n, r) => n + (staleRetries.get(r.job_id) ?? 0), 0) : 0;
+      // A reset before any byte on a reused socket looks like a stale socket to the client, which
+      // sends it again once on a fresh one within the attempt: at most one extra hit per attempt.
+      const resends = scenario === 'reset-before-headers' ? JOBS_PER_SCENARIO * c.attempts : 0;
       expect(a.hitsOf(scenario).length).toBeGreaterThanOrEqual(expected);
-      expect(a.hitsOf(scenario).length).toBeLessThanOrEqual(expected + stale);
+      expect(a.hitsOf(scenario).length).toBeLessThanOrEqual(expected + resends);
     }
   });
 

@@ -9,6 +9,7 @@ import { parseRunDuration, parseWarmup, type WarmupSpec } from '../../run/durati
 import { parseSweep, renderSweepTable, type SweepSpec } from '../../report/sweep.ts';
 import { parseSlo, type Slo } from '../../measure/goodput.ts';
 import { sweepSuite } from '../../session/sweep-suite.ts';
+import { defaultWorkers } from '../../session/run-clients.ts';
 import { createProgress, progressRunReporter, type ProgressReporter } from '../progress.ts';
 import { renderFailureDigestText } from '../../report/failure-digest-render.ts';
 import { appendStepSummary, err, out, type SetExit } from '../console.ts';
@@ -22,6 +23,7 @@ export const RUN_FLAGS = z.strictObject({
   ...PLAN_FLAGS,
   ...GATE_FLAGS,
   concurrency: optionalNumber,
+  workers: optionalNumber,
   timeout: optionalNumber,
   maxRetries: optionalNumber,
   out: optionalString,
@@ -84,6 +86,7 @@ function addRunOptions(cmd: Command): Command {
   return cmd
     .argument('<suite>', 'suite YAML file')
     .option('--concurrency <n>', 'requests in flight at once, overall', parsePositiveInt)
+    .option('--workers <n>', 'HTTP client threads, each sending its share of the requests from its own event loop and connection pool (default: one per core; 1 = the main thread sends)', parsePositiveInt, defaultWorkers())
     .option('--timeout <ms>', 'per-attempt timeout (30000, 30s, 2m)', parseDurationMs)
     .option('--max-retries <n>', 'retries after a retryable failure (429, 5xx, network)', parseNonNegativeInt)
     .option('--out <dir>', 'results folder (default results/<suite>/<timestamp>/)')
@@ -164,6 +167,7 @@ function buildRunOptions(o: RunFlags, signal: AbortSignal, ctx: RunContext): Run
   return {
     overrides: planOverrides(o, o.timeout),
     concurrency: o.concurrency,
+    workers: o.workers,
     maxRetries: o.maxRetries,
     outDir: o.out,
     resume: o.resume,

@@ -1,0 +1,30 @@
+import type { AttemptRequest, AttemptResult } from './types.ts';
+
+/** What the main thread gives an HTTP worker when it starts it. */
+export interface HttpWorkerData {
+  /** monotonicOffsetMs() of the main thread: the worker stamps on its axis (thread-clock.ts). */
+  mainOffsetMs: number;
+}
+
+/** Main thread -> HTTP worker. Small and structured-clone friendly: no signal, no functions. */
+export type ToHttpWorker =
+  | { t: 'send'; id: number; req: Omit<AttemptRequest, 'signal'>; allowInsecureHttp: boolean }
+  /** The run's signal fired: the worker aborts that attempt with this reason. */
+  | { t: 'abort'; id: number; reason: string }
+  /** Run the client path and open `connections` pooled connections to each URL. */
+  | { t: 'warm'; id: number; targets: { url: string; headers: Record<string, string>; connections: number }[] };
+
+/** HTTP worker -> main thread. */
+export type FromHttpWorker =
+  | { t: 'result'; id: number; result: AttemptResult }
+  | { t: 'warmed'; id: number };
+
+/** A result the main thread can build rows from: anything else from a worker is a bad message. */
+export function isAttemptResult(x: unknown): x is AttemptResult {
+  if (x === null || typeof x !== 'object') return false;
+  const r = x as Partial<AttemptResult>;
+  const m = r.marks;
+  return typeof r.ok === 'boolean' && typeof r.content === 'string' && typeof r.reasoning === 'string'
+    && Array.isArray(r.toolCalls) && m !== null && typeof m === 'object'
+    && typeof m.send === 'number' && typeof m.end === 'number' && Array.isArray(m.tokenTimes);
+}

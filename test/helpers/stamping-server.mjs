@@ -6,7 +6,7 @@
 //   (x-delay-ms header, default 20) a non-streamed body is written in one res.end(), stamped
 //   `end_at_ms` just before; a streamed one writes a role chunk, then `tokens` content chunks
 //   (x-tokens, default 4) `itlMs` apart (x-itl-ms, default 2), stamping just before the first
-//   token's write. Stamped before the write, no client can see the bytes earlier than the stamp.
+//   token's write, and a usage chunk when stream_options.include_usage asks. Stamped before the write, no client can see the bytes earlier than the stamp.
 // GET .../models: {"data":[]} (the client's warm-up).
 // GET /stamps: the records since the last call, and how many sockets were opened by a GET
 //   (warm-up) and by a POST (a connection the measured phase had to open itself).
@@ -27,7 +27,7 @@ function completion(key) {
   });
 }
 
-function stream(res, key, recv, tokens, itlMs) {
+function stream(res, key, recv, tokens, itlMs, withUsage) {
   res.writeHead(200, { 'content-type': 'text/event-stream' });
   res.write(chunk({ role: 'assistant', content: '' }));
   const rec = { key, recv_at_ms: recv, first_tok_at_ms: 0, end_at_ms: 0 };
@@ -41,7 +41,11 @@ function stream(res, key, recv, tokens, itlMs) {
       return;
     }
     rec.end_at_ms = ms();
-    res.end(chunk({}, 'stop') + 'data: [DONE]\n\n');
+    // As OpenAI does for stream_options.include_usage: a last chunk with no choices, only usage.
+    const usage = withUsage
+      ? `data: ${JSON.stringify({ id: 'stamp', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 3, completion_tokens: tokens, total_tokens: 3 + tokens } })}\n\n`
+      : '';
+    res.end(chunk({}, 'stop') + usage + 'data: [DONE]\n\n');
   };
   next();
 }
@@ -75,7 +79,7 @@ const server = http.createServer((req, res) => {
     const num = (h, d) => (req.headers[h] === undefined ? d : Number(req.headers[h]));
     const delayMs = num('x-delay-ms', 20);
     setTimeout(() => {
-      if (body.stream) return stream(res, key, recv, num('x-tokens', 4), num('x-itl-ms', 2));
+      if (body.stream) return stream(res, key, recv, num('x-tokens', 4), num('x-itl-ms', 2), body.stream_options?.include_usage === true);
       const text = completion(key);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
       records.push({ key, recv_at_ms: recv, first_tok_at_ms: 0, end_at_ms: ms() });

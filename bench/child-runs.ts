@@ -51,7 +51,7 @@ async function runProbed(nodeArgs: string[], requests: number, dir: string): Pro
 
 /**
  * `--workers N` for every `evalbench run` of the bench when BENCH_WORKERS=N is set (A/B of the HTTP
- * worker threads against `--workers 1`); unset: the CLI's default, one per core.
+ * worker threads against `--workers 1`); unset: the CLI's default, cores - 1 (at least 1).
  */
 export function workersFlag(env: Record<string, string | undefined> = process.env): string[] {
   const n = env.BENCH_WORKERS;

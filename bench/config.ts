@@ -5,7 +5,7 @@
  * - BENCH_OUT=dir (default results/bench)
  * - BENCH_BUDGET_SEC=n (default 420 full, 150 quick): a memory run whose projected time would
  *   end the bench past this is skipped and reported as such
- * - BENCH_WORKERS=n: every `evalbench run` gets `--workers n` (default: the CLI's, one per core)
+ * - BENCH_WORKERS=n: every `evalbench run` gets `--workers n` (default: the CLI's, cores - 1, at least 1)
  */
 /** In run order: memory last, so it can use whatever time the budget has left. */
 export const SECTIONS = ['startup', 'micro', 'paired', 'throughput', 'open-loop', 'memory'] as const;

@@ -64,7 +64,7 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   const machine = machineInfo();
   print(`evalbench bench (${cfg.size}) on ${machine.cpu}, ${machine.cores} cores, ${machine.totalMemMb} MB, ${machine.os}, Node ${machine.node}; load average ${machine.loadAvg1}`);
-  print(`evalbench run: ${process.env.BENCH_WORKERS ? `--workers ${process.env.BENCH_WORKERS}` : `--workers default (one per core: ${os.availableParallelism()})`}`);
+  print(`evalbench run: ${process.env.BENCH_WORKERS ? `--workers ${process.env.BENCH_WORKERS}` : `--workers default (cores - 1, at least 1: ${Math.max(1, os.availableParallelism() - 1)})`}`);
   if (machine.loadAvg1 > machine.cores * 0.5) {
     print(`note: the machine is busy (load ${machine.loadAvg1} on ${machine.cores} cores): timings will be noisy`);
   }

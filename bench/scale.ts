@@ -1,3 +1,4 @@
+import { spread } from './spread.ts';
 import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -184,7 +185,8 @@ export async function runScale(cfg: BenchConfig['memory'], log: (s: string) => v
   const runs: ScaleRun[] = [];
   const skipped: ScaleSkip[] = [];
   try {
-    for (const jobs of [...cfg.jobs].sort((a, b) => a - b)) {
+    const sizes = [...cfg.jobs].sort((a, b) => a - b);
+    for (const jobs of sizes) {
       const prev = runs.at(-1);
       if (prev && prev.jobsPerSec > 0) {
         // Start-up and report writing are in prev's rate too: a fair projection for a bigger run.
@@ -196,15 +198,29 @@ export async function runScale(cfg: BenchConfig['memory'], log: (s: string) => v
           continue;
         }
       }
-      log(`scale: evalbench run with ${fmtInt(jobs)} jobs`);
-      runs.push(await runOne(sim.url, jobs, cfg.concurrency, cfg.server.tokens));
+      const rounds = jobs === sizes.at(-1) && sizes.length > 2 ? 1 : cfg.rounds;
+      for (let i = 1; i <= rounds; i++) {
+        log(`scale: evalbench run with ${fmtInt(jobs)} jobs${rounds > 1 ? `, round ${i}/${rounds}` : ''}`);
+        runs.push(await runOne(sim.url, jobs, cfg.concurrency, cfg.server.tokens));
+      }
     }
   } finally {
     await sim.close();
   }
-  const points = runs.filter((r) => r.peakRssMb !== null && r.exitCode === 0).map((r) => ({ jobs: r.jobs, peakRssMb: r.peakRssMb! }));
-  const live = runs.filter((r) => r.liveHeapMb !== null && r.exitCode === 0).map((r) => ({ jobs: r.jobs, peakRssMb: r.liveHeapMb! }));
+  const points = medianPerSize(runs, (r) => r.peakRssMb);
+  const live = medianPerSize(runs, (r) => r.liveHeapMb);
   return { concurrency: cfg.concurrency, tokens: cfg.server.tokens, runs, skipped, growth: memoryGrowth(points), liveGrowth: memoryGrowth(live) };
+}
+
+/** One point per size: the median over that size's successful rounds. */
+function medianPerSize(runs: readonly ScaleRun[], value: (r: ScaleRun) => number | null): { jobs: number; peakRssMb: number }[] {
+  const bySize = new Map<number, number[]>();
+  for (const r of runs) {
+    const v = value(r);
+    if (v === null || r.exitCode !== 0) continue;
+    bySize.set(r.jobs, [...(bySize.get(r.jobs) ?? []), v]);
+  }
+  return [...bySize].map(([jobs, vs]) => ({ jobs, peakRssMb: spread(vs).median! }));
 }
 
 export function renderScale(r: ScaleResult): string {

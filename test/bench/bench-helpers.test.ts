@@ -68,7 +68,8 @@ describe('config', () => {
     const c = benchConfig({});
     expect(c.size).toBe('full');
     expect([...c.sections]).toEqual([...SECTIONS]);
-    expect(c.memory.jobs).toEqual([10_000, 100_000]);
+    expect(c.memory.jobs).toEqual([10_000, 100_000, 1_000_000]); // the two goals, and 10k for the growth
+    expect(c.memory.rounds).toBeGreaterThanOrEqual(5);
     expect(c.paired.concurrency).toBe(64);
     expect(c.paired.rounds).toBeGreaterThanOrEqual(5);
     expect(c.throughput.rounds).toBeGreaterThanOrEqual(5);

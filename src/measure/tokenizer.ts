@@ -85,7 +85,7 @@ const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
 
 /**
  * Tokens in `text` by o200k_base: exact for OpenAI models, an estimate for others. Linear in
- * the length: the text is counted in pieces cut before a whitespace character (where o200k's
+ * the length: the text is counted in pieces cut before a run of spaces (where o200k's
  * pre-tokenizer splits anyway, so ordinary text counts the same) and, inside a run of more
  * than MAX_TOKENIZER_RUN non-space characters, every MAX_TOKENIZER_RUN characters (a few
  * tokens off per cut, on text no real answer holds).
@@ -100,11 +100,15 @@ function countWithTokenizer(text: string): number {
   let total = 0;
   let start = 0;
   let run = 0;
-  let lastSpace = -1;
+  // Where a piece may end: before a run of spaces or tabs that follows a non-space character.
+  // o200k's pre-tokenizer always splits there (a newline may still belong to the punctuation
+  // before it, and a space inside a run to the word after it), so the count stays exact.
+  let lastCut = -1;
   for (let i = 0; i < text.length; i++) {
-    if (isSpace(text.charCodeAt(i))) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) {
+      if ((c === 32 || c === 9) && i > 0 && !isSpace(text.charCodeAt(i - 1))) lastCut = i;
       run = 0;
-      lastSpace = i;
     } else if (++run >= MAX_TOKENIZER_RUN) {
       // Never split a surrogate pair.
       const hi = text.charCodeAt(i);
@@ -114,9 +118,9 @@ function countWithTokenizer(text: string): number {
       run = cut === i ? 1 : 0;
       continue;
     }
-    if (i - start >= MAX_TOKENIZER_PIECE && lastSpace > start) {
-      total += o200k().countTokens(text.slice(start, lastSpace), NO_SPECIAL);
-      start = lastSpace;
+    if (i - start >= MAX_TOKENIZER_PIECE && lastCut > start) {
+      total += o200k().countTokens(text.slice(start, lastCut), NO_SPECIAL);
+      start = lastCut;
     }
   }
   if (start < text.length) total += o200k().countTokens(text.slice(start), NO_SPECIAL);

@@ -58,6 +58,15 @@ describe('countTokens is linear in the length (issue 17)', () => {
     expect(countTokens(text)).toBe(raw(text));
   });
 
+  it('stays exact wherever the pieces fall: aligned tables, runs of spaces, punctuation before newlines', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const metrics = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8');
+    // Shifting the start moves every cut; a cut inside a whitespace run or after "." before "\n" would show.
+    for (const text of [readme.slice(1_234), readme.slice(4_321), metrics, `${'| a |   b   |\n'.repeat(2_000)}end.\n\n`]) {
+      expect(countTokens(text)).toBe(raw(text));
+    }
+  });
+
   it('1 Mi characters without a space: seconds at most, where one call took minutes', () => {
     // A pseudo-random run of printable characters (no whitespace): the slow case of the audit.
     let x = 12345;

@@ -1,26 +1,16 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../helpers/fake-openai-server.ts';
+import { runCli } from '../helpers/run-cli.ts';
 
-const exec = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 let dir: string;
 let server: FakeServer;
 
 async function cli(args: string[], env: Record<string, string> = {}) {
-  try {
-    const r = await exec(process.execPath, [path.join(root, 'bin/evalbench.js'), ...args], {
-      cwd: dir, env: { ...process.env, CI: 'true', ...env },
-    });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
+  return runCli(args, { cwd: dir, env });
 }
 
 function write(name: string, text: string): string {

@@ -1,14 +1,11 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../helpers/fake-openai-server.ts';
 import type { ResultRow } from '../../src/results/result-row.ts';
+import { runCli } from '../helpers/run-cli.ts';
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'evalbench-budgets-'));
 let server: FakeServer;
 const suite = path.join(dir, 'suite.yaml');
@@ -34,15 +31,7 @@ afterAll(async () => {
 const sent = () => server.hits.get('plain')?.length ?? 0;
 
 async function cli(args: string[], key: string | undefined = 'sk-budget-test') {
-  try {
-    const r = await run(process.execPath, [path.join(root, 'bin/evalbench.js'), 'run', suite, '--progress', 'off', ...args], {
-      cwd: dir, env: { ...process.env, FAKE_API_KEY: key, CI: 'true' },
-    });
-    return { code: 0, ...r };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
+  return runCli(['run', suite, '--progress', 'off', ...args], { cwd: dir, env: { FAKE_API_KEY: key } });
 }
 
 const rowsOf = (out: string): ResultRow[] =>

@@ -1,15 +1,12 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeStarter } from '../../src/cli/commands/init.ts';
 import { loadSuite } from '../../src/suite/load-suite.ts';
+import { runCli } from '../helpers/run-cli.ts';
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
 const dirs: string[] = [];
 const tmp = () => {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'evalbench-init-'));
@@ -19,13 +16,7 @@ const tmp = () => {
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 async function cli(cwd: string, args: string[]) {
-  try {
-    const r = await run(process.execPath, [path.join(root, 'bin/evalbench.js'), ...args], { cwd, env: { ...process.env, CI: 'true' } });
-    return { code: 0, ...r };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
+  return runCli(args, { cwd });
 }
 
 describe('evalbench init', () => {

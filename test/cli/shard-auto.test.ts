@@ -1,14 +1,11 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GroupSummary, Summary } from '../../src/report/summary.ts';
 import type { ResultRow } from '../../src/results/result-row.ts';
+import { runCli } from '../helpers/run-cli.ts';
 
-const exec = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'evalbench-shard-auto-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -18,13 +15,7 @@ const ENGINE_VARS = ['CI_NODE_INDEX', 'CI_NODE_TOTAL', 'CIRCLE_NODE_INDEX', 'CIR
 
 async function cli(args: string[], env: Record<string, string> = {}) {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !ENGINE_VARS.includes(k)));
-  try {
-    const r = await exec(process.execPath, [path.join(root, 'bin/evalbench.js'), ...args], { cwd: dir, env: { ...base, ...env } });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
+  return runCli(args, { cwd: dir, baseEnv: base, env });
 }
 
 const rowsOf = (d: string): ResultRow[] =>

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { monotonicOffsetMs } from '../../src/providers/sim/timing-log.ts';
+import { listeningUrl } from './listening-url.ts';
 
 /** One request as the stamping server saw it (CLOCK_MONOTONIC ms; see stamping-server.mjs). */
 export interface ServerStamp {
@@ -27,15 +28,7 @@ export interface StampingServer {
 export async function spawnStampingServer(): Promise<StampingServer> {
   const script = path.join(import.meta.dirname, 'stamping-server.mjs');
   const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (s: string) => {
-      out += s;
-      const m = /listening on (http:\/\/\S+\/v1)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`stamping server exited (${code}): ${out}`)));
-  });
+  const url = await listeningUrl(child, 'stamping server');
   const origin = new URL(url).origin;
   return {
     url,

@@ -1,11 +1,9 @@
 // Bad input never crashes: random and mutated suites through the loader (parseSuite + planJobs,
 // what `validate` does) either load or raise an EvalbenchError with a message; random bad flag
 // values and mutated suite files through the real CLI exit 2 with a message and no stack trace.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,10 +11,8 @@ import { parseSuite } from '../../src/suite/load-suite.ts';
 import { planJobs } from '../../src/plan/index.ts';
 import { EvalbenchError } from '../../src/errors/index.ts';
 import { EFFORTS } from '../../src/suite/schema.ts';
+import { runCli } from '../helpers/run-cli.ts';
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'bin/evalbench.js');
 
 /** A valid suite using most of the format: the seed of every mutation. */
 const BASE = `name: prop-base
@@ -219,14 +215,8 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [bin, ...args], { cwd: dir, env: { ...process.env, CI: 'true' }, timeout: 60_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
+async function cli(args: string[]) {
+  return runCli(args, { cwd: dir, timeout: 60_000 });
 }
 
 const word = fc.stringMatching(/^[a-z][a-z_]{0,7}$/);

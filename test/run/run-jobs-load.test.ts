@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJobs, type ReleaseInfo, type ResolvedProvider } from '../../src/run/run-jobs.ts';
 import { warmUp } from '../../src/session/warm-up.ts';
@@ -9,6 +8,8 @@ import { startSimulator, type RunningSimulator } from '../../src/providers/sim/i
 import type { Job } from '../../src/plan/types.ts';
 import type { ResultRow } from '../../src/results/result-row.ts';
 import type { ConcurrencyChange } from '../../src/run/adaptive-concurrency.ts';
+import { listeningUrl } from '../helpers/listening-url.ts';
+import { BIN } from '../helpers/run-cli.ts';
 
 const NO_RETRY = { max_retries: 0, base_delay_ms: 0, max_delay_ms: 0 };
 
@@ -27,17 +28,9 @@ const sortNum = (xs: number[]) => [...xs].sort((a, b) => a - b);
  * client's share of 2 busy cores (the in-process one is fine for everything else).
  */
 async function spawnSim(): Promise<{ url: string; child: ChildProcess }> {
-  const cli = path.resolve(import.meta.dirname, '../../bin/evalbench.js');
-  const child = spawn(process.execPath, [cli, 'sim', '--port', '0', '--ttft-ms', '5', '--itl-ms', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (s: string) => {
-      out += s;
-      const m = /listening on (http:\/\/\S+\/v1)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`simulator exited (${code}): ${out}`)));
-  });
+  const child = spawn(process.execPath, [BIN, 'sim', '--port', '0', '--ttft-ms', '5', '--itl-ms', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await listeningUrl(child, 'simulator');
+
   return { url, child };
 }
 

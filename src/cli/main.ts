@@ -33,6 +33,11 @@ async function buildProgram(args: readonly string[], setExit: SetExit): Promise<
 
 /** The CLI entry point: the only place that formats errors for the console and exits. */
 export async function main(argv: string[]): Promise<void> {
+  // `evalbench run --help | head`: a reader that stops early is no error (as for any Unix tool).
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+    throw e;
+  });
   let code: number = EXIT.ok;
   const args = argv.slice(2);
   try {

@@ -1,6 +1,6 @@
 // A results folder that cannot be written (disk full, permissions, something in the way) ends
 // the run with one plain line and exit 3, and keeps every row already written.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +33,16 @@ describe('I/O errors on the results folder', () => {
     expect(r.stderr).not.toMatch(/internal error|^\s+at /m);
     const rows = fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8').trim().split('\n');
     expect(rows).toHaveLength(2);
+  });
+
+  it('a reader that stops early (`evalbench run --help | head`) ends the CLI quietly, exit 0', async () => {
+    const child = spawn(process.execPath, [bin, 'run', '--help'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // closed before the CLI writes a byte: every write of it gets EPIPE
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
   });
 
   it('disk full (ENOSPC) is named as such, with exit 3', () => {

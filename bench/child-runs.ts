@@ -26,11 +26,11 @@ interface ChildResult {
 }
 
 /** `node --import probe <args>`, its output collected, the probe's reading read back. */
-async function runProbed(nodeArgs: string[], requests: number, dir: string): Promise<ChildResult> {
+async function runProbed(nodeArgs: string[], requests: number, dir: string, serverUrl: string): Promise<ChildResult> {
   const rssFile = path.join(dir, 'probe.json');
   const child = spawn(process.execPath, ['--import', PROBE, ...nodeArgs], {
     cwd: REPO_ROOT,
-    env: { ...process.env, EVALBENCH_RSS_FILE: rssFile, EVALBENCH_PROBE_REQUESTS: String(requests) },
+    env: { ...process.env, EVALBENCH_RSS_FILE: rssFile, EVALBENCH_PROBE_REQUESTS: String(requests), EVALBENCH_PROBE_HOST: new URL(serverUrl).host },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -83,7 +83,7 @@ export async function runCli(opts: { url: string; jobs: number; concurrency: num
     // The suite has 10 cases x repeats: the probe's window closes at the job count it really plans.
     const jobs = Math.ceil(opts.jobs / 10) * 10;
     writeFileSync(suite, scaleSuiteYaml(opts.url, jobs, opts.concurrency, opts.tokens));
-    const r = await runProbed([opts.cli ?? CLI, 'run', suite, '--out', out, '--progress', 'off', ...workersFlag(), ...(opts.extra ?? [])], jobs, dir);
+    const r = await runProbed([opts.cli ?? CLI, 'run', suite, '--out', out, '--progress', 'off', ...workersFlag(), ...(opts.extra ?? [])], jobs, dir, opts.url);
     const ttftMs: number[] = [];
     let rows = 0;
     let ok = 0;
@@ -121,7 +121,7 @@ export interface FloorRun extends FloorOutput {
 export async function runFloor(args: FloorArgs): Promise<FloorRun> {
   const dir = mkdtempSync(path.join(tmpdir(), 'evalbench-floor-'));
   try {
-    const r = await runProbed(['--import', 'tsx', FLOOR, JSON.stringify(args)], args.requests, dir);
+    const r = await runProbed(['--import', 'tsx', FLOOR, JSON.stringify(args)], args.requests, dir, args.url);
     let out: FloorOutput = { ok: 0, errors: args.requests, ttftMs: [] };
     try {
       out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as FloorOutput;

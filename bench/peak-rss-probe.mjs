@@ -4,13 +4,21 @@
 // (from the first POST's start to the end of the $EVALBENCH_PROBE_REQUESTS-th POST response, seen
 // through node:http's diagnostics channels, so start-up and report writing stay out), its CPU
 // time, bytes allocated on the V8 heap (from v8.GCProfiler: each GC's heap before it minus the
-// heap after the previous one) and GC pauses.
+// heap after the previous one) and GC pauses. Only POSTs to $EVALBENCH_PROBE_HOST (host:port of the
+// bench's server) count: evalbench's client warm-up POSTs to a throw-away server of its own, and
+// counting those would open the window before the run and close it 5 responses early.
 import { writeFileSync } from 'node:fs';
 import dc from 'node:diagnostics_channel';
 import v8 from 'node:v8';
 
 const file = process.env.EVALBENCH_RSS_FILE;
 const expected = Number(process.env.EVALBENCH_PROBE_REQUESTS ?? 0);
+const measuredHost = process.env.EVALBENCH_PROBE_HOST || null;
+
+/** A POST to the bench's server (any POST when no host was given). */
+function measured(request) {
+  return request.method === 'POST' && (measuredHost === null || request.getHeader('host') === measuredHost);
+}
 let window = null;
 let open = null;
 let finished = 0;
@@ -20,7 +28,7 @@ function heapUsed() {
 }
 
 function onStart({ request }) {
-  if (open || window || request.method !== 'POST') return;
+  if (open || window || !measured(request)) return;
   const profiler = new v8.GCProfiler();
   profiler.start();
   open = { profiler, t0: performance.now(), cpu0: process.cpuUsage(), heap0: heapUsed() };
@@ -47,7 +55,7 @@ function closeWindow() {
 }
 
 function onFinish({ request }) {
-  if (!open || request.method !== 'POST') return;
+  if (!open || !measured(request)) return;
   finished++;
   if (finished === expected) closeWindow();
 }

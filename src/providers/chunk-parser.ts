@@ -319,8 +319,8 @@ export class StreamAccumulator implements TextSink {
   readonly tokenTimes: number[] = [];
 
   private readonly think = new ThinkTagSplitter(this);
-  /** Choices 1.. of an n > 1 answer, by index. */
-  private readonly others = new Map<number, ChoiceAccumulator>();
+  /** Choices 1.. of an n > 1 answer, by index (made on the first one: most answers have one choice). */
+  private others: Map<number, ChoiceAccumulator> | null = null;
 
   onEvent(event: string | undefined, data: string, t: number): void {
     if (this.sawDone) return;
@@ -419,6 +419,7 @@ export class StreamAccumulator implements TextSink {
 
   /** n > 1: a later choice's delta; its token events are events of the response (docs/metrics.md). */
   private applyOtherChoice(index: number, choice: { finish_reason?: unknown; delta?: unknown }, t: number): void {
+    this.others ??= new Map();
     let acc = this.others.get(index);
     if (acc === undefined) {
       acc = new ChoiceAccumulator(index, this.maxKept);
@@ -456,7 +457,7 @@ export class StreamAccumulator implements TextSink {
 
   /** Choices 1.. in index order (call after finish()), or undefined when the answer had one choice. */
   extraChoices(): ChoiceOut[] | undefined {
-    if (this.others.size === 0) return undefined;
+    if (this.others === null) return undefined;
     return [...this.others.values()].sort((a, b) => a.index - b.index).map((acc) => {
       const { choice, answered } = acc.finish();
       if (answered && this.firstAnswer === null) this.firstAnswer = this.lastTok;

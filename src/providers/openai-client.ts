@@ -13,6 +13,7 @@ import {
 } from './error-classify.ts';
 import type { ChunkSink, Exchange, Transport, TransportResponse } from './transport.ts';
 import { httpTransport } from './http-transport.ts';
+import { offAbort, onAbort } from './abort-fanout.ts';
 import { fetchTransport } from './fetch-transport.ts';
 
 export interface ClientDeps {
@@ -54,7 +55,7 @@ export async function sendChatCompletion(req: AttemptRequest, deps: ClientDeps =
   const transport: Transport = deps.fetch ? fetchTransport(deps.fetch) : httpTransport;
   const now = deps.now ?? defaultNow;
   const result = emptyResult();
-  const fail = failInto(result, requestSecrets(req.apiKey, req.headers));
+  const fail = failInto(result, req);
 
   let headers: Record<string, string>;
   try {
@@ -100,12 +101,12 @@ function emptyResult(): AttemptResult {
 }
 
 /** Marks `result` failed with a message safe to show: no secret of this request in it. */
-function failInto(result: AttemptResult, secrets: ReturnType<typeof requestSecrets>): Fail {
+function failInto(result: AttemptResult, req: AttemptRequest): Fail {
   return (f) => {
     result.ok = false;
     result.errorType = f.type;
     // Redact before cutting, so a cut can never leave a fragment of a key behind.
-    result.errorMessage = truncateMessage(redactSecrets(f.message, secrets));
+    result.errorMessage = truncateMessage(redactSecrets(f.message, requestSecrets(req.apiKey, req.headers)));
     return result;
   };
 }
@@ -126,7 +127,7 @@ class AttemptLimits {
   };
 
   constructor(private readonly req: AttemptRequest) {
-    req.signal?.addEventListener('abort', this.onAbort, { once: true });
+    if (req.signal) onAbort(req.signal, this.onAbort);
     this.timer =
       req.timeoutMs > 0 && Number.isFinite(req.timeoutMs)
         ? setTimeout(() => {
@@ -158,7 +159,7 @@ class AttemptLimits {
 
   dispose(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
-    this.req.signal?.removeEventListener('abort', this.onAbort);
+    if (this.req.signal) offAbort(this.req.signal, this.onAbort);
     // A body not read to its end (a failure) must not hold its connection.
     this.ex?.release();
   }
@@ -347,12 +348,35 @@ async function readCapped(res: TransportResponse, maxBytes: number): Promise<{ t
 /**
  * The request headers as one record of lower-case names (a later name wins, as Headers.set),
  * values trimmed of surrounding whitespace as fetch does (a key read with its trailing newline
- * still works). Throws on a name or a value HTTP does not allow.
+ * still works). Throws on a name or a value HTTP does not allow. The record is shared by the
+ * requests with the same headers object, key and stream flag (a run's jobs, mostly): the
+ * transport only reads it.
  */
 function buildHeaders(req: AttemptRequest): Record<string, string> {
+  const stream = req.body.stream === true;
+  const last = req.headers ? builtHeaders.get(req.headers) : lastPlain;
+  if (last !== undefined && last.apiKey === req.apiKey && last.stream === stream) return last.headers;
+  const headers = freshHeaders(req, stream);
+  const entry = { apiKey: req.apiKey, stream, headers };
+  if (req.headers) builtHeaders.set(req.headers, entry);
+  else lastPlain = entry;
+  return headers;
+}
+
+interface BuiltHeaders {
+  apiKey: string | undefined;
+  stream: boolean;
+  headers: Record<string, string>;
+}
+
+/** By the caller's headers object (weakly: it may be a job's own); requests without one share lastPlain. */
+const builtHeaders = new WeakMap<Record<string, string>, BuiltHeaders>();
+let lastPlain: BuiltHeaders | undefined;
+
+function freshHeaders(req: AttemptRequest, stream: boolean): Record<string, string> {
   const h: Record<string, string> = {
     'content-type': 'application/json',
-    accept: req.body.stream ? 'text/event-stream' : 'application/json',
+    accept: stream ? 'text/event-stream' : 'application/json',
   };
   for (const [k, v] of Object.entries(req.headers ?? {})) {
     validateHeaderName(k);

@@ -38,11 +38,13 @@ export function parseRetryAfter(headers: HeaderSource, nowEpochMs: number = Date
  * retry-after*. Names are lower-case (fetch Headers already are).
  */
 export function collectRateLimitHeaders(headers: { forEach(cb: (value: string, name: string) => void): void }): Record<string, string> {
-  const out: Record<string, string> = {};
+  let found: [string, string][] | null = null;
   headers.forEach((value, name) => {
     if (name.startsWith('x-ratelimit-') || name.startsWith('ratelimit') || name.startsWith('retry-after')) {
-      out[name] = value;
+      (found ??= []).push([name, value]);
     }
   });
-  return out;
+  if (found === null) return {};
+  // In name order whatever order the view gives (node's headers come in arrival order).
+  return Object.fromEntries((found as [string, string][]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
 }

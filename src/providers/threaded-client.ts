@@ -3,6 +3,7 @@ import type { AttemptRequest, AttemptResult, ErrorType } from './types.ts';
 import type { ClientDeps } from './openai-client.ts';
 import { sendChatCompletion } from './openai-client.ts';
 import { monotonicOffsetMs } from './thread-clock.ts';
+import { offAbort, onAbort } from './abort-fanout.ts';
 import { isAttemptResult, type FromHttpWorker, type HttpWorkerData, type ToHttpWorker } from './thread-protocol.ts';
 import { siblingModule, spawnWorker } from './worker-spawn.ts';
 
@@ -91,7 +92,7 @@ export class ThreadedClient {
           // A worker too busy or stuck to answer must not hold the run's end.
           p.timer = setTimeout(() => this.settle(slot, id, failedHere('interrupted', this.interruptMessage(signal), p.postedAt, now())), ABORT_ANSWER_MS);
         };
-        signal.addEventListener('abort', p.onAbort, { once: true });
+        onAbort(signal, p.onAbort);
       }
       slot.pending.set(id, p);
       if (slot.pending.size === 1) slot.worker.ref();
@@ -172,7 +173,7 @@ export class ThreadedClient {
     const p = slot.pending.get(id);
     if (!p) return;
     slot.pending.delete(id);
-    if (p.onAbort) p.signal?.removeEventListener('abort', p.onAbort);
+    if (p.onAbort && p.signal) offAbort(p.signal, p.onAbort);
     clearTimeout(p.timer);
     if (slot.pending.size === 0 && slot.warms.size === 0) slot.worker.unref();
     p.resolve(r);

@@ -31,7 +31,7 @@ export interface Exchange {
   release(): void;
 }
 
-/** Response headers, names lower-case; `forEach` in name order, repeated values joined with ', ' (as fetch's Headers). */
+/** Response headers, names lower-case, repeated values joined with ', ' (as fetch's Headers); `forEach` in no promised order. */
 export interface HeaderView {
   get(name: string): string | null;
   forEach(fn: (value: string, name: string) => void): void;

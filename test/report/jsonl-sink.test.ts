@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JsonlSink, readJsonlRows } from '../../src/report/index.ts';
+import { FLUSH_AFTER_MS } from '../../src/results/jsonl-sink.ts';
 import type { ResultRow } from '../../src/results/result-row.ts';
 import { makeRow } from './make-row.ts';
 
@@ -19,23 +20,37 @@ async function readAll(path: string) {
 }
 
 describe('JsonlSink', () => {
-  it('puts the rows of one event-loop turn on disk at the end of that turn, one JSON line each', async () => {
+  it('puts queued rows on disk in one write within FLUSH_AFTER_MS, one JSON line each', async () => {
     const path = fresh();
     const sink = JsonlSink.open(path);
     sink.write(makeRow({ job_id: 'a' }));
-    expect(readFileSync(path, 'utf8')).toBe(''); // queued for the end of this turn
-    await new Promise((r) => setImmediate(r));
-    // Read before close: nothing may sit in a process buffer past the turn.
-    expect(readFileSync(path, 'utf8').split('\n')).toEqual([JSON.stringify(makeRow({ job_id: 'a' })), '']);
+    sink.write(makeRow({ job_id: 'a2' }));
+    expect(readFileSync(path, 'utf8')).toBe(''); // queued
+    await new Promise((r) => setTimeout(r, FLUSH_AFTER_MS + 5));
+    // Read before close: nothing may sit in a process buffer past the flush delay.
+    expect(readFileSync(path, 'utf8').split('\n')).toEqual([JSON.stringify(makeRow({ job_id: 'a' })), JSON.stringify(makeRow({ job_id: 'a2' })), '']);
     sink.write(makeRow({ job_id: 'b', output: 'line1\nline2 "q", é😀' }));
     sink.flush();
     const lines = readFileSync(path, 'utf8').split('\n');
-    expect(lines).toHaveLength(3);
-    expect(JSON.parse(lines[1]).output).toBe('line1\nline2 "q", é😀');
-    expect(sink.rowsWritten).toBe(2);
+    expect(lines).toHaveLength(4);
+    expect(JSON.parse(lines[2]).output).toBe('line1\nline2 "q", é😀');
+    expect(sink.rowsWritten).toBe(3);
     sink.close();
     sink.close(); // idempotent
     expect(() => sink.write(makeRow())).toThrow(/after close/);
+  });
+
+  it('keeps row order when a row is too long for the queue, and many rows that fill it', () => {
+    const path = fresh();
+    const sink = JsonlSink.open(path);
+    const huge = 'é😀"\n'.repeat(40_000); // > 256 KB encoded
+    sink.write(makeRow({ job_id: 'a' }));
+    sink.write(makeRow({ job_id: 'b', output: huge }));
+    for (let i = 0; i < 500; i++) sink.write(makeRow({ job_id: `c${i}`, output: 'x'.repeat(1000) }));
+    sink.close();
+    const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as ResultRow);
+    expect(lines.map((r) => r.job_id)).toEqual(['a', 'b', ...Array.from({ length: 500 }, (_, i) => `c${i}`)]);
+    expect(lines[1].output).toBe(huge);
   });
 
   it('creates the file with mode 0600 and tightens an existing one', () => {

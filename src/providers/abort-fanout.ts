@@ -17,10 +17,10 @@ export function onAbort(signal: AbortSignal, fn: () => void): void {
     set = created;
     subscribers.set(signal, created);
     signal.addEventListener('abort', () => {
-      subscribers.delete(signal);
       // A callback may unsubscribe others: iterate a copy, skipping the ones gone meanwhile.
       for (const f of [...created]) if (created.has(f)) f();
       created.clear();
+      subscribers.delete(signal);
     }, { once: true });
   }
   set.add(fn);

@@ -3,7 +3,7 @@
  * - `--quick` or BENCH_SCALE=quick|full (default full)
  * - BENCH_ONLY=micro,paired,throughput,open-loop,memory (default: all)
  * - BENCH_OUT=dir (default results/bench)
- * - BENCH_BUDGET_SEC=n (default 900 full, 150 quick): a memory run whose projected time would
+ * - BENCH_BUDGET_SEC=n (default 2400 full, 150 quick): a memory run whose projected time would
  *   end the bench past this is skipped and reported as such
  * - BENCH_WORKERS=n: every `evalbench run` gets `--workers n` (default: the CLI's, cores - 1, at least 1)
  */
@@ -30,7 +30,7 @@ export interface BenchConfig {
   /** Closed-loop requests/s: autocannon, the raw client and `evalbench run` on one zero-delay server. */
   throughput: { server: ServerShape; concurrency: number; requestsPerRound: number; autocannonSec: number; rounds: number };
   openLoop: { server: ServerShape; rates: number[]; durationSec: number; rounds: number };
-  /** Each size `rounds` times (peak RSS moves with GC timing: medians), the largest once (it is long). */
+  /** Each size `rounds` times (peak RSS moves with GC timing: medians; the 1,000,000-job runs take ~3 min each). */
   memory: { jobs: number[]; rounds: number; concurrency: number; server: ServerShape };
 }
 
@@ -60,11 +60,11 @@ export function benchConfig(env: Record<string, string | undefined> = process.en
     size: scale,
     sections: parseSections(env.BENCH_ONLY),
     outDir: env.BENCH_OUT || 'results/bench',
-    budgetSec: positive(env.BENCH_BUDGET_SEC, 'BENCH_BUDGET_SEC') ?? (full ? 900 : 150),
+    budgetSec: positive(env.BENCH_BUDGET_SEC, 'BENCH_BUDGET_SEC') ?? (full ? 2_400 : 150),
     micro: { timeMs: full ? 300 : 150, syntheticEvents: 10_000, csvRows: full ? 10_000 : 5_000, statsSamples: 1_000_000 },
     paired: { server: { tokens: 16, ttftMs: 20, itlMs: 5 }, concurrency: 64, requestsPerRound: full ? 1_280 : 512, rounds: 5 },
     throughput: { server: instant, concurrency: 64, requestsPerRound: full ? 4_000 : 1_500, autocannonSec: full ? 3 : 1.5, rounds: 5 },
-    openLoop: { server: { tokens: 16, ttftMs: 10, itlMs: 2 }, rates: [1_000, 2_000], durationSec: full ? 5 : 3, rounds: full ? 3 : 1 },
+    openLoop: { server: { tokens: 16, ttftMs: 10, itlMs: 2 }, rates: [1_000, 2_000], durationSec: full ? 5 : 3, rounds: full ? 5 : 1 },
     memory: { jobs: full ? [10_000, 100_000, 1_000_000] : [1_000, 10_000], rounds: full ? 5 : 1, concurrency: 64, server: { tokens: 4, ttftMs: 0, itlMs: 0 } },
   };
 }

@@ -190,7 +190,7 @@ export async function runScale(cfg: BenchConfig['memory'], log: (s: string) => v
       const prev = runs.at(-1);
       if (prev && prev.jobsPerSec > 0) {
         // Start-up and report writing are in prev's rate too: a fair projection for a bigger run.
-        const projectedSec = (jobs / prev.jobsPerSec) * 1.05;
+        const projectedSec = (jobs / prev.jobsPerSec) * 1.05 * cfg.rounds;
         const left = budgetLeftSec();
         if (projectedSec > left) {
           log(`scale: skipping ${fmtInt(jobs)} jobs: projected ${projectedSec.toFixed(0)} s, budget left ${left.toFixed(0)} s`);
@@ -198,7 +198,7 @@ export async function runScale(cfg: BenchConfig['memory'], log: (s: string) => v
           continue;
         }
       }
-      const rounds = jobs === sizes.at(-1) && sizes.length > 2 ? 1 : cfg.rounds;
+      const rounds = cfg.rounds;
       for (let i = 1; i <= rounds; i++) {
         log(`scale: evalbench run with ${fmtInt(jobs)} jobs${rounds > 1 ? `, round ${i}/${rounds}` : ''}`);
         runs.push(await runOne(sim.url, jobs, cfg.concurrency, cfg.server.tokens));

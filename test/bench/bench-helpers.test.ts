@@ -73,6 +73,7 @@ describe('config', () => {
     expect(c.paired.concurrency).toBe(64);
     expect(c.paired.rounds).toBeGreaterThanOrEqual(5);
     expect(c.throughput.rounds).toBeGreaterThanOrEqual(5);
+    expect(c.openLoop.rounds).toBeGreaterThanOrEqual(5); // every goal is judged on a median over >= 5 rounds
     expect(c.paired.server.tokens).toBe(16);
   });
   it('quick (flag or env) is smaller everywhere it matters, still 5 rounds', () => {

@@ -505,11 +505,11 @@ function flushStamped(): void {
 }
 
 /**
- * Bodies that ended, settled one per event-loop turn. Settling is what runs the request's
- * continuation (metrics, the row, its write, the next request of that slot: a few hundred µs);
- * when many streams end together (a closed loop keeps them in step), doing them all at once
- * would hold every socket that becomes readable meanwhile unread and unstamped. One per turn,
- * the poll phase between two of them stamps whatever arrived.
+ * Bodies that ended, settled one per event-loop turn (more only when a backlog has built up: see
+ * turn-queue.ts). Settling is what runs the request's continuation (metrics, the row, the next
+ * request of that slot: a few hundred µs); when many streams end together (a closed loop keeps
+ * them in step), doing them all at once would hold every socket that becomes readable meanwhile
+ * unread and unstamped. One per turn, the poll phase between two of them stamps whatever arrived.
  */
 const settling = new TurnQueue<NodeExchange>((ex) => ex.settle());
 

@@ -149,7 +149,8 @@ class Endpoint {
   }
 }
 
-function sameHeaders(a: Record<string, string>, b: Record<string, string>): boolean {
+/** The same names with the same values (in any order). */
+export function sameHeaders(a: Record<string, string>, b: Record<string, string>): boolean {
   let n = 0;
   for (const k in b) {
     if (a[k] !== b[k]) return false;

@@ -12,7 +12,7 @@ import {
   classifyHttpStatus, describeTransportError, summarizeErrorBody, summarizeHtml, truncateMessage,
 } from './error-classify.ts';
 import type { ChunkSink, Exchange, Transport, TransportResponse } from './transport.ts';
-import { httpTransport } from './http-transport.ts';
+import { httpTransport, sameHeaders } from './http-transport.ts';
 import { offAbort, onAbort } from './abort-fanout.ts';
 import { fetchTransport } from './fetch-transport.ts';
 
@@ -355,9 +355,9 @@ async function readCapped(res: TransportResponse, maxBytes: number): Promise<{ t
 function buildHeaders(req: AttemptRequest): Record<string, string> {
   const stream = req.body.stream === true;
   const last = req.headers ? builtHeaders.get(req.headers) : lastPlain;
-  if (last !== undefined && last.apiKey === req.apiKey && last.stream === stream) return last.headers;
+  if (last !== undefined && last.apiKey === req.apiKey && last.stream === stream && sameEntries(last.source, req.headers)) return last.headers;
   const headers = freshHeaders(req, stream);
-  const entry = { apiKey: req.apiKey, stream, headers };
+  const entry = { apiKey: req.apiKey, stream, source: req.headers ? { ...req.headers } : undefined, headers };
   if (req.headers) builtHeaders.set(req.headers, entry);
   else lastPlain = entry;
   return headers;
@@ -366,12 +366,18 @@ function buildHeaders(req: AttemptRequest): Record<string, string> {
 interface BuiltHeaders {
   apiKey: string | undefined;
   stream: boolean;
+  /** A copy of the caller's headers when built: an object changed since is built again. */
+  source: Record<string, string> | undefined;
   headers: Record<string, string>;
 }
 
 /** By the caller's headers object (weakly: it may be a job's own); requests without one share lastPlain. */
 const builtHeaders = new WeakMap<Record<string, string>, BuiltHeaders>();
 let lastPlain: BuiltHeaders | undefined;
+
+function sameEntries(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  return a === undefined || b === undefined ? a === b : sameHeaders(a, b);
+}
 
 function freshHeaders(req: AttemptRequest, stream: boolean): Record<string, string> {
   const h: Record<string, string> = {

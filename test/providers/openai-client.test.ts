@@ -120,6 +120,24 @@ describe('request', () => {
     expect(got.headers.authorization).toBeUndefined();
     expect(got.headers.accept).toBe('application/json');
   });
+
+  it('one headers object reused across requests: a changed value, key or stream flag is sent as changed', async () => {
+    const url = route('/shape-reuse', script([[0, chunk({ content: 'x' }, 'stop')], [0, DONE]]));
+    const headers: Record<string, string> = { 'X-Title': 'one' };
+    const sent = async (over: Partial<AttemptRequest>) => {
+      expect((await sendChatCompletion(request(url, { headers, ...over }))).ok).toBe(true);
+      return seen.filter((s) => s.path === '/shape-reuse').at(-1)!.headers;
+    };
+    expect((await sent({ apiKey: 'sk-1' }))['x-title']).toBe('one');
+    headers['X-Title'] = 'two'; // the same object, changed in place
+    expect((await sent({ apiKey: 'sk-1' }))['x-title']).toBe('two');
+    headers['X-Extra'] = 'e';
+    expect((await sent({ apiKey: 'sk-1' }))['x-extra']).toBe('e');
+    delete headers['X-Extra'];
+    expect((await sent({ apiKey: 'sk-1' }))['x-extra']).toBeUndefined();
+    expect((await sent({ apiKey: 'sk-2' })).authorization).toBe('Bearer sk-2');
+    expect((await sent({ apiKey: undefined })).authorization).toBeUndefined();
+  });
 });
 
 /**

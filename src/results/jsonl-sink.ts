@@ -55,7 +55,7 @@ function untrack(sink: JsonlSink): void {
 export const FLUSH_AFTER_MS = 10;
 /**
  * The queue: rows are encoded straight into one buffer kept for the sink's life (no joined string
- * to flatten, no Buffer per write: ~3 KB less garbage per row); full, it is written at once.
+ * to flatten, no Buffer per write); full, it is written at once.
  */
 const QUEUE_BYTES = 256 * 1024;
 

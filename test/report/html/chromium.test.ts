@@ -73,6 +73,19 @@ async function withProbe(reportPath: string, script: string): Promise<string> {
   return probe;
 }
 
+/** `report` opened in Chromium with `script` run after its own, no console error: the DOM it leaves. */
+async function domAfterProbe(report: string, script: string, args: string[] = []): Promise<string> {
+  const probe = await withProbe(report, script);
+  const run = await chromium(['--dump-dom', ...args, pathToFileURL(probe).href]);
+  expect(pageConsole(run.stderr)).toEqual([]);
+  return run.stdout;
+}
+
+/** The report.html of a run folder holding `rows`, probed as domAfterProbe does. */
+async function domOfRowsAfterProbe(rows: ResultRow[], script: string): Promise<string> {
+  return domAfterProbe(await writeHtmlReport(await runFolder(rows)), script);
+}
+
 function bodyAttr(dom: string, name: string): string | null {
   const m = dom.match(new RegExp(`<body[^>]*\\s${name}="([^"]*)"`));
   return m ? m[1] : null;
@@ -108,10 +121,8 @@ interface Layout {
 
 /** Runs LAYOUT_PROBE on a report at one window width. */
 async function layoutAt(report: string, width: number): Promise<Layout> {
-  const probe = await withProbe(report, LAYOUT_PROBE);
-  const run = await chromium(['--dump-dom', `--window-size=${width},1200`, pathToFileURL(probe).href]);
-  expect(pageConsole(run.stderr)).toEqual([]);
-  return JSON.parse((bodyAttr(run.stdout, 'data-layout') ?? '{}').replace(/&quot;/g, '"')) as Layout;
+  const dom = await domAfterProbe(report, LAYOUT_PROBE, [`--window-size=${width},1200`]);
+  return JSON.parse((bodyAttr(dom, 'data-layout') ?? '{}').replace(/&quot;/g, '"')) as Layout;
 }
 
 /** The checks of a layout: nothing clipped, each chart a full column (two at 1400 px, one when narrow). */
@@ -213,9 +224,7 @@ describe.skipIf(!CHROMIUM)(TITLE, () => {
 
   it('starts the case table with failures, and every header is a keyboard-reachable sort button with aria-sort', async () => {
     const rows = [...syntheticRows(120)];
-    const dir = await runFolder(rows);
-    const report = await writeHtmlReport(dir);
-    const probe = await withProbe(report, [
+    const dom = await domOfRowsAfterProbe(rows, [
       "function cells(i){return [].map.call(document.querySelectorAll('#cases .row[data-s]'),function(r){return i<0?r.getAttribute('data-s'):r.children[i].textContent;});}",
       "function set(k,v){document.body.setAttribute('data-'+k,JSON.stringify(v));}",
       "set('initial',cells(-1));",
@@ -228,9 +237,7 @@ describe.skipIf(!CHROMIUM)(TITLE, () => {
       "heads[1].querySelector('button').click();set('case',cells(1));",
       "heads[1].querySelector('button').click();set('casedesc',cells(1));set('ariadesc',heads[1].getAttribute('aria-sort'));",
     ].join(''));
-    const run = await chromium(['--dump-dom', pathToFileURL(probe).href]);
-    expect(pageConsole(run.stderr)).toEqual([]);
-    const attr = <T>(k: string): T => JSON.parse((bodyAttr(run.stdout, `data-${k}`) ?? 'null').replace(/&quot;/g, '"')) as T;
+    const attr = <T>(k: string): T => JSON.parse((bodyAttr(dom, `data-${k}`) ?? 'null').replace(/&quot;/g, '"')) as T;
     const bad = (v: string) => v === 'fail' || v === 'error';
     const initial = attr<string[]>('initial');
     const nBad = initial.filter(bad).length;
@@ -252,9 +259,7 @@ describe.skipIf(!CHROMIUM)(TITLE, () => {
 
   it('filters the case table by text and by result', async () => {
     const rows = [...syntheticRows(200)];
-    const dir = await runFolder(rows);
-    const report = await writeHtmlReport(dir);
-    const probe = await withProbe(report, [
+    const dom = await domOfRowsAfterProbe(rows, [
       "var q=document.getElementById('case-filter'),s=document.getElementById('case-status');",
       "function shown(){return [].filter.call(document.querySelectorAll('#cases .row[data-s]'),function(r){return !r.hidden;}).length;}",
       "q.value='CASE-3';q.dispatchEvent(new Event('input'));document.body.setAttribute('data-text',shown());",
@@ -262,32 +267,26 @@ describe.skipIf(!CHROMIUM)(TITLE, () => {
       "q.value='';q.dispatchEvent(new Event('input'));s.value='bad';s.dispatchEvent(new Event('change'));",
       "document.body.setAttribute('data-bad',shown());",
     ].join(''));
-    const run = await chromium(['--dump-dom', pathToFileURL(probe).href]);
-    expect(pageConsole(run.stderr)).toEqual([]);
     const byText = rows.filter((r) => r.case_id.startsWith('case-3')).length;
     const bad = rows.filter((r) => r.status === 'error' || r.passed === false).length;
     expect(byText).toBeGreaterThan(0);
-    expect(Number(bodyAttr(run.stdout, 'data-text'))).toBe(byText);
-    expect(bodyAttr(run.stdout, 'data-count')).toBe(`${byText} shown`);
-    expect(Number(bodyAttr(run.stdout, 'data-bad'))).toBe(bad);
+    expect(Number(bodyAttr(dom, 'data-text'))).toBe(byText);
+    expect(bodyAttr(dom, 'data-count')).toBe(`${byText} shown`);
+    expect(Number(bodyAttr(dom, 'data-bad'))).toBe(bad);
   }, 120_000);
 
   it('sorts the case table by a clicked column, and the other way on a second click', async () => {
     const rows = [...syntheticRows(60)];
-    const dir = await runFolder(rows);
-    const report = await writeHtmlReport(dir);
-    const probe = await withProbe(report, [
+    const dom = await domOfRowsAfterProbe(rows, [
       "function col(i){return [].map.call(document.querySelectorAll('#cases .row[data-s]'),function(r){return r.children[i].textContent;});}",
       "var h=document.querySelector('#cases .head [data-col=\"6\"]');",
       "h.click();document.body.setAttribute('data-asc',JSON.stringify(col(6)));",
       "h.click();document.body.setAttribute('data-desc',JSON.stringify(col(6)));",
       "document.body.setAttribute('data-first',document.querySelector('#cases .row[data-s]').getAttribute('data-s'));",
     ].join(''));
-    const run = await chromium(['--dump-dom', pathToFileURL(probe).href]);
-    expect(pageConsole(run.stderr)).toEqual([]);
     const parse = (a: string) => (JSON.parse(a.replace(/&quot;/g, '"')) as string[]).map((t) => (t === '-' ? Infinity : Number(t.replace(/,/g, ''))));
-    const asc = parse(bodyAttr(run.stdout, 'data-asc') ?? '[]');
-    const desc = parse(bodyAttr(run.stdout, 'data-desc') ?? '[]');
+    const asc = parse(bodyAttr(dom, 'data-asc') ?? '[]');
+    const desc = parse(bodyAttr(dom, 'data-desc') ?? '[]');
     expect(asc).toHaveLength(60);
     expect(asc).toEqual([...asc].sort((a, b) => a - b));
     expect(desc.filter(Number.isFinite)).toEqual(asc.filter(Number.isFinite).reverse());

@@ -1,22 +1,14 @@
 import { countMessageTokens } from '../../../src/measure/tokenizer.ts';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../../src/providers/sim/index.ts';
+import { describe, expect, it } from 'vitest';
+import { simulatorWithSdk } from './simulator-with-sdk.ts';
 import { chunksOf, postChat, readEvents, simpleBody } from './sse-read.ts';
 
-let sim: RunningSimulator;
-let client: OpenAI;
-
-beforeAll(async () => {
-  // Small fixed delays keep the suite quick; the distributions are tested on the plan itself.
-  sim = await startSimulator({ fixedTtftMs: 5, fixedItlMs: 0.5 });
-  client = new OpenAI({ baseURL: sim.url, apiKey: 'x', maxRetries: 0 });
-});
-afterAll(() => sim.close());
+const sdk = simulatorWithSdk();
 
 async function streamWithClient(params: Record<string, unknown>) {
-  const stream = await client.chat.completions.create({
+  const stream = await sdk.client.chat.completions.create({
     messages: [{ role: 'user', content: 'What is 17 * 23?' }],
     stream: true,
     stream_options: { include_usage: true },
@@ -79,7 +71,7 @@ describe('simulator through the official openai client', () => {
   });
 
   it('answers without streaming with the same text and usage', async () => {
-    const res = await client.chat.completions.create({
+    const res = await sdk.client.chat.completions.create({
       model: 'instant',
       messages: [{ role: 'user', content: 'What is the capital of France?' }],
     });
@@ -95,13 +87,13 @@ describe('simulator through the official openai client', () => {
   });
 
   it('lists its models', async () => {
-    const page = await client.models.list();
+    const page = await sdk.client.models.list();
     const ids = page.data.map((m) => m.id);
     expect(ids).toEqual(expect.arrayContaining(['fast', 'slow', 'reasoner', 'flaky']));
   });
 
   it('accepts an Authorization header but does not need one', async () => {
-    const res = await postChat(sim.url, simpleBody('instant', 'Uppercase hello'), {});
+    const res = await postChat(sdk.sim.url, simpleBody('instant', 'Uppercase hello'), {});
     expect(res.status).toBe(200);
     const chunks = chunksOf(await readEvents(res));
     expect(chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('')).toBe('HELLO');
@@ -146,7 +138,7 @@ describe('max_completion_tokens', () => {
     expect(cut.tokenEvents).toBe(7);
     expect(full.content.startsWith(cut.content)).toBe(true);
 
-    const res = await client.chat.completions.create({ model: 'instant', messages: [{ role: 'user', content: prompt }], max_completion_tokens: 7 });
+    const res = await sdk.client.chat.completions.create({ model: 'instant', messages: [{ role: 'user', content: prompt }], max_completion_tokens: 7 });
     expect(res.choices[0].finish_reason).toBe('length');
     expect(res.usage!.completion_tokens).toBe(7);
     expect(res.choices[0].message.content).toBe(cut.content);
@@ -162,7 +154,7 @@ describe('max_completion_tokens', () => {
 
 describe('stop sequences', () => {
   it('cuts the answer before the first stop string', async () => {
-    const res = await client.chat.completions.create({
+    const res = await sdk.client.chat.completions.create({
       model: 'instant', messages: [{ role: 'user', content: 'Reply with exactly: alpha beta gamma' }], stop: [' gamma', 'zzz'],
     });
     expect(res.choices[0].message.content).toBe('alpha beta');
@@ -173,11 +165,11 @@ describe('stop sequences', () => {
 
 describe('validation', () => {
   it('answers 404 model_not_found for an unknown model', async () => {
-    const res = await postChat(sim.url, simpleBody('no-such-model', 'hi'));
+    const res = await postChat(sdk.sim.url, simpleBody('no-such-model', 'hi'));
     expect(res.status).toBe(404);
     const body = await res.json();
     expect(body.error.code).toBe('model_not_found');
-    await expect(client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] }))
+    await expect(sdk.client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] }))
       .rejects.toMatchObject({ status: 404 });
   });
 
@@ -193,7 +185,7 @@ describe('validation', () => {
       [{ model: 'fast', messages: [{ role: 'user', content: 'x' }], stop: 5 }, 'stop'],
     ];
     for (const [body, param] of cases) {
-      const res = await postChat(sim.url, body);
+      const res = await postChat(sdk.sim.url, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       const json = await res.json();
       expect(json.error.type).toBe('invalid_request_error');
@@ -203,7 +195,7 @@ describe('validation', () => {
   });
 
   it('answers 404 JSON on an unknown path', async () => {
-    const res = await fetch(`${sim.url}/nothing-here`);
+    const res = await fetch(`${sdk.sim.url}/nothing-here`);
     expect(res.status).toBe(404);
     expect((await res.json()).error).toBeDefined();
   });
@@ -213,7 +205,7 @@ describe('prompt caching', () => {
   it('reports cached tokens in 64-token blocks once a prompt prefix was seen', async () => {
     const system = 'You are a careful assistant. '.repeat(30);
     const ask = (q: string) =>
-      client.chat.completions.create({
+      sdk.client.chat.completions.create({
         model: 'instant',
         messages: [{ role: 'system', content: system }, { role: 'user', content: q }],
       });
@@ -234,12 +226,12 @@ describe('prompt caching', () => {
 
 describe('stats', () => {
   it('counts requests and the peak in flight', async () => {
-    const before = sim.stats().requests;
+    const before = sdk.sim.stats().requests;
     await Promise.all(
       // A long first-token delay keeps all six open at once even when a busy machine starts them late.
-      Array.from({ length: 6 }, (_, i) => postChat(sim.url, simpleBody('fast', `Reply with exactly: n${i}`), { 'x-sim-ttft-ms': '1500' }).then(readEvents)),
+      Array.from({ length: 6 }, (_, i) => postChat(sdk.sim.url, simpleBody('fast', `Reply with exactly: n${i}`), { 'x-sim-ttft-ms': '1500' }).then(readEvents)),
     );
-    const s = sim.stats();
+    const s = sdk.sim.stats();
     expect(s.requests - before).toBe(6);
     expect(s.inFlight).toBe(0);
     expect(s.maxInFlight).toBeGreaterThanOrEqual(6);

@@ -1,18 +1,11 @@
 // Tool calls, response_format and n over HTTP, read back by the OpenAI SDK (an independent client).
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../../src/providers/sim/index.ts';
+import { describe, expect, it } from 'vitest';
 import { countTokens } from '../../../src/providers/sim/token-pieces.ts';
+import { simulatorWithSdk } from './simulator-with-sdk.ts';
 import { chunksOf, postChat, readEvents } from './sse-read.ts';
 
-let sim: RunningSimulator;
-let client: OpenAI;
-
-beforeAll(async () => {
-  sim = await startSimulator({ fixedTtftMs: 5, fixedItlMs: 0.5 });
-  client = new OpenAI({ baseURL: sim.url, apiKey: 'x', maxRetries: 0 });
-});
-afterAll(() => sim.close());
+const sdk = simulatorWithSdk();
 
 const weather: OpenAI.ChatCompletionTool = {
   type: 'function',
@@ -39,14 +32,14 @@ type FnCall = { id: string; function: { name: string; arguments: string } };
 const ask = (content: string): OpenAI.ChatCompletionMessageParam[] => [{ role: 'user', content }];
 
 async function streamed(params: Omit<OpenAI.ChatCompletionCreateParamsStreaming, 'stream'>) {
-  const stream = client.chat.completions.stream({ ...params, stream: true, stream_options: { include_usage: true } });
+  const stream = sdk.client.chat.completions.stream({ ...params, stream: true, stream_options: { include_usage: true } });
   return stream.finalChatCompletion();
 }
 
 describe('tool calls', () => {
   it('auto: a relevant tool is called, arguments fit the schema and name the prompt\'s city; streamed = whole', async () => {
     const params = { model: 'fast', messages: ask('What is the weather in Paris today?'), tools: [weather, clock] };
-    const whole = await client.chat.completions.create(params);
+    const whole = await sdk.client.chat.completions.create(params);
     const s = await streamed(params);
     for (const c of [whole, s]) {
       expect(c.choices[0].finish_reason).toBe('tool_calls');
@@ -65,7 +58,7 @@ describe('tool calls', () => {
   });
 
   it('streams the call as deltas: id and name first, then argument fragments', async () => {
-    const res = await postChat(sim.url, { model: 'fast', messages: ask('Weather in Oslo?'), tools: [weather], stream: true });
+    const res = await postChat(sdk.sim.url, { model: 'fast', messages: ask('Weather in Oslo?'), tools: [weather], stream: true });
     const deltas = chunksOf(await readEvents(res)).flatMap((c) => c.choices.map((ch: any) => ch.delta.tool_calls)).filter(Boolean);
     expect(deltas.length).toBeGreaterThan(2);
     expect(deltas[0][0]).toMatchObject({ index: 0, type: 'function', function: { name: 'get_weather', arguments: '' } });
@@ -74,12 +67,12 @@ describe('tool calls', () => {
 
   it('auto without a relevant tool answers in text; none never calls; required and a named function always call', async () => {
     const irrelevant = ask('What is the capital of France?');
-    const auto = await client.chat.completions.create({ model: 'fast', messages: irrelevant, tools: [weather] });
+    const auto = await sdk.client.chat.completions.create({ model: 'fast', messages: irrelevant, tools: [weather] });
     expect(auto.choices[0].message.tool_calls).toBeUndefined();
     expect(auto.choices[0].finish_reason).toBe('stop');
-    const none = await client.chat.completions.create({ model: 'fast', messages: ask('Weather in Paris?'), tools: [weather], tool_choice: 'none' });
+    const none = await sdk.client.chat.completions.create({ model: 'fast', messages: ask('Weather in Paris?'), tools: [weather], tool_choice: 'none' });
     expect(none.choices[0].message.tool_calls).toBeUndefined();
-    const required = await client.chat.completions.create({ model: 'fast', messages: irrelevant, tools: [weather, clock], tool_choice: 'required' });
+    const required = await sdk.client.chat.completions.create({ model: 'fast', messages: irrelevant, tools: [weather, clock], tool_choice: 'required' });
     expect((required.choices[0].message.tool_calls as FnCall[]).map((t) => t.function.name)).toEqual(['get_weather']);
     const named = await streamed({
       model: 'fast', messages: ask('Weather in Paris?'), tools: [weather, clock], tool_choice: { type: 'function', function: { name: 'get_time' } },
@@ -92,7 +85,7 @@ describe('tool calls', () => {
     const messages = ask('What is the weather in Rome and the local time there?');
     const both = await streamed({ model: 'fast', messages, tools: [weather, clock] });
     expect((both.choices[0].message.tool_calls as FnCall[]).map((t) => t.function.name).sort()).toEqual(['get_time', 'get_weather']);
-    const one = await client.chat.completions.create({ model: 'fast', messages, tools: [weather, clock], parallel_tool_calls: false });
+    const one = await sdk.client.chat.completions.create({ model: 'fast', messages, tools: [weather, clock], parallel_tool_calls: false });
     expect(one.choices[0].message.tool_calls).toHaveLength(1);
   });
 
@@ -109,8 +102,8 @@ describe('tool calls', () => {
 
   it('is deterministic: the same request gets the same calls', async () => {
     const params = { model: 'fast', messages: ask('Weather in Lima for a few days?'), tools: [weather] };
-    const a = await client.chat.completions.create(params);
-    const b = await client.chat.completions.create(params);
+    const a = await sdk.client.chat.completions.create(params);
+    const b = await sdk.client.chat.completions.create(params);
     expect(b.choices[0].message.tool_calls).toEqual(a.choices[0].message.tool_calls);
   });
 
@@ -123,7 +116,7 @@ describe('tool calls', () => {
       [{ n: 0 }, 'n'],
     ];
     for (const [extra, param] of cases) {
-      const res = await postChat(sim.url, { model: 'fast', messages: ask('hi'), ...extra });
+      const res = await postChat(sdk.sim.url, { model: 'fast', messages: ask('hi'), ...extra });
       expect(res.status).toBe(400);
       expect((await res.json()).error.param).toBe(param);
     }
@@ -135,14 +128,14 @@ describe('response_format', () => {
     const prompts = ['What is the capital of France?', 'Tell me about otters.', 'Return JSON with keys a, b and c.'];
     for (const p of prompts) {
       for (const model of ['fast', 'slow']) {
-        const c = await client.chat.completions.create({ model, messages: ask(p), response_format: { type: 'json_object' }, n: 3 });
+        const c = await sdk.client.chat.completions.create({ model, messages: ask(p), response_format: { type: 'json_object' }, n: 3 });
         for (const ch of c.choices) {
           const v = JSON.parse(ch.message.content!);
           expect(typeof v === 'object' && v !== null && !Array.isArray(v)).toBe(true);
         }
       }
     }
-    const plain = await client.chat.completions.create({ model: 'fast', messages: ask('What is the capital of France?') });
+    const plain = await sdk.client.chat.completions.create({ model: 'fast', messages: ask('What is the capital of France?') });
     expect(plain.choices[0].message.content).toBe('Paris');
   });
 
@@ -166,9 +159,9 @@ describe('response_format', () => {
 describe('n > 1', () => {
   it('answers n choices, streamed and whole alike; usage counts the prompt once and every choice', async () => {
     const params = { model: 'slow', messages: ask('What is the capital of Kenya?'), n: 4 };
-    const whole = await client.chat.completions.create(params);
+    const whole = await sdk.client.chat.completions.create(params);
     const s = await streamed(params);
-    const one = await client.chat.completions.create({ ...params, n: 1 });
+    const one = await sdk.client.chat.completions.create({ ...params, n: 1 });
     for (const c of [whole, s]) {
       expect(c.choices.map((ch) => ch.index)).toEqual([0, 1, 2, 3]);
       expect(c.usage!.prompt_tokens).toBe(one.usage!.prompt_tokens);
@@ -183,7 +176,7 @@ describe('n > 1', () => {
   });
 
   it('choices are drawn apart: a model of modest accuracy is sometimes right and sometimes wrong across 16 choices', async () => {
-    const c = await client.chat.completions.create({ model: 'slow', messages: ask('What is 17 * 23?'), n: 16 });
+    const c = await sdk.client.chat.completions.create({ model: 'slow', messages: ask('What is 17 * 23?'), n: 16 });
     const answers = new Set(c.choices.map((ch) => ch.message.content));
     expect(answers.size).toBeGreaterThan(1);
   });

@@ -38,13 +38,14 @@ export function parseRetryAfter(headers: HeaderSource, nowEpochMs: number = Date
  * retry-after*. Names are lower-case (fetch Headers already are).
  */
 export function collectRateLimitHeaders(headers: { forEach(cb: (value: string, name: string) => void): void }): Record<string, string> {
-  let found: [string, string][] | null = null;
+  const out: Record<string, string> = {};
+  let n = 0;
   headers.forEach((value, name) => {
     if (name.startsWith('x-ratelimit-') || name.startsWith('ratelimit') || name.startsWith('retry-after')) {
-      (found ??= []).push([name, value]);
+      out[name] = value;
+      n++;
     }
   });
-  if (found === null) return {};
   // In name order whatever order the view gives (node's headers come in arrival order).
-  return Object.fromEntries((found as [string, string][]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+  return n < 2 ? out : Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -116,8 +116,7 @@ export class JsonlSink {
     const most = line.length * 3 + 1;
     if (this.queued + most > QUEUE_BYTES) this.flush();
     if (most > QUEUE_BYTES) {
-      writeAll(this.fd, Buffer.from(`${line}\n`, 'utf8'));
-      if (this.fsync) fsyncSync(this.fd);
+      this.writeOut(Buffer.from(`${line}\n`, 'utf8'));
       return;
     }
     this.queued += this.queue.write(line, this.queued, 'utf8');
@@ -136,10 +135,17 @@ export class JsonlSink {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.fd === null || this.queued === 0) return;
+    if (this.queued === 0) return;
     const n = this.queued;
     this.queued = 0;
-    writeAll(this.fd, this.queue.subarray(0, n));
+    this.writeOut(this.queue.subarray(0, n));
+  }
+
+  /** One synchronous write of all of `buf` (and the fsync, when asked for). */
+  private writeOut(buf: Buffer): void {
+    if (this.fd === null) return;
+    let off = 0;
+    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
     if (this.fsync) fsyncSync(this.fd);
   }
 
@@ -151,11 +157,6 @@ export class JsonlSink {
     untrack(this);
     closeSync(fd);
   }
-}
-
-function writeAll(fd: number, buf: Buffer): void {
-  let off = 0;
-  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
 }
 
 /** Truncate the file after its last '\n' (a crash mid-write leaves a partial line). Returns bytes cut. */

@@ -2,7 +2,8 @@ import { arrivalTimes } from './arrivals.ts';
 import { finishWorkers, startWorkers, type Engine } from './engine.ts';
 import { JobBacklog } from './job-backlog.ts';
 import type { JobStream } from './job-stream.ts';
-import { runSchedule, waitUntil } from './release-clock.ts';
+import { waitUntil } from '../providers/wait-until.ts';
+import { runSchedule } from './release-clock.ts';
 import { runTakenJob } from './run-job.ts';
 import type { LoadMode } from './run-options.ts';
 

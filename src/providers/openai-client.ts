@@ -15,6 +15,7 @@ import type { ChunkSink, Exchange, Transport, TransportResponse } from './transp
 import { httpTransport, sameHeaders } from './http-transport.ts';
 import { offAbort, onAbort } from './abort-fanout.ts';
 import { fetchTransport } from './fetch-transport.ts';
+import { waitUntil } from './wait-until.ts';
 
 export interface ClientDeps {
   /**
@@ -66,9 +67,11 @@ export async function sendChatCompletion(req: AttemptRequest, deps: ClientDeps =
   }
   const payload = JSON.stringify(req.body);
 
-  if (req.signal?.aborted) {
+  if (req.notBefore !== undefined && req.notBefore > now()) await waitUntil(req.notBefore, now, req.cancelHold ?? req.signal);
+  const stopped = req.signal?.aborted ? req.signal : req.cancelHold?.aborted ? req.cancelHold : undefined;
+  if (stopped) {
     result.marks.send = result.marks.end = now();
-    return fail({ type: 'interrupted', message: interruptMessage(req.signal) });
+    return fail({ type: 'interrupted', message: interruptMessage(stopped) });
   }
 
   const limits = new AttemptLimits(req);

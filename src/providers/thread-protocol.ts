@@ -8,9 +8,11 @@ export interface HttpWorkerData {
 
 /** Main thread -> HTTP worker. Small and structured-clone friendly: no signal, no functions. */
 export type ToHttpWorker =
-  | { t: 'send'; id: number; req: Omit<AttemptRequest, 'signal'>; allowInsecureHttp: boolean }
+  | { t: 'send'; id: number; req: Omit<AttemptRequest, 'signal' | 'cancelHold'>; allowInsecureHttp: boolean }
   /** The run's signal fired: the worker aborts that attempt with this reason. */
   | { t: 'abort'; id: number; reason: string }
+  /** The request's `cancelHold` fired: if it still waits for its `notBefore`, it is not sent. */
+  | { t: 'cancel-hold'; id: number; reason: string }
   /** Run the client path and open `connections` pooled connections to each URL. */
   | { t: 'warm'; id: number; targets: { url: string; headers: Record<string, string>; connections: number }[] };
 

@@ -11,6 +11,13 @@ import { siblingModule, spawnWorker } from './worker-spawn.ts';
 const MAX_CRASHES_IN_A_ROW = 3;
 /** After the run's signal fires, how long a worker may take to answer the abort before the attempt is failed here. */
 const ABORT_ANSWER_MS = 1_000;
+/**
+ * Open loop: how long before its due time the main thread hands an arrival to a worker, which
+ * holds it until due (AttemptRequest.notBefore). Longer than the main thread's GC pauses in a
+ * 2,000/s run (scavenges of 7-30 ms, `--trace-gc`), so they delay no release; short, because a
+ * held arrival takes its concurrency slot that much early.
+ */
+export const THREAD_RELEASE_LEAD_MS = 50;
 
 interface Pending {
   resolve: (r: AttemptResult) => void;
@@ -19,6 +26,8 @@ interface Pending {
   onAbort?: () => void;
   signal?: AbortSignal;
   timer?: NodeJS.Timeout;
+  onCancelHold?: () => void;
+  cancelHold?: AbortSignal;
 }
 
 interface Slot {
@@ -76,6 +85,7 @@ export class ThreadedClient {
     const now = deps.now ?? (() => performance.now());
     if (deps.fetch) return sendChatCompletion(req, deps);
     if (req.signal?.aborted) return Promise.resolve(failedHere('interrupted', this.interruptMessage(req.signal), now(), now()));
+    if (req.notBefore !== undefined && req.cancelHold?.aborted) return Promise.resolve(failedHere('interrupted', this.interruptMessage(req.cancelHold), now(), now()));
     if (this.closed) return Promise.resolve(failedHere('interrupted', 'interrupted: the HTTP worker threads were stopped', now(), now()));
     if (this.crashesInARow >= MAX_CRASHES_IN_A_ROW) {
       const t = now();
@@ -83,9 +93,14 @@ export class ThreadedClient {
     }
     const slot = this.pick();
     const id = this.nextId++;
-    const { signal, ...plain } = req;
+    const { signal, cancelHold, ...plain } = req;
     return new Promise<AttemptResult>((resolve) => {
       const p: Pending = { resolve, postedAt: now(), signal };
+      if (cancelHold && plain.notBefore !== undefined) {
+        p.cancelHold = cancelHold;
+        p.onCancelHold = () => this.post(slot, { t: 'cancel-hold', id, reason: reasonText(cancelHold) });
+        onAbort(cancelHold, p.onCancelHold);
+      }
       if (signal) {
         p.onAbort = () => {
           this.post(slot, { t: 'abort', id, reason: reasonText(signal) });
@@ -174,6 +189,7 @@ export class ThreadedClient {
     if (!p) return;
     slot.pending.delete(id);
     if (p.onAbort && p.signal) offAbort(p.signal, p.onAbort);
+    if (p.onCancelHold && p.cancelHold) offAbort(p.cancelHold, p.onCancelHold);
     clearTimeout(p.timer);
     if (slot.pending.size === 0 && slot.warms.size === 0) slot.worker.unref();
     p.resolve(r);

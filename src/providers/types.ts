@@ -76,6 +76,14 @@ export interface AttemptRequest {
   timeoutMs: number;
   /** Run-level cancellation (Ctrl-C, budget): aborts the attempt; never retried. */
   signal?: AbortSignal;
+  /**
+   * Open loop with HTTP worker threads: the arrival's due time (the caller's clock). The engine
+   * hands the job over ahead of it and the client waits on its own thread, so a pause of the
+   * caller's thread (GC) does not delay the send. Already past: sent at once.
+   */
+  notBefore?: number;
+  /** Aborts the wait for `notBefore` (the run stopped sending): the attempt is not sent, an `interrupted` result. */
+  cancelHold?: AbortSignal;
 }
 
 import type { ErrorType } from '../results/error-types.ts';

@@ -6,6 +6,11 @@ import type { ProviderSlots } from './provider-slots.ts';
 export interface DueJob {
   s: StreamedJob;
   scheduledAt: number;
+  /**
+   * Open loop with a release lead (RunJobsOptions.releaseLeadMs): handed over before it is due;
+   * the client holds the send until `scheduledAt` and the release is reported after it.
+   */
+  releasedByClient?: boolean;
 }
 
 /** A job handed to a worker, with the provider slot it holds (give it back when the job has ended). */
@@ -103,10 +108,10 @@ export class JobBacklog {
         (blocked ??= []).push(provider);
         continue;
       }
-      const { s, scheduledAt } = q.shift()!;
+      const { seq: _, ...due } = q.shift()!;
       this.count -= 1;
       slots?.setWaiting(q.length);
-      return slots ? { s, scheduledAt, slots } : { s, scheduledAt };
+      return slots ? { ...due, slots } : due;
     }
   }
 

@@ -54,19 +54,21 @@ export async function runOpen(e: Engine, stream: JobStream, m: OpenMode): Promis
   const phases = new OpenPhases(e, start);
   const unsent = () => e.stop.sending.signal.aborted;
   const backlog = new JobBacklog({ slots: e.slots, maxWaiting: Infinity, unsent });
+  // With a lead the client releases each job (AttemptRequest.notBefore) and run-job reports it.
+  const lead = e.opts.releaseLeadMs ?? 0;
   const pool = startWorkers(e, backlog, e.opts.concurrency, (t) => runTakenJob(e, t));
   stream.begin(phases.inWarmup);
   try {
     await runSchedule(arrivalTimes(m.rate, m.arrival ?? 'poisson', m.seed), {
-      start, now: e.now, signal: e.stop.sending.signal,
+      start, now: e.now, signal: e.stop.sending.signal, leadMs: lead,
       release: (due, releasedAt) => {
         if (!phases.admits(due, stream)) return false;
         const s = stream.next();
         if (!s) return false;
         if (phases.inWarmup) phases.warmupReleased += 1;
         e.result.released += 1;
-        e.opts.onRelease?.({ job: s.job, dueAt: due, releasedAt, warmup: s.warmup });
-        backlog.push({ s, scheduledAt: due });
+        if (lead === 0) e.opts.onRelease?.({ job: s.job, dueAt: due, releasedAt, warmup: s.warmup });
+        backlog.push(lead === 0 ? { s, scheduledAt: due } : { s, scheduledAt: due, releasedByClient: true });
         pool.demand();
       },
     });

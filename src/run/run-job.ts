@@ -17,9 +17,11 @@ export async function runTakenJob(e: Engine, t: TakenJob): Promise<void> {
   }
 }
 
-async function runJob(e: Engine, { s, scheduledAt }: TakenJob): Promise<void> {
+async function runJob(e: Engine, t: TakenJob): Promise<void> {
+  const { s, scheduledAt } = t;
   const { job } = s;
   if (e.stop.sending.signal.aborted) {
+    reportClientRelease(e, t, undefined);
     e.tally.emit(s, e.stop.cause === 'duration'
       ? skippedRow(job, 'incomplete', 'not sent: released, but the duration ended before a slot was free')
       : skippedRow(job, 'interrupted', 'not run: the run was interrupted before this job started'), scheduledAt);
@@ -29,10 +31,12 @@ async function runJob(e: Engine, { s, scheduledAt }: TakenJob): Promise<void> {
   if (refusal) {
     // A duration run would only cycle on into more refusals: it stops here.
     if (e.cycling) e.stop.refuseByGate();
+    reportClientRelease(e, t, undefined);
     e.tally.emit(s, skippedRow(job, refusal.errorType, refusal.message), scheduledAt);
     return;
   }
-  const outcome = await sendJob(e, job);
+  const outcome = await sendJob(e, job, t.releasedByClient ? scheduledAt : undefined);
+  reportClientRelease(e, t, outcome.firstSend);
   let row: ResultRow = buildResultRow(job, outcome, scheduledAt);
   if (outcome.result.errorType === 'interrupted' && e.stop.cause === 'duration') {
     row = { ...row, error_type: 'incomplete', error_message: 'still in flight when the duration ended: aborted and reported, not dropped' };
@@ -42,8 +46,22 @@ async function runJob(e: Engine, { s, scheduledAt }: TakenJob): Promise<void> {
   e.tally.emit(s, row, scheduledAt);
 }
 
-/** Sends the job through the provider seam (`send`), retrying as the policy says; every attempt's result is a value. */
-async function sendJob(e: Engine, job: Job): Promise<RetryOutcome> {
+/**
+ * A job the client released (open loop with a lead): its release is the first attempt's send, on
+ * the client's thread; a job never sent counts as released when it was skipped, if it was due by then.
+ */
+function reportClientRelease(e: Engine, t: TakenJob, firstSend: number | undefined): void {
+  if (!t.releasedByClient || !e.opts.onRelease) return;
+  const releasedAt = firstSend ?? e.now();
+  if (firstSend === undefined && releasedAt < t.scheduledAt) return; // never due: never released
+  e.opts.onRelease({ job: t.s.job, dueAt: t.scheduledAt, releasedAt: Math.max(t.scheduledAt, releasedAt), warmup: t.s.warmup });
+}
+
+/**
+ * Sends the job through the provider seam (`send`), retrying as the policy says; every attempt's
+ * result is a value. `notBefore`: the first attempt's due time, for the client to hold it until.
+ */
+async function sendJob(e: Engine, job: Job, notBefore: number | undefined): Promise<RetryOutcome> {
   const { opts, stop } = e;
   const provider = opts.providers.get(job.provider);
   if (!provider) throw new Error(`internal: provider ${job.provider} was not resolved before the run`);
@@ -58,11 +76,12 @@ async function sendJob(e: Engine, job: Job): Promise<RetryOutcome> {
   if (e.inFlight > e.result.maxInFlight) e.result.maxInFlight = e.inFlight;
   try {
     return await withRetry(
-      async () => {
+      async (n) => {
         // A retry may come during a rate-limit pause: wait it out before every attempt.
         if (limiter) await limiter.ready(stop.sending.signal);
         const r = await e.streamOptions.send(job.provider, body, (b) => e.send(
-          { url, apiKey: provider.apiKey, headers, body: b, timeoutMs: job.timeoutMs, signal: stop.hard.signal },
+          { url, apiKey: provider.apiKey, headers, body: b, timeoutMs: job.timeoutMs, signal: stop.hard.signal,
+            ...(n === 1 && notBefore !== undefined ? { notBefore, cancelHold: stop.sending.signal } : {}) },
           { fetch: opts.fetch, now: e.now, allowInsecureHttp: opts.allowInsecureHttp },
           job,
         ));

@@ -107,6 +107,13 @@ export interface RunJobsOptions {
   onConcurrencyChange?: (change: ConcurrencyChange) => void;
   /** Open loop: every release (self-check: schedule lag and offered rate). */
   onRelease?: (info: ReleaseInfo) => void;
+  /**
+   * Open loop: hand each arrival to the client this long before it is due (default 0). For a client
+   * that waits for `AttemptRequest.notBefore` on a thread of its own (the HTTP worker threads), so
+   * a pause of this thread shorter than the lead delays no release. The release is then the
+   * client's: reported (onRelease) after the first attempt, stamped when that attempt was sent.
+   */
+  releaseLeadMs?: number;
 }
 
 export interface RunJobsResult {

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Job } from '../plan/types.ts';
 import { sendChatCompletion } from '../providers/openai-client.ts';
-import { ThreadedClient } from '../providers/threaded-client.ts';
+import { THREAD_RELEASE_LEAD_MS, ThreadedClient } from '../providers/threaded-client.ts';
 import { endpointUrl } from '../providers/url-policy.ts';
 import type { FetchLike } from '../providers/types.ts';
 import { TokenCountThread, withOffThreadEstimates } from '../measure/token-count-thread.ts';
@@ -24,6 +24,8 @@ export interface RunClients {
   /** HTTP worker threads (1 = the main thread sends, as before threads). */
   workers: number;
   send: SendAttempt;
+  /** Open loop: arrivals go to the client this early, for it to hold until due (RunJobsOptions.releaseLeadMs); 0 in-thread. */
+  releaseLeadMs: number;
   counter: TokenCountThread;
   warm(providers: ReadonlyMap<string, ResolvedProvider>, options: WarmUpOptions): Promise<void>;
   close(): Promise<void>;
@@ -46,6 +48,7 @@ export function createRunClients(o: { workers?: number; fetch?: FetchLike; cache
   return {
     workers,
     send: withOffThreadEstimates<Job>(sender, counter),
+    releaseLeadMs: threads ? THREAD_RELEASE_LEAD_MS : 0,
     counter,
     async warm(providers, options) {
       if (!threads) return warmUp(providers.values(), o.fetch, options);

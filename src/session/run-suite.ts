@@ -412,6 +412,7 @@ async function executeJobs(
       warmup: options.warmup,
       adaptive: options.adaptive,
       onRelease: (r) => selfCheck.observeRelease(r.dueAt, r.releasedAt, r.warmup),
+      releaseLeadMs: ctx.clients.releaseLeadMs,
       retry: { ...suite.retry, ...(options.maxRetries !== undefined ? { max_retries: options.maxRetries } : {}) },
       signal: options.signal,
       graceMs: options.graceMs,

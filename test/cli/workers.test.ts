@@ -21,6 +21,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const TIMED: (keyof ResultRow | 'itl_sample_count')[] = [
   'started_at', 'queue_ms', 'latency_ms', 'ttfb_ms', 'ttft_ms', 'ttfa_ms', 'itl_p50_ms', 'itl_max_ms', 'itl_coalesced',
   'tpot_ms', 'output_tps', 'retry_wait_ms', 'itl_samples', 'itl_sample_count', 'send_epoch_ms', 'last_token_epoch_ms',
+  'scheduled_epoch_ms',
 ];
 
 /**
@@ -48,11 +49,11 @@ function withoutTimes(x: unknown): unknown {
   return Object.fromEntries(Object.entries(x).filter(([k]) => !/_(ms|tps)$/.test(k)).map(([k, v]) => [k, withoutTimes(v)]));
 }
 
-async function runWith(workers: number) {
-  const out = path.join(dir, `w${workers}`);
+async function runWith(workers: number, extra: string[] = []) {
+  const out = path.join(dir, `w${workers}${extra.join('')}`);
   await run(process.execPath, [
     path.join(root, 'bin/evalbench.js'), 'run', path.join(root, 'suites/example.yaml'),
-    '--repeats', '2', '--workers', String(workers), '--out', out, '--progress', 'off',
+    '--repeats', '2', '--workers', String(workers), '--out', out, '--progress', 'off', ...extra,
   ], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
   const rows = fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8').trim().split('\n')
     .map((l) => JSON.parse(l) as Record<string, unknown>)
@@ -63,7 +64,10 @@ async function runWith(workers: number) {
     counts: g.counts, errors_by_type: g.errors_by_type, attempts: g.attempts, retries: g.retries,
     tokens: g.tokens, cost_usd: g.cost_usd, grading: g.grading, ttft_count: (g.metrics as { ttft_ms: { count: number } }).ttft_ms.count,
   });
-  return { rows, quality: rounded(withoutTimes(summary.quality)), overall: rounded(untimed(summary.overall)), groups: rounded(summary.groups.map(untimed)) };
+  return {
+    rows, quality: rounded(withoutTimes(summary.quality)), overall: rounded(untimed(summary.overall)), groups: rounded(summary.groups.map(untimed)),
+    releases: (summary.self_check?.schedule_lag_ms as { count: number } | null)?.count ?? null,
+  };
 }
 
 describe('run --workers', () => {
@@ -76,5 +80,19 @@ describe('run --workers', () => {
     expect(two.overall).toEqual(one.overall);
     expect(two.groups).toEqual(one.groups);
     expect(two.quality).toEqual(one.quality);
+  }, 120_000);
+
+  it('does so in rate mode too, where the worker threads hold each arrival until due', async () => {
+    const one = await runWith(1, ['--rate', '200']);
+    const two = await runWith(2, ['--rate', '200']);
+    expect(one.rows).toHaveLength(144);
+    expect(one.rows.filter((r) => r.status === 'ok')).toHaveLength(144);
+    expect(two.rows).toEqual(one.rows);
+    expect(two.overall).toEqual(one.overall);
+    expect(two.groups).toEqual(one.groups);
+    expect(two.quality).toEqual(one.quality);
+    // Every arrival's release is counted, held or not.
+    expect(one.releases).toBe(144);
+    expect(two.releases).toBe(144);
   }, 120_000);
 });

@@ -37,7 +37,7 @@ async function send(m: Extract<ToHttpWorker, { t: 'send' }>): Promise<void> {
 
 async function warm(m: Extract<ToHttpWorker, { t: 'warm' }>): Promise<void> {
   try {
-    await warmClientPath();
+    await warmClientPath(undefined, m.requests);
     await Promise.all(m.targets.map((t) => warmConnections(t.url, t.headers, t.connections)));
   } finally {
     reply({ t: 'warmed', id: m.id });

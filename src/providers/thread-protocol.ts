@@ -13,8 +13,8 @@ export type ToHttpWorker =
   | { t: 'abort'; id: number; reason: string }
   /** The request's `cancelHold` fired: if it still waits for its `notBefore`, it is not sent. */
   | { t: 'cancel-hold'; id: number; reason: string }
-  /** Run the client path and open `connections` pooled connections to each URL. */
-  | { t: 'warm'; id: number; targets: { url: string; headers: Record<string, string>; connections: number }[] };
+  /** Run the client path `requests` times and open `connections` pooled connections to each URL. */
+  | { t: 'warm'; id: number; targets: { url: string; headers: Record<string, string>; connections: number }[]; requests: number };
 
 /** HTTP worker -> main thread. */
 export type FromHttpWorker =

@@ -7,7 +7,7 @@ import type { FetchLike } from '../providers/types.ts';
 import { TokenCountThread, withOffThreadEstimates } from '../measure/token-count-thread.ts';
 import { withResponseCache } from '../run/response-cache.ts';
 import type { ResolvedProvider, SendAttempt } from '../run/run-jobs.ts';
-import { warmConnectionPlan, warmUp, type WarmUpOptions } from './warm-up.ts';
+import { warmConnectionPlan, warmRequestCount, warmUp, type WarmUpOptions } from './warm-up.ts';
 
 /**
  * `--workers` when not given: one HTTP worker thread per core, less the one the main thread needs
@@ -56,7 +56,7 @@ export function createRunClients(o: { workers?: number; fetch?: FetchLike; cache
         url: endpointUrl(endpoint.baseUrl, 'models'),
         headers: { ...endpoint.headers, ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) },
         connections,
-      })));
+      })), warmRequestCount(options));
     },
     async close() {
       await Promise.all([threads?.close(), counter.close()]);

@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSuite } from '../../src/session/run-suite.ts';
-import { MAX_WARM_CONNECTIONS, warmConnectionPlan } from '../../src/session/warm-up.ts';
+import { MAX_WARM_CONNECTIONS, warmConnectionPlan, warmRequestCount } from '../../src/session/warm-up.ts';
+import { MAX_WARM_REQUESTS } from '../../src/providers/client-warm-up.ts';
 import type { ResolvedProvider } from '../../src/run/run-jobs.ts';
 import type { ResultRow } from '../../src/results/result-row.ts';
 import { spawnStampingServer, type StampingServer } from '../helpers/stamping-server.ts';
@@ -28,6 +29,16 @@ afterAll(() => {
 
 const provider = (baseUrl: string, concurrency?: number): ResolvedProvider => ({ endpoint: { id: baseUrl, baseUrl, headers: {}, concurrency } });
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+describe('warmRequestCount', () => {
+  it('runs the client path 8 times per request in flight, at least 5 times, at most once per job and MAX_WARM_REQUESTS', () => {
+    expect(warmRequestCount()).toBe(8);
+    expect(warmRequestCount({ concurrency: 64 })).toBe(512);
+    expect(warmRequestCount({ concurrency: 2000 })).toBe(MAX_WARM_REQUESTS);
+    expect(warmRequestCount({ concurrency: 64, jobs: 100 })).toBe(100);
+    expect(warmRequestCount({ concurrency: 64, jobs: 2 })).toBe(5);
+  });
+});
 
 describe('warmConnectionPlan', () => {
   it('warms what the run can have in flight per origin: own caps summed, at most the run, its jobs and 256', () => {

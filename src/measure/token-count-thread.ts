@@ -78,19 +78,24 @@ type Send<J> = (req: AttemptRequest, deps: ClientDeps | undefined, job: J) => Pr
  * `send`, with the usage estimate of a successful answer that has no completion count made in the
  * counting thread before it is handed on: the row built from it (estimateUsage, countMessageTokens
  * with this job's messages) reads those counts instead of loading the tokenizer here. The same
- * texts, the same function: the estimate is the one the row would compute itself.
+ * texts, the same function: the estimate is the one the row would compute itself. The wrapper is
+ * not an async function: no frame of its own stays suspended while the request streams.
  */
 export function withOffThreadEstimates<J extends { messages: readonly ChatMessage[] }>(send: Send<J>, counter: TokenCountThread): Send<J> {
-  return async (req, deps, job) => {
-    const r = await send(req, deps, job);
+  return (req, deps, job) => send(req, deps, job).then((r) => {
     if (!r.ok || (r.usage !== null && r.usage.completionTokens !== null)) return r;
-    const texts = estimatedTexts(r.content, r.reasoning, r.toolCalls).filter((t) => t.length > 0);
-    const prompt = r.usage?.promptTokens == null ? job.messages : undefined;
-    const counted = await counter.count(texts, prompt);
-    if (counted) {
-      texts.forEach((t, i) => rememberTokenCount(t, counted.counts[i]));
-      if (prompt && counted.messageTokens !== undefined) rememberMessageTokens(prompt, counted.messageTokens);
-    }
-    return r;
-  };
+    return countOffThread(r, job, counter);
+  });
+}
+
+/** Counts an answer without usage in the counting thread and keeps the counts where the row will look. */
+async function countOffThread(r: AttemptResult, job: { messages: readonly ChatMessage[] }, counter: TokenCountThread): Promise<AttemptResult> {
+  const texts = estimatedTexts(r.content, r.reasoning, r.toolCalls).filter((t) => t.length > 0);
+  const prompt = r.usage?.promptTokens == null ? job.messages : undefined;
+  const counted = await counter.count(texts, prompt);
+  if (counted) {
+    texts.forEach((t, i) => rememberTokenCount(t, counted.counts[i]));
+    if (prompt && counted.messageTokens !== undefined) rememberMessageTokens(prompt, counted.messageTokens);
+  }
+  return r;
 }

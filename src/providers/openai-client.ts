@@ -250,9 +250,10 @@ async function interpretResponse(sent: Answered, ctx: AttemptContext): Promise<A
   if (contentType.includes('text/html')) return readHtmlPage(res, ctx);
 
   const sse = contentType.includes('event-stream') || (ctx.req.body.stream === true && !contentType.includes('json'));
+  // Handed on, not awaited: this frame need not stay suspended (and copied by every GC) while the body streams.
   return sse
-    ? await readStreamed(res, result, now, limits.failure, fail)
-    : await readWhole(res, result, now, contentType, limits.failure, fail);
+    ? readStreamed(res, result, now, limits.failure, fail)
+    : readWhole(res, result, now, contentType, limits.failure, fail);
 }
 
 /** A non-2xx answer: failed, classified by status, with its body summarised in one line. */

@@ -8,13 +8,12 @@ import type { Engine } from './engine.ts';
 import type { TakenJob } from './job-backlog.ts';
 import { withRetry, type RetryOutcome } from './retry.ts';
 
-/** What a worker does with one job: exactly one row, whatever happens; the provider slot is given back after it. */
-export async function runTakenJob(e: Engine, t: TakenJob): Promise<void> {
-  try {
-    await runJob(e, t);
-  } finally {
-    t.slots?.release();
-  }
+/**
+ * What a worker does with one job: exactly one row, whatever happens; the provider slot is given
+ * back after it. Not an async function: no frame of its own stays suspended while the job runs.
+ */
+export function runTakenJob(e: Engine, t: TakenJob): Promise<void> {
+  return t.slots ? runJob(e, t).finally(() => t.slots!.release()) : runJob(e, t);
 }
 
 async function runJob(e: Engine, t: TakenJob): Promise<void> {
@@ -36,6 +35,11 @@ async function runJob(e: Engine, t: TakenJob): Promise<void> {
     return;
   }
   const outcome = await sendJob(e, job, t.releasedByClient ? scheduledAt : undefined);
+  if (t.releasedByClient && heldAndCancelled(outcome, scheduledAt)) {
+    // Held by the client and never sent: what an arrival not yet due at the stop gets without a lead.
+    e.tally.emit(s, skippedRow(job, 'interrupted', 'not sent: the run stopped sending before this arrival was due'), scheduledAt);
+    return;
+  }
   reportClientRelease(e, t, outcome.firstSend);
   let row: ResultRow = buildResultRow(job, outcome, scheduledAt);
   if (outcome.result.errorType === 'interrupted' && e.stop.cause === 'duration') {
@@ -44,6 +48,11 @@ async function runJob(e: Engine, t: TakenJob): Promise<void> {
   if (e.opts.finishRow) row = await e.opts.finishRow(job, row);
   e.opts.gate?.settled(job, row);
   e.tally.emit(s, row, scheduledAt);
+}
+
+/** The client gave up holding the first attempt before its due time (cancelHold): a send is never before it. */
+function heldAndCancelled(outcome: RetryOutcome, dueAt: number): boolean {
+  return outcome.attempts === 1 && outcome.result.errorType === 'interrupted' && outcome.firstSend < dueAt;
 }
 
 /**
@@ -76,17 +85,20 @@ async function sendJob(e: Engine, job: Job, notBefore: number | undefined): Prom
   if (e.inFlight > e.result.maxInFlight) e.result.maxInFlight = e.inFlight;
   try {
     return await withRetry(
-      async (n) => {
-        // A retry may come during a rate-limit pause: wait it out before every attempt.
-        if (limiter) await limiter.ready(stop.sending.signal);
-        const r = await e.streamOptions.send(job.provider, body, (b) => e.send(
+      // Not an async function: without a limiter, no frame of its own stays suspended while the request streams.
+      (n) => {
+        const attempt = () => e.streamOptions.send(job.provider, body, (b) => e.send(
           { url, apiKey: provider.apiKey, headers, body: b, timeoutMs: job.timeoutMs, signal: stop.hard.signal,
             ...(n === 1 && notBefore !== undefined ? { notBefore, cancelHold: stop.sending.signal } : {}) },
           { fetch: opts.fetch, now: e.now, allowInsecureHttp: opts.allowInsecureHttp },
           job,
         ));
-        limiter?.observe(r);
-        return r;
+        if (!limiter) return attempt();
+        // A retry may come during a rate-limit pause: wait it out before every attempt.
+        return limiter.ready(stop.sending.signal).then(attempt).then((r) => {
+          limiter.observe(r);
+          return r;
+        });
       },
       e.retry,
       {

@@ -15,14 +15,18 @@ export class StreamOptionsFallback {
 
   /**
    * Sends `body`, and when the answer is a 400 naming stream_options, sends it again without
-   * (once). The second result is the attempt's result.
+   * (once). The second result is the attempt's result. Not an async function: no frame of its own
+   * stays suspended (and copied by every young-generation GC) while the request streams.
    */
-  async send(provider: string, body: ChatRequestBody, send: (body: ChatRequestBody) => Promise<AttemptResult>): Promise<AttemptResult> {
+  send(provider: string, body: ChatRequestBody, send: (body: ChatRequestBody) => Promise<AttemptResult>): Promise<AttemptResult> {
     const first = this.bodyFor(provider, body);
-    const r = await send(first);
-    if (!first.stream_options || !rejectsStreamOptions(r)) return r;
-    this.rejecting.add(provider);
-    return send(withoutStreamOptions(first));
+    const sent = send(first);
+    if (!first.stream_options) return sent;
+    return sent.then((r) => {
+      if (!rejectsStreamOptions(r)) return r;
+      this.rejecting.add(provider);
+      return send(withoutStreamOptions(first));
+    });
   }
 }
 

@@ -70,27 +70,25 @@ async function runWith(workers: number, extra: string[] = []) {
   };
 }
 
+/** Every row ok, and the threaded run's rows and statistics equal to the in-thread run's. */
+function expectSameContent(one: Awaited<ReturnType<typeof runWith>>, two: Awaited<ReturnType<typeof runWith>>): void {
+  expect(one.rows).toHaveLength(144);
+  expect(one.rows.filter((r) => r.status === 'ok')).toHaveLength(144);
+  expect(two.rows).toEqual(one.rows);
+  expect(two.overall).toEqual(one.overall);
+  expect(two.groups).toEqual(one.groups);
+  expect(two.quality).toEqual(one.quality);
+}
+
 describe('run --workers', () => {
   it('writes the same rows and statistics from worker threads as from the main thread', async () => {
-    const one = await runWith(1);
-    const two = await runWith(2);
-    expect(one.rows).toHaveLength(144);
-    expect(one.rows.filter((r) => r.status === 'ok')).toHaveLength(144);
-    expect(two.rows).toEqual(one.rows);
-    expect(two.overall).toEqual(one.overall);
-    expect(two.groups).toEqual(one.groups);
-    expect(two.quality).toEqual(one.quality);
+    expectSameContent(await runWith(1), await runWith(2));
   }, 120_000);
 
   it('does so in rate mode too, where the worker threads hold each arrival until due', async () => {
     const one = await runWith(1, ['--rate', '200']);
     const two = await runWith(2, ['--rate', '200']);
-    expect(one.rows).toHaveLength(144);
-    expect(one.rows.filter((r) => r.status === 'ok')).toHaveLength(144);
-    expect(two.rows).toEqual(one.rows);
-    expect(two.overall).toEqual(one.overall);
-    expect(two.groups).toEqual(one.groups);
-    expect(two.quality).toEqual(one.quality);
+    expectSameContent(one, two);
     // Every arrival's release is counted, held or not.
     expect(one.releases).toBe(144);
     expect(two.releases).toBe(144);

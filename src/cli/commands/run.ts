@@ -86,7 +86,7 @@ function addRunOptions(cmd: Command): Command {
   return cmd
     .argument('<suite>', 'suite YAML file')
     .option('--concurrency <n>', 'requests in flight at once, overall', parsePositiveInt)
-    .option('--workers <n>', 'HTTP client threads, each sending its share of the requests from its own event loop and connection pool (default: one per core less one for the main thread, at least 1; 1 = the main thread sends)', parsePositiveInt, defaultWorkers())
+    .option('--workers <n>', 'HTTP client threads, each sending its share of the requests from its own event loop and connection pool; with --rate each holds its arrivals until due, so a main-thread pause under 50 ms delays none (default: one per core less one for the main thread, at least 1; 1 = the main thread sends)', parsePositiveInt, defaultWorkers())
     .option('--timeout <ms>', 'per-attempt timeout (30000, 30s, 2m)', parseDurationMs)
     .option('--max-retries <n>', 'retries after a retryable failure (429, 5xx, network)', parseNonNegativeInt)
     .option('--out <dir>', 'results folder (default results/<suite>/<timestamp>/)')

@@ -12,12 +12,13 @@ const MAX_CRASHES_IN_A_ROW = 3;
 /** After the run's signal fires, how long a worker may take to answer the abort before the attempt is failed here. */
 const ABORT_ANSWER_MS = 1_000;
 /**
- * Open loop: how long before its due time the main thread hands an arrival to a worker, which
- * holds it until due (AttemptRequest.notBefore). Longer than the main thread's GC pauses in a
- * 2,000/s run (scavenges of 7-30 ms, `--trace-gc`), so they delay no release; short, because a
- * held arrival takes its concurrency slot that much early.
+ * Open loop: how long before its due time, at most, the main thread hands an arrival to a worker,
+ * which holds it until due (AttemptRequest.notBefore). The release clock wakes at half the lead
+ * before a due time (release-clock.ts), so every arrival goes 50-100 ms early and a main-thread
+ * pause under 50 ms delays none: longer than its GC pauses in a 2,000/s run (scavenges of 7-30
+ * ms, `--trace-gc`). Short, because a held arrival takes its concurrency slot that much early.
  */
-export const THREAD_RELEASE_LEAD_MS = 50;
+export const THREAD_RELEASE_LEAD_MS = 100;
 
 interface Pending {
   resolve: (r: AttemptResult) => void;

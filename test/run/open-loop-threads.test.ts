@@ -109,12 +109,12 @@ describe('open loop on HTTP worker threads', () => {
     const dueAt = (r: ResultRow) => r.scheduled_epoch_ms! - performance.timeOrigin;
     const sentRows = rows.filter((r) => sent.has(key(r)));
     const held = rows.filter((r) => r.error_message?.includes('before this arrival was due'));
-    const notHandedOver = rows.filter((r) => r.error_message?.includes('interrupted before this job started'));
     // Sent: only arrivals due before the stop (which reaches the worker as a message: a few ms of margin).
     for (const r of sentRows) expect(dueAt(r)).toBeLessThan(abortedAt + 20);
     // Held: never sent, due after the stop, with the skipped row an arrival not yet due gets without a lead.
     expect(held.length).toBeGreaterThan(0);
-    expect(held.length + sentRows.length + notHandedOver.length).toBe(JOBS);
+    // Every other row says it was not sent (held, never handed over, or reached by the stop just as it fell due).
+    for (const r of rows) if (!sent.has(key(r))) expect(r.error_type).toBe('interrupted');
     for (const r of held) {
       expect(r).toMatchObject({ status: 'skipped', error_type: 'interrupted' });
       expect(sent.has(key(r))).toBe(false);

@@ -15,7 +15,7 @@ import type { ChunkSink, Exchange, Transport, TransportResponse } from './transp
 import { httpTransport, sameHeaders } from './http-transport.ts';
 import { offAbort, onAbort } from './abort-fanout.ts';
 import { fetchTransport } from './fetch-transport.ts';
-import { waitUntil } from './wait-until.ts';
+import { holdUntilDue } from './wait-until.ts';
 
 export interface ClientDeps {
   /**
@@ -67,7 +67,8 @@ export async function sendChatCompletion(req: AttemptRequest, deps: ClientDeps =
   }
   const payload = JSON.stringify(req.body);
 
-  if (req.notBefore !== undefined && req.notBefore > now()) await waitUntil(req.notBefore, now, req.cancelHold ?? req.signal);
+  const hold = holdUntilDue(req, now);
+  if (hold) await hold;
   const stopped = req.signal?.aborted ? req.signal : req.cancelHold?.aborted ? req.cancelHold : undefined;
   if (stopped) {
     result.marks.send = result.marks.end = now();

@@ -1,4 +1,5 @@
 import type { Clock } from '../measure/types.ts';
+import type { AttemptRequest } from './types.ts';
 
 const defaultNow: Clock = () => performance.now();
 
@@ -38,4 +39,13 @@ export function waitUntil(target: number, now: Clock = defaultNow, signal?: Abor
     signal?.addEventListener('abort', onAbort, { once: true });
     step();
   });
+}
+
+/**
+ * An attempt handed over before it is due (AttemptRequest.notBefore): a wait until then, ended
+ * early by `cancelHold` (else the attempt's signal); undefined when it is due already, so the
+ * common case awaits nothing. The caller checks the signals afterwards.
+ */
+export function holdUntilDue(req: Pick<AttemptRequest, 'notBefore' | 'cancelHold' | 'signal'>, now: Clock): Promise<void> | undefined {
+  return req.notBefore !== undefined && req.notBefore > now() ? waitUntil(req.notBefore, now, req.cancelHold ?? req.signal) : undefined;
 }

@@ -68,7 +68,7 @@ export async function runOpen(e: Engine, stream: JobStream, m: OpenMode): Promis
         if (phases.inWarmup) phases.warmupReleased += 1;
         e.result.released += 1;
         if (lead === 0) e.opts.onRelease?.({ job: s.job, dueAt: due, releasedAt, warmup: s.warmup });
-        backlog.push(lead === 0 ? { s, scheduledAt: due } : { s, scheduledAt: due, releasedByClient: true });
+        backlog.push({ s, scheduledAt: due, releasedByClient: lead > 0 });
         pool.demand();
       },
     });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureDir } from './ensure-dir.ts';
-import { waitUntil } from '../providers/wait-until.ts';
+import { holdUntilDue } from '../providers/wait-until.ts';
 import type { AttemptRequest, AttemptResult } from '../providers/types.ts';
 import type { sendChatCompletion } from '../providers/openai-client.ts';
 import type { Job } from '../plan/types.ts';
@@ -36,7 +36,8 @@ export function withResponseCache(dir: string, send: Send): SendAttempt {
     try {
       const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as AttemptResult;
       // An open-loop arrival handed over early (notBefore) is replayed when due, as it would be sent.
-      if (req.notBefore !== undefined && req.notBefore > now()) await waitUntil(req.notBefore, now, req.cancelHold);
+      const hold = holdUntilDue(req, now);
+      if (hold) await hold;
       // Shift the recorded marks onto this process's clock, so started_at reads as "now".
       const shift = now() - stored.marks.send;
       const m = stored.marks;

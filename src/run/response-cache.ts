@@ -35,9 +35,11 @@ export function withResponseCache(dir: string, send: Send): SendAttempt {
     const now = deps?.now ?? (() => performance.now());
     try {
       const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as AttemptResult;
-      // An open-loop arrival handed over early (notBefore) is replayed when due, as it would be sent.
+      // An open-loop arrival handed over early (notBefore) is replayed when due, as it would be
+      // sent; one whose hold was cancelled goes to the client, which answers it as not sent.
       const hold = holdUntilDue(req, now);
       if (hold) await hold;
+      if (req.notBefore !== undefined && req.cancelHold?.aborted) return send(req, deps);
       // Shift the recorded marks onto this process's clock, so started_at reads as "now".
       const shift = now() - stored.marks.send;
       const m = stored.marks;
